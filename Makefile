@@ -1,0 +1,119 @@
+# ktstr — one Makefile for every tool, library, BPF object and test.
+#
+#   make                 build every executable into build/bin/
+#   make check           run all tests; the last line reads "N passed, N failed"
+#   make check SANITIZE=1 TESTS=host   host-side tests under ASan+UBSan (build-san/)
+#   make deps            install build and run dependencies (Debian 12)
+#   make kernel          fetch the guest kernel into the cache, link build/kernel
+#   make kernel-debug    the same plus the DWARF vmlinux
+#   make install PREFIX=/usr/local DESTDIR=
+#   make clean
+
+VERSION := $(shell cat VERSION)
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+ifeq ($(SANITIZE),1)
+BUILD    ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+else
+BUILD    ?= build
+SANFLAGS :=
+endif
+# The guest kernel: the folder `make kernel` links (bzImage, vmlinux, config).
+KERNEL_DIR ?= build/kernel
+
+CC      ?= gcc
+CLANG   ?= clang-19
+BPFTOOL ?= bpftool
+CFLAGS  ?= -O2 -g
+WARN    := -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 -Wmissing-prototypes -Wstrict-prototypes
+ifneq ($(CI),)
+WERROR  ?= 1
+endif
+ifeq ($(WERROR),1)
+WARN    += -Werror
+endif
+KT_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -I$(BUILD)/gen -DKTSTR_VERSION='"$(VERSION)"' $(SANFLAGS)
+KT_LDFLAGS := $(SANFLAGS) -Wl,--as-needed
+LDLIBS  := -ljansson -lyaml -lbpf -ldw -lelf -lz -lzstd
+
+BIN := $(BUILD)/bin
+OBJ := $(BUILD)/obj
+
+# lib/: shared C, one module per concern, archived into libktstr.a.
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(LIB_SRCS:%.c=$(OBJ)/%.o)
+LIBKTSTR := $(BUILD)/libktstr.a
+
+# tools/<name>/: one executable each. C tools link every tools/<name>/*.c;
+# shell tools are tools/<name>/<name>.sh. A tools/<name>/build.mk may add
+# <name>_LDFLAGS, <name>_LDLIBS, <name>_DEPS (extra prerequisites) or rules.
+C_TOOLS  := $(sort $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.c))))
+SH_TOOLS := $(sort $(patsubst tools/%/,%,$(dir $(wildcard tools/*/*.sh))))
+SH_TOOLS := $(filter-out $(C_TOOLS),$(SH_TOOLS))
+TOOLS    := $(C_TOOLS) $(SH_TOOLS)
+ALL      := $(addprefix $(BIN)/,$(TOOLS))
+
+all: $(ALL)
+
+-include $(wildcard bpf/*/build.mk tools/*/build.mk)
+
+$(OBJ)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(KT_CFLAGS) $($(notdir $(patsubst %/,%,$(dir $<)))_CFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBKTSTR): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+define c_tool
+$(BIN)/$(1): $(patsubst %.c,$(OBJ)/%.o,$(wildcard tools/$(1)/*.c)) $(LIBKTSTR) $$($(1)_DEPS)
+	@mkdir -p $$(@D)
+	$$(CC) $$(CFLAGS) $$(KT_LDFLAGS) $$($(1)_LDFLAGS) -o $$@ $$(filter %.o %.a,$$^) $$($(1)_LDLIBS) $$(LDLIBS)
+$(patsubst %.c,$(OBJ)/%.o,$(wildcard tools/$(1)/*.c)): | $$($(1)_DEPS)
+endef
+$(foreach t,$(C_TOOLS),$(eval $(call c_tool,$(t))))
+
+define sh_tool
+$(BIN)/$(1): tools/$(1)/$(1).sh VERSION
+	@mkdir -p $$(@D)
+	sed 's/@VERSION@/$(VERSION)/g' $$< >$$@.tmp && chmod +x $$@.tmp && mv $$@.tmp $$@
+endef
+$(foreach t,$(SH_TOOLS),$(eval $(call sh_tool,$(t))))
+
+-include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
+
+# Tests: tests/run.sh replays every case of tests/<tool>/ against $(BIN).
+# TESTS=host skips the ones that boot VMs; TESTS=<tool> runs one folder.
+TESTS ?=
+check: all
+	@KTSTR_BIN=$(abspath $(BIN)) KTSTR_BUILD=$(abspath $(BUILD)) KTSTR_KERNEL_DIR=$(abspath $(KERNEL_DIR)) \
+		sh tests/run.sh $(TESTS)
+
+bench: all
+	@for b in bench/*.sh; do echo "== $$b"; KTSTR_BIN=$(abspath $(BIN)) sh $$b || exit 1; done
+
+deps:
+	sh scripts/deps.sh
+
+kernel:
+	sh scripts/kernel.sh --link $(KERNEL_DIR)
+
+kernel-debug:
+	sh scripts/kernel.sh --debug --link $(KERNEL_DIR)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/ktstr
+	install -m 755 $(ALL) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(if $(wildcard $(BUILD)/bpf/*.o),install -m 644 $(wildcard $(BUILD)/bpf/*.o) $(DESTDIR)$(PREFIX)/lib/ktstr/)
+
+clean:
+	rm -rf build/bin build/obj build/gen build/bpf build/libktstr.a build/tmp build-san
+	@# build/kernel is only a link into the kernel cache; drop it too.
+	rm -f build/kernel
+	-rmdir build 2>/dev/null
+
+.PHONY: all check bench deps kernel kernel-debug install clean
+.DELETE_ON_ERROR:

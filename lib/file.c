@@ -1,0 +1,124 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "file.h"
+
+int outfile__open(struct outfile *o, const char *path)
+{
+	int fd;
+
+	memset(o, 0, sizeof(*o));
+	if (!path || !strcmp(path, "-")) {
+		o->f = stdout;
+		return 0;
+	}
+	o->path = strdup(path);
+	if (!o->path || asprintf(&o->tmp, "%s.tmp.XXXXXX", path) < 0) {
+		free(o->path);
+		o->path = NULL;
+		return -ENOMEM;
+	}
+	fd = mkstemp(o->tmp);
+	if (fd < 0) {
+		int err = -errno;
+
+		free(o->tmp);
+		free(o->path);
+		o->tmp = o->path = NULL;
+		return err;
+	}
+	/* mkstemp makes 0600; output files are ordinary files. */
+	fchmod(fd, 0644 & ~umask(umask(0)));
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		outfile__abort(o);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int outfile__commit(struct outfile *o)
+{
+	int err = 0;
+
+	if (!o->path)
+		return fflush(o->f) ? -errno : 0;
+	if (fflush(o->f) || ferror(o->f))
+		err = -EIO;
+	if (fclose(o->f) && !err)
+		err = -errno;
+	o->f = NULL;
+	if (!err && rename(o->tmp, o->path))
+		err = -errno;
+	if (err)
+		unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+	return err;
+}
+
+void outfile__abort(struct outfile *o)
+{
+	if (!o->path)
+		return;
+	if (o->f)
+		fclose(o->f);
+	o->f = NULL;
+	unlink(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+}
+
+int file__read_all(const char *path, size_t max, char **buf, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *b = NULL, *nb;
+	ssize_t r;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	for (;;) {
+		if (!b || n + 1 >= cap) {
+			if (b)
+				cap *= 2;
+			nb = realloc(b, cap);
+			if (!nb) {
+				err = -ENOMEM;
+				goto cleanup;
+			}
+			b = nb;
+		}
+		r = read(fd, b + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = -errno;
+			goto cleanup;
+		}
+		if (r == 0)
+			break;
+		n += r;
+		if (n > max) {
+			err = -EFBIG;
+			goto cleanup;
+		}
+	}
+	b[n] = '\0';
+	*buf = b;
+	*len = n;
+	b = NULL;
+cleanup:
+	free(b);
+	close(fd);
+	return err;
+}

@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "usage.h"
+
+static const char *prog = "ktstr";
+
+void usage__set_prog(const char *argv0)
+{
+	const char *slash;
+
+	if (!argv0 || !*argv0)
+		return;
+	slash = strrchr(argv0, '/');
+	prog = slash ? slash + 1 : argv0;
+}
+
+const char *usage__prog(void)
+{
+	return prog;
+}
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+	/* One write per message so lines from parallel tools do not interleave. */
+	char buf[4096];
+	int n;
+
+	n = snprintf(buf, sizeof(buf), "%s: %s", prog, prefix);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		n = 0;
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	fprintf(stderr, "%s\n", buf);
+}
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+}
+
+void warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void die(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	exit(code);
+}
+
+void usage__version(void)
+{
+	printf("%s %s\n", prog, KTSTR_VERSION);
+	exit(KT_EXIT_OK);
+}
+
+void usage__help(const char *text)
+{
+	fputs(text, stdout);
+	exit(KT_EXIT_OK);
+}
+
+void usage__bad(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("", fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	exit(KT_EXIT_USAGE);
+}
+
+int usage__exit_code(int err)
+{
+	switch (-err) {
+	case 0:
+		return KT_EXIT_OK;
+	case ENOENT:
+	case ENOSYS:
+	case ENODEV:
+	case EACCES:
+	case EPERM:
+		return KT_EXIT_ENV;
+	default:
+		return KT_EXIT_USAGE;
+	}
+}

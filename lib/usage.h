@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Exit codes, error reporting and --help/--version for every ktstr tool. */
+#ifndef KTSTR_USAGE_H
+#define KTSTR_USAGE_H
+
+#include <stdarg.h>
+#include <stdnoreturn.h>
+
+/* Documented in every man page (EXIT STATUS). */
+enum ktstr_exit {
+	KT_EXIT_OK = 0,		/* success */
+	KT_EXIT_FAIL = 1,	/* the thing tested failed */
+	KT_EXIT_USAGE = 2,	/* usage error or bad input */
+	KT_EXIT_ENV = 3,	/* environment missing: kernel, qemu, tracepoint */
+};
+
+/* Name used as the prefix of every message; set once from argv[0]. */
+void usage__set_prog(const char *argv0);
+const char *usage__prog(void);
+
+/* "prog: message" on stderr. */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Print "prog VERSION" and exit 0. */
+noreturn void usage__version(void);
+/* Print text to stdout and exit 0 (--help) */
+noreturn void usage__help(const char *text);
+/* Print "prog: msg" and "Try 'prog --help'." and exit 2. */
+noreturn void usage__bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Map a negative errno from the library code to an exit code. */
+int usage__exit_code(int err);
+
+#endif
