@@ -68,7 +68,11 @@ extract_vmlinux() { # bzImage out: the payload is a zstd-compressed ELF
 	[ -n "$off" ] || return 1
 	# Trailing bytes after the frame make zstd complain; the frame itself is whole.
 	tail -c +$((off + 1)) "$1" | zstd -dcq 2>/dev/null >"$2" || true
-	readelf -S "$2" 2>/dev/null | grep -q '\.BTF'
+	readelf -S "$2" 2>/dev/null | grep -q '\.BTF' || return 1
+	# The BTF must be readable by the tools that will use it.
+	if command -v bpftool >/dev/null; then
+		bpftool btf dump file "$2" format raw 2>/dev/null | head -n1 | grep -q . || return 1
+	fi
 }
 
 release=
@@ -109,7 +113,7 @@ done
 [ -n "$release" ] || die "no cloud kernel with CONFIG_SCHED_CLASS_EXT=y found"
 dir=$cache/kernels/$release
 
-if [ $debug = yes ] && [ ! -f "$dir/vmlinux-dbg" ]; then
+if [ $debug = yes ] && { [ ! -f "$dir/vmlinux-dbg" ] || [ ! -f "$dir/System.map" ]; }; then
 	say "downloading linux-image-$release-dbg (~350 MB)"
 	tmp=$(mktemp -d "$cache/kernels/.tmp.XXXXXX")
 	(cd "$tmp" && apt-get "$@" download "linux-image-$release-dbg" >"$tmp/download.log" 2>&1) ||
@@ -117,10 +121,13 @@ if [ $debug = yes ] && [ ! -f "$dir/vmlinux-dbg" ]; then
 	deb=$(ls "$tmp"/linux-image-*.deb)
 	# Only the vmlinux and System.map, streamed out of the data tarball.
 	dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" \
-		"./usr/lib/debug/lib/modules/$release/vmlinux" "./usr/lib/debug/boot/System.map-$release" 2>/dev/null || true
+		"./usr/lib/debug/lib/modules/$release/vmlinux" "./usr/lib/debug/lib/modules/$release/System.map" 2>/dev/null || true
 	rm -f "$deb"
 	[ -s "$tmp/usr/lib/debug/lib/modules/$release/vmlinux" ] || { rm -rf "$tmp"; die "no vmlinux in the -dbg package"; }
-	[ -s "$tmp/usr/lib/debug/boot/System.map-$release" ] && mv "$tmp/usr/lib/debug/boot/System.map-$release" "$dir/System.map"
+	# The real System.map (the one in linux-binary-unsigned is a placeholder).
+	if [ -s "$tmp/usr/lib/debug/lib/modules/$release/System.map" ]; then
+		mv "$tmp/usr/lib/debug/lib/modules/$release/System.map" "$dir/System.map"
+	fi
 	mv "$tmp/usr/lib/debug/lib/modules/$release/vmlinux" "$dir/vmlinux-dbg"
 	rm -rf "$tmp"
 fi
