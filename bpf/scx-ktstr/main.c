@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * scx-ktstr: load ktstr's test scheduler, wait until it exits, print how.
+ *
+ * Runs as a static binary inside ktstr's guest. Output (stdout, one line
+ * each): a start line, an "attached" line, then when the scheduler exits an
+ * "EXIT:" line and the kernel's debug dump verbatim. The host pokes the
+ * knobs of the ".bss" map (crash, stall) to make the scheduler fail.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "usage.h"
+#include "ktstr_exit.h"
+/* After ktstr_exit.h: the skeleton names struct ktstr_exit_info. */
+#ifndef KTSTR_SKEL
+#define KTSTR_SKEL "scx-ktstr.skel.h"
+#endif
+#include KTSTR_SKEL
+
+#define STATE_PATH "/sys/kernel/sched_ext/state"
+#define POLL_MS 50
+/* How long to wait for ops.exit's record once the kernel says disabled. */
+#define EXIT_GRACE_MS 2000
+
+static const char help_text[] =
+	"Usage: scx-ktstr [OPTIONS]\n"
+	"Load ktstr's FIFO sched_ext test scheduler, wait until it exits, print\n"
+	"how it exited (EXIT: line and the kernel's debug dump).\n"
+	"\n"
+	"  --timeout-ms N        sched_ext watchdog timeout (default: kernel's, 30000)\n"
+	"  --crash-after-ms N    set the crash knob N ms after attach\n"
+	"  --crash-in WHERE      enqueue (default) or dispatch: callback that crashes\n"
+	"  --stall-after-ms N    set the stall knob N ms after attach\n"
+	"  -v, --verbose         libbpf debug output on stderr\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"Knobs (map \"<obj>.bss\", u32 each): crash = 1 crashes the next enqueue,\n"
+	"2 the next dispatch; stall != 0 stops dispatching.\n"
+	"Exit status: 0 scheduler unloaded cleanly, 1 error exit or load failure,\n"
+	"2 usage error, 3 no sched_ext or no permission.\n";
+
+struct options {
+	long timeout_ms;	/* -1: kernel default */
+	long crash_after_ms;	/* -1: never */
+	long stall_after_ms;
+	unsigned int crash_value;
+	int verbose;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);	/* EINTR is fine: the loop checks stop_signal */
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static int verbose = -1;
+
+	if (verbose < 0)
+		verbose = getenv("SCX_KTSTR_VERBOSE") != NULL;
+	if (level == LIBBPF_DEBUG && !verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static long parse_ms(const char *opt, const char *arg)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < 0 || v > INT_MAX)
+		usage__bad("%s: not a number of milliseconds: '%s'", opt, arg);
+	return v;
+}
+
+static void parse_args(int argc, char **argv, struct options *o)
+{
+	enum { OPT_TIMEOUT = 256, OPT_CRASH, OPT_CRASH_IN, OPT_STALL };
+	static const struct option longopts[] = {
+		{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
+		{ "crash-after-ms", required_argument, NULL, OPT_CRASH },
+		{ "crash-in", required_argument, NULL, OPT_CRASH_IN },
+		{ "stall-after-ms", required_argument, NULL, OPT_STALL },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;	/* report bad options once, in our own words */
+	*o = (struct options){ .timeout_ms = -1, .crash_after_ms = -1, .stall_after_ms = -1,
+			       .crash_value = 1 };
+	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_TIMEOUT:
+			o->timeout_ms = parse_ms("--timeout-ms", optarg);
+			break;
+		case OPT_CRASH:
+			o->crash_after_ms = parse_ms("--crash-after-ms", optarg);
+			break;
+		case OPT_CRASH_IN:
+			if (!strcmp(optarg, "enqueue"))
+				o->crash_value = 1;
+			else if (!strcmp(optarg, "dispatch"))
+				o->crash_value = 2;
+			else
+				usage__bad("--crash-in: expected enqueue or dispatch, got '%s'", optarg);
+			break;
+		case OPT_STALL:
+			o->stall_after_ms = parse_ms("--stall-after-ms", optarg);
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage__help(help_text);
+		case 'V':
+			usage__version();
+		case ':':
+			usage__bad("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			usage__bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage__bad("unexpected argument '%s'", argv[optind]);
+}
+
+/* Contents of /sys/kernel/sched_ext/state without the newline, or "" */
+static void read_state(char *buf, size_t size)
+{
+	FILE *f = fopen(STATE_PATH, "r");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* The name of an scx_exit_kind value, from the running kernel's BTF. */
+static const char *exit_kind_name(int kind, char *buf, size_t size)
+{
+	static const struct { int v; const char *n; } fallback[] = {
+		{ 0, "SCX_EXIT_NONE" }, { 1, "SCX_EXIT_DONE" }, { 64, "SCX_EXIT_UNREG" },
+		{ 65, "SCX_EXIT_UNREG_BPF" }, { 66, "SCX_EXIT_UNREG_KERN" },
+		{ 67, "SCX_EXIT_SYSRQ" }, { 1024, "SCX_EXIT_ERROR" },
+		{ 1025, "SCX_EXIT_ERROR_BPF" }, { 1026, "SCX_EXIT_ERROR_STALL" },
+	};
+	struct btf *btf = btf__load_vmlinux_btf();
+	const char *name = NULL;
+	size_t i;
+
+	if (btf) {
+		int id = btf__find_by_name_kind(btf, "scx_exit_kind", BTF_KIND_ENUM);
+		const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
+		const struct btf_enum *e = t ? btf_enum(t) : NULL;
+
+		for (i = 0; e && i < btf_vlen(t); i++) {
+			if (e[i].val == kind) {
+				snprintf(buf, size, "%s", btf__name_by_offset(btf, e[i].name_off));
+				name = buf;
+				break;
+			}
+		}
+		btf__free(btf);
+	}
+	for (i = 0; !name && i < sizeof(fallback) / sizeof(fallback[0]); i++)
+		if (fallback[i].v == kind)
+			name = fallback[i].n;
+	return name ? name : "SCX_EXIT_UNKNOWN";
+}
+
+/* "crash@0 stall@4": where the knobs sit in the .bss map, from the object's BTF. */
+static void describe_knobs(struct bpf_object *obj, char *buf, size_t size)
+{
+	struct btf *btf = bpf_object__btf(obj);
+	const struct btf_var_secinfo *vs;
+	const struct btf_type *sec;
+	size_t len = 0;
+	int id, i;
+
+	buf[0] = '\0';
+	id = btf ? btf__find_by_name_kind(btf, ".bss", BTF_KIND_DATASEC) : -1;
+	sec = id > 0 ? btf__type_by_id(btf, id) : NULL;
+	if (!sec)
+		return;
+	vs = btf_var_secinfos(sec);
+	for (i = 0; i < btf_vlen(sec) && len < size; i++, vs++) {
+		const char *n = btf__name_by_offset(btf, btf__type_by_id(btf, vs->type)->name_off);
+
+		len += snprintf(buf + len, size - len, "%s%s@%u", i ? " " : "", n, vs->offset);
+	}
+}
+
+/* Print the EXIT line and the dump. Returns the exit status it implies. */
+static int print_exit(const struct ktstr_exit_info *ei)
+{
+	char name[64];
+	size_t n;
+
+	printf("EXIT: kind=%s(%d) reason=%.*s msg=%.*s\n", exit_kind_name(ei->kind, name, sizeof(name)),
+	       ei->kind, (int)sizeof(ei->reason), ei->reason, (int)sizeof(ei->msg), ei->msg);
+	n = strnlen(ei->dump, sizeof(ei->dump));
+	if (n) {
+		fwrite(ei->dump, 1, n, stdout);
+		if (ei->dump[n - 1] != '\n')
+			putchar('\n');
+	}
+	fflush(stdout);
+	return ei->kind >= 1024 ? KT_EXIT_FAIL : KT_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct bpf_link *link = NULL;
+	struct scx_ktstr *skel = NULL;
+	struct options o;
+	char state[64], knobs[256], map_name[32];
+	double t0, t_loaded, t_attached, t_disabled = 0;
+	bool crash_set = false, stall_set = false;
+	int err, ret = KT_EXIT_FAIL;
+
+	usage__set_prog(argv[0]);
+	parse_args(argc, argv, &o);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (o.verbose)
+		setenv("SCX_KTSTR_VERBOSE", "1", 1);
+	libbpf_set_print(libbpf_print);
+
+	if (access(STATE_PATH, R_OK) != 0)
+		die(KT_EXIT_ENV, "%s: %s: the kernel has no sched_ext", STATE_PATH, strerror(errno));
+
+	printf("scx-ktstr %s: starting (pid %d)\n", KTSTR_VERSION, (int)getpid());
+	t0 = now_s();
+	skel = scx_ktstr__open();
+	if (!skel) {
+		err = -errno;
+		error("opening the BPF object: %s", strerror(-err));
+		goto cleanup;
+	}
+	if (o.timeout_ms >= 0)
+		skel->struct_ops.ktstr_ops->timeout_ms = o.timeout_ms;
+	err = scx_ktstr__load(skel);
+	if (err) {
+		error("loading the BPF object: %s", strerror(-err));
+		ret = (err == -EPERM || err == -EACCES) ? KT_EXIT_ENV : KT_EXIT_FAIL;
+		goto cleanup;
+	}
+	t_loaded = now_s();
+
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	/* The .struct_ops.link map: closing the link unloads the scheduler. */
+	link = bpf_map__attach_struct_ops(skel->maps.ktstr_ops);
+	if (!link) {
+		err = -errno;
+		error("attaching struct_ops ktstr_ops: %s", strerror(-err));
+		ret = (err == -EPERM || err == -EACCES) ? KT_EXIT_ENV : KT_EXIT_FAIL;
+		goto cleanup;
+	}
+	t_attached = now_s();
+	read_state(state, sizeof(state));
+	describe_knobs(skel->obj, knobs, sizeof(knobs));
+	snprintf(map_name, sizeof(map_name), "%s", bpf_map__name(skel->maps.bss));
+	printf("scx-ktstr: attached (state %s, open+load %.2fs, attach %.2fs, knobs map %s: %s)\n",
+	       state[0] ? state : "unknown", t_loaded - t0, t_attached - t_loaded, map_name, knobs);
+
+	for (;;) {
+		double since = (now_s() - t_attached) * 1000;
+
+		if (skel->data_uei->uei.kind)
+			break;
+		if (stop_signal)
+			break;
+		if (!crash_set && o.crash_after_ms >= 0 && since >= o.crash_after_ms) {
+			skel->bss->crash = o.crash_value;
+			crash_set = true;
+			printf("scx-ktstr: crash knob set to %u\n", o.crash_value);
+		}
+		if (!stall_set && o.stall_after_ms >= 0 && since >= o.stall_after_ms) {
+			skel->bss->stall = 1;
+			stall_set = true;
+			printf("scx-ktstr: stall knob set\n");
+		}
+		/* The kernel dropped the scheduler but ops.exit left no record. */
+		read_state(state, sizeof(state));
+		if (!strcmp(state, "disabled")) {
+			if (!t_disabled)
+				t_disabled = now_s();
+			else if ((now_s() - t_disabled) * 1000 >= EXIT_GRACE_MS) {
+				printf("EXIT: kind=SCX_EXIT_UNKNOWN(0) reason=scheduler disabled without exit record msg=\n");
+				goto cleanup;
+			}
+		}
+		sleep_ms(POLL_MS);
+	}
+	if (stop_signal && !skel->data_uei->uei.kind)
+		printf("scx-ktstr: %s, unloading\n", strsignal(stop_signal));
+	/* Unregistering runs ops.exit before the link's release returns. */
+	bpf_link__destroy(link);
+	link = NULL;
+	if (!skel->data_uei->uei.kind) {
+		printf("EXIT: kind=SCX_EXIT_UNKNOWN(0) reason=no exit record msg=\n");
+		goto cleanup;
+	}
+	ret = print_exit(&skel->data_uei->uei);
+	printf("scx-ktstr: enqueued %llu, dispatched %llu\n", (unsigned long long)skel->bss->nr_enqueued,
+	       (unsigned long long)skel->bss->nr_dispatched);
+cleanup:
+	fflush(stdout);
+	bpf_link__destroy(link);
+	scx_ktstr__destroy(skel);
+	return ret;
+}
