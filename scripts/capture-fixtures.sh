@@ -8,8 +8,13 @@
 # Cases (default: all):
 #   error-bpf  crash knob set 2 s after attach: scx_bpf_error() in enqueue
 #              -> error-bpf.com1 (console + sched_ext_dump trace), error-bpf.com2
+#   error-dispatch  the same with --crash-in dispatch
+#              -> error-dispatch.com1, error-dispatch.com2
 #   stall      stall knob set 1 s after attach, watchdog timeout_ms 3000
 #              -> stall.com1, stall.com2
+#   stall-task the same with --stall-tasks user: user tasks parked, kernel
+#              threads run, the watchdog names a starved task
+#              -> stall-task.com1, stall-task.com2
 #   verifier   the loader of bpf/scx-bad (rejected by the verifier)
 #              -> verifier.com2
 #   oops       `echo c > /proc/sysrq-trigger` while scx-ktstr runs -> oops.com1
@@ -30,14 +35,14 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift ;;
 	--build) build=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,20s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) echo "capture-fixtures: unknown option '$1'" >&2; exit 2 ;;
-	error-bpf|stall|verifier|oops) cases="$cases $1" ;;
+	error-bpf|error-dispatch|stall|stall-task|verifier|oops) cases="$cases $1" ;;
 	*) echo "capture-fixtures: unknown case '$1'" >&2; exit 2 ;;
 	esac
 	shift
 done
-[ -n "$cases" ] || cases="error-bpf stall verifier oops"
+[ -n "$cases" ] || cases="error-bpf error-dispatch stall stall-task verifier oops"
 
 die() { echo "capture-fixtures: $*" >&2; exit 3; }
 [ -f "$kernel/vmlinux" ] || die "$kernel/vmlinux missing: run 'make kernel' first"
@@ -99,8 +104,16 @@ error-bpf)
 	scx-ktstr --crash-after-ms 2000 >/dev/ttyS1 2>&1 &
 	sched=$!
 	wait_enabled; load; wait_loader $sched ;;
+error-dispatch)
+	scx-ktstr --crash-after-ms 2000 --crash-in dispatch >/dev/ttyS1 2>&1 &
+	sched=$!
+	wait_enabled; load; wait_loader $sched ;;
 stall)
 	scx-ktstr --timeout-ms 3000 --stall-after-ms 1000 >/dev/ttyS1 2>&1 &
+	sched=$!
+	wait_enabled; load; wait_loader $sched ;;
+stall-task)
+	scx-ktstr --timeout-ms 3000 --stall-after-ms 1000 --stall-tasks user >/dev/ttyS1 2>&1 &
 	sched=$!
 	wait_enabled; load; wait_loader $sched ;;
 verifier)
@@ -143,8 +156,8 @@ for c in $cases; do
 	t1=$(date +%s.%N)
 	echo "capture-fixtures: $c: qemu exit $rc after $(echo "$t1 - $t0" | bc 2>/dev/null || echo '?') s" >&2
 	case "$c" in
-	error-bpf) want1='sched_ext_dump:'; want2='EXIT: kind=SCX_EXIT_ERROR_BPF' ;;
-	stall) want1='sched_ext_dump:'; want2='EXIT: kind=SCX_EXIT_ERROR_STALL' ;;
+	error-bpf|error-dispatch) want1='sched_ext_dump:'; want2='EXIT: kind=SCX_EXIT_ERROR_BPF' ;;
+	stall|stall-task) want1='sched_ext_dump:'; want2='EXIT: kind=SCX_EXIT_ERROR_STALL' ;;
 	verifier) want1=; want2='BEGIN PROG LOAD LOG' ;;
 	oops) want1='sysrq'; want2= ;;
 	esac

@@ -11,11 +11,16 @@
 char _license[] SEC("license") = "GPL";
 
 #define SHARED_DSQ 0
+/* Where stall = 2 parks user tasks: never dispatched from. */
+#define PARKED_DSQ 1
+#define PF_KTHREAD 0x00200000	/* include/linux/sched.h, not in BTF */
 
 /*
  * Knobs (.bss, map "<obj>.bss"): crash = 1 makes the next enqueue call
- * scx_bpf_error(), crash = 2 the next dispatch; stall != 0 makes dispatch
- * stop moving tasks so the sched_ext watchdog fires. Counters follow.
+ * scx_bpf_error(), crash = 2 the next dispatch. stall = 1 makes dispatch
+ * stop moving tasks, stall = 2 parks every user task (kernel threads still
+ * run, so the watchdog names a starved task); either way the sched_ext
+ * watchdog fires. Counters follow.
  */
 volatile __u32 crash;
 volatile __u32 stall;
@@ -45,6 +50,10 @@ void BPF_PROG(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		ktstr_error("ktstr: host-triggered crash in enqueue pid=%d comm=%s",
 			    p->pid, (u64)p->comm);
 	__sync_fetch_and_add(&nr_enqueued, 1);
+	if (KTSTR_READ_ONCE(stall) == 2 && !(p->flags & PF_KTHREAD)) {
+		scx_bpf_dsq_insert(p, PARKED_DSQ, SCX_SLICE_DFL, enq_flags);
+		return;
+	}
 	scx_bpf_dsq_insert(p, SHARED_DSQ, SCX_SLICE_DFL, enq_flags);
 }
 
@@ -57,7 +66,7 @@ void BPF_PROG(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 		ktstr_error("ktstr: host-triggered crash in dispatch cpu=%d pid=%d comm=%s",
 			    cpu, cur->pid, (u64)cur->comm);
 	}
-	if (KTSTR_READ_ONCE(stall))
+	if (KTSTR_READ_ONCE(stall) == 1)
 		return;
 #ifdef KTSTR_BAD_DISPATCH
 	/* scx-bad's bug: prev is NULL when the CPU was idle; no check here. */
@@ -92,7 +101,9 @@ void BPF_PROG(ktstr_exit_task, struct task_struct *p, struct scx_exit_task_args 
 SEC("struct_ops.s/ktstr_init")
 s32 BPF_PROG(ktstr_init)
 {
-	return scx_bpf_create_dsq(SHARED_DSQ, -1);
+	s32 err = scx_bpf_create_dsq(SHARED_DSQ, -1);
+
+	return err ? err : scx_bpf_create_dsq(PARKED_DSQ, -1);
 }
 
 SEC("struct_ops/ktstr_exit")

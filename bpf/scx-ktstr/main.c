@@ -43,12 +43,14 @@ static const char help_text[] =
 	"  --crash-after-ms N    set the crash knob N ms after attach\n"
 	"  --crash-in WHERE      enqueue (default) or dispatch: callback that crashes\n"
 	"  --stall-after-ms N    set the stall knob N ms after attach\n"
+	"  --stall-tasks WHICH   all (default: dispatch stops) or user (user tasks\n"
+	"                        are parked, kernel threads still run)\n"
 	"  -v, --verbose         libbpf debug output on stderr\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"\n"
 	"Knobs (map \"<obj>.bss\", u32 each): crash = 1 crashes the next enqueue,\n"
-	"2 the next dispatch; stall != 0 stops dispatching.\n"
+	"2 the next dispatch; stall = 1 stops dispatching, 2 parks user tasks.\n"
 	"Exit status: 0 scheduler unloaded cleanly, 1 error exit or load failure,\n"
 	"2 usage error, 3 no sched_ext or no permission.\n";
 
@@ -57,6 +59,7 @@ struct options {
 	long crash_after_ms;	/* -1: never */
 	long stall_after_ms;
 	unsigned int crash_value;
+	unsigned int stall_value;
 	int verbose;
 };
 
@@ -107,12 +110,13 @@ static long parse_ms(const char *opt, const char *arg)
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_TIMEOUT = 256, OPT_CRASH, OPT_CRASH_IN, OPT_STALL };
+	enum { OPT_TIMEOUT = 256, OPT_CRASH, OPT_CRASH_IN, OPT_STALL, OPT_STALL_TASKS };
 	static const struct option longopts[] = {
 		{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
 		{ "crash-after-ms", required_argument, NULL, OPT_CRASH },
 		{ "crash-in", required_argument, NULL, OPT_CRASH_IN },
 		{ "stall-after-ms", required_argument, NULL, OPT_STALL },
+		{ "stall-tasks", required_argument, NULL, OPT_STALL_TASKS },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -122,7 +126,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 	opterr = 0;	/* report bad options once, in our own words */
 	*o = (struct options){ .timeout_ms = -1, .crash_after_ms = -1, .stall_after_ms = -1,
-			       .crash_value = 1 };
+			       .crash_value = 1, .stall_value = 1 };
 	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TIMEOUT:
@@ -141,6 +145,14 @@ static void parse_args(int argc, char **argv, struct options *o)
 			break;
 		case OPT_STALL:
 			o->stall_after_ms = parse_ms("--stall-after-ms", optarg);
+			break;
+		case OPT_STALL_TASKS:
+			if (!strcmp(optarg, "all"))
+				o->stall_value = 1;
+			else if (!strcmp(optarg, "user"))
+				o->stall_value = 2;
+			else
+				usage__bad("--stall-tasks: expected all or user, got '%s'", optarg);
 			break;
 		case 'v':
 			o->verbose++;
@@ -313,9 +325,9 @@ int main(int argc, char **argv)
 			printf("scx-ktstr: crash knob set to %u\n", o.crash_value);
 		}
 		if (!stall_set && o.stall_after_ms >= 0 && since >= o.stall_after_ms) {
-			skel->bss->stall = 1;
+			skel->bss->stall = o.stall_value;
 			stall_set = true;
-			printf("scx-ktstr: stall knob set\n");
+			printf("scx-ktstr: stall knob set to %u\n", o.stall_value);
 		}
 		/* The kernel dropped the scheduler but ops.exit left no record. */
 		read_state(state, sizeof(state));
