@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-stitch: from the probe events of a reproduced crash, the chain of
+ * scheduler calls of the task the scheduler choked on, decoded.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file.h"
+#include "stitch.h"
+#include "usage.h"
+
+static const char help[] =
+	"Usage: ktstr-stitch [OPTION]... [EVENTS]\n"
+	"Stitch the probe events of a reproduced sched_ext crash (JSON lines of\n"
+	"ktstr-probe; standard input when EVENTS is absent or -) into the chain of\n"
+	"calls of the causal task, with decoded arguments and struct fields.\n"
+	"\n"
+	"  -t, --targets FILE     targets of ktstr-btfres: enum tables, parameters,\n"
+	"                         field decoders, source locations\n"
+	"  -f, --format FORMAT    text (default), json (JSON lines) or perfetto\n"
+	"                         (Chrome trace-event JSON for ui.perfetto.dev)\n"
+	"  -H, --history          every recorded call of the task, numbered, with the\n"
+	"                         time since the previous one (default: the last call\n"
+	"                         of each function)\n"
+	"  -n, --nr-cpus N        show cpumask bits below N only (default: nr_cpus of\n"
+	"                         the meta record)\n"
+	"  -o, --output FILE      write there (whole or not at all) instead of stdout\n"
+	"  -h, --help             show this help and exit\n"
+	"  -V, --version          show the version and exit\n"
+	"\n"
+	"When there is no chain (no trigger, no event of the causal task) the reason\n"
+	"is printed on one line and the exit status is still 0.\n"
+	"Exit status: 0 ok, 2 bad usage or malformed input, 3 input file missing.\n";
+
+enum format { FMT_TEXT, FMT_JSON, FMT_PERFETTO };
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "targets", required_argument, NULL, 't' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "history", no_argument, NULL, 'H' },
+		{ "nr-cpus", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *targets_path = NULL, *output = NULL, *input = NULL;
+	enum format fmt = FMT_TEXT;
+	bool history = false;
+	long nr_cpus = -1;
+	struct targets tg = { 0 };
+	struct events ev = { 0 };
+	struct chain ch = { 0 };
+	struct decode_tables dt = { 0 };
+	struct outfile out = { 0 };
+	struct render_opts ro;
+	char msg[1024] = "";
+	int c, err, code = KT_EXIT_OK;
+	char *end;
+
+	usage__set_prog(argv[0]);
+	ev.spool_fd = -1;
+	while ((c = getopt_long(argc, argv, "t:f:Hn:o:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			targets_path = optarg;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(optarg, "perfetto"))
+				fmt = FMT_PERFETTO;
+			else
+				usage__bad("--format: '%s' is not text, json or perfetto", optarg);
+			break;
+		case 'H':
+			history = true;
+			break;
+		case 'n':
+			errno = 0;
+			nr_cpus = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || nr_cpus < 1 || nr_cpus > 65536)
+				usage__bad("--nr-cpus: '%s' is not a CPU count (1-65536)", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'h':
+			usage__help(help);
+		case 'V':
+			usage__version();
+		default:
+			usage__bad("unknown option");
+		}
+	}
+	if (optind < argc)
+		input = argv[optind++];
+	if (optind < argc)
+		usage__bad("one EVENTS file at most");
+
+	err = targets__load(&tg, targets_path, msg, sizeof(msg));
+	if (!err)
+		err = decode_tables__init(&dt, tg.enums, msg, sizeof(msg));
+	if (err) {
+		error("%s", msg[0] ? msg : strerror(-err));
+		code = usage__exit_code(err);
+		goto out;
+	}
+	err = events__read(&ev, input, &tg, msg, sizeof(msg));
+	if (err) {
+		error("%s", msg[0] ? msg : strerror(-err));
+		code = usage__exit_code(err);
+		goto out;
+	}
+	dt.nr_cpus = nr_cpus > 0 ? (unsigned)nr_cpus :
+		     ev.meta.nr_cpus > 0 && ev.meta.nr_cpus <= 65536 ? (unsigned)ev.meta.nr_cpus : 0;
+	err = chain__build(&ch, &ev, history);
+	if (err) {
+		error("%s", strerror(-err));
+		code = KT_EXIT_FAIL;
+		goto out;
+	}
+	err = outfile__open(&out, output);
+	if (err) {
+		error("%s: %s", output, strerror(-err));
+		code = usage__exit_code(err);
+		goto out;
+	}
+	ro = (struct render_opts){ .ev = &ev, .ch = &ch, .dt = &dt, .f = out.f };
+	switch (fmt) {
+	case FMT_TEXT:
+		err = render__text(&ro);
+		break;
+	case FMT_JSON:
+		err = render__json(&ro);
+		break;
+	case FMT_PERFETTO:
+		err = render__perfetto(&ro);
+		break;
+	}
+	if (!err)
+		err = outfile__commit(&out);
+	else
+		outfile__abort(&out);
+	if (err) {
+		error("%s: %s", output ? output : "<stdout>", strerror(-err));
+		code = KT_EXIT_FAIL;
+	}
+out:
+	chain__free(&ch);
+	events__free(&ev);
+	decode_tables__free(&dt);
+	targets__free(&tg);
+	return code;
+}

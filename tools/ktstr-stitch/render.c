@@ -1,0 +1,483 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The stitched chain as text (for people), JSON lines, or a Perfetto trace. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "stitch.h"
+#include "trace.h"
+
+#define ARROW " \xe2\x86\x92 "	/* " → " */
+
+/* Terminal columns of a UTF-8 string: its code points. */
+static size_t width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+static void pad(FILE *f, size_t n)
+{
+	while (n--)
+		fputc(' ', f);
+}
+
+/* Guest strings (comm, messages) are untrusted. */
+static void put_safe(FILE *f, const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	if (!text__sanitize(&sb, s, strlen(s)) && sb.buf)
+		fputs(sb.buf, f);
+	strbuf__release(&sb);
+}
+
+int render__exit_kind(struct strbuf *out, const struct render_opts *o)
+{
+	const struct trigger *t = &o->ev->trig;
+
+	if (!t->kind_ok)
+		return strbuf__addstr(out, "unknown");
+	if (decode__exit_kind(out, o->dt, t->kind))
+		return -ENOMEM;
+	return strbuf__addf(out, " (%" PRIu64 ")", t->kind);
+}
+
+/* "kdamond.0[51] 0xffff888003a8c000", leaving out what is unknown. */
+static void task_desc(FILE *f, const char *comm, long long pid, uint64_t ptr)
+{
+	if (comm && pid >= 0) {
+		put_safe(f, comm);
+		fprintf(f, "[%lld]", pid);
+	} else if (pid >= 0) {
+		fprintf(f, "pid %lld", pid);
+	} else if (comm) {
+		put_safe(f, comm);
+	}
+	if (ptr)
+		fprintf(f, "%s0x%" PRIx64, comm || pid >= 0 ? " " : "", ptr);
+}
+
+/* Build every shown call up front: the header may need a pid from them. */
+static int vcalls_build(const struct render_opts *o, struct vcall **out)
+{
+	struct vcall *v = calloc(o->ch->n + 1, sizeof(*v));
+	size_t i;
+	int err;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 0; i < o->ch->n; i++) {
+		err = vcall__build(&v[i], o->ev, o->ch->calls[i], o->dt);
+		if (err) {
+			while (i--)
+				vcall__free(&v[i]);
+			vcall__free(&v[o->ch->n]);
+			free(v);
+			return err;
+		}
+	}
+	*out = v;
+	return 0;
+}
+
+static void vcalls_free(struct vcall *v, size_t n)
+{
+	size_t i;
+
+	if (!v)
+		return;
+	for (i = 0; i < n; i++)
+		vcall__free(&v[i]);
+	free(v);
+}
+
+/* The causal task's pid when the trigger did not carry it: its pid field. */
+static long long pid_from_calls(const struct vcall *v, size_t n)
+{
+	size_t i, j;
+
+	for (i = n; i-- > 0;) {
+		bool in_task = false;
+
+		for (j = 0; j < v[i].n; j++) {
+			const struct vline *l = &v[i].lines[j];
+
+			if (l->depth == 1)
+				in_task = l->header && !strncmp(l->name, "task_struct *", 13);
+			else if (in_task && !strcmp(l->name, "pid"))
+				return strtoll(l->entry, NULL, 10);
+		}
+	}
+	return -1;
+}
+
+static void delta(char *buf, size_t sz, uint64_t ns)
+{
+	if (ns < 1000)
+		snprintf(buf, sz, "+%" PRIu64 "ns", ns);
+	else if (ns < 1000000)
+		snprintf(buf, sz, "+%" PRIu64 ".%03" PRIu64 "us", ns / 1000, ns % 1000);
+	else if (ns < 1000000000)
+		snprintf(buf, sz, "+%" PRIu64 ".%03" PRIu64 "ms", ns / 1000000, ns / 1000 % 1000);
+	else
+		snprintf(buf, sz, "+%" PRIu64 ".%03" PRIu64 "s", ns / 1000000000,
+			 ns / 1000000 % 1000);
+}
+
+static void text_call(FILE *f, const struct vcall *vc)
+{
+	size_t j, nw = 0, ew = 0;
+
+	for (j = 0; j < vc->n; j++) {
+		const struct vline *l = &vc->lines[j];
+		size_t w = l->depth * 2 + width(l->name);
+
+		if (!l->header && w > nw)
+			nw = w;
+		if (l->exit && width(l->entry) > ew)
+			ew = width(l->entry);
+	}
+	for (j = 0; j < vc->n; j++) {
+		const struct vline *l = &vc->lines[j];
+
+		pad(f, l->depth * 2);
+		fputs(l->name, f);
+		if (!l->header) {
+			pad(f, nw - l->depth * 2 - width(l->name) + 2);
+			fputs(l->entry, f);
+			if (l->exit) {
+				pad(f, ew - width(l->entry));
+				fputs(ARROW, f);
+				fputs(l->exit, f);
+			}
+		}
+		fputc('\n', f);
+	}
+}
+
+int render__text(const struct render_opts *o)
+{
+	const struct events *ev = o->ev;
+	const struct chain *ch = o->ch;
+	const struct trigger *t = &ev->trig;
+	struct strbuf sb = { 0 };
+	struct vcall *v = NULL;
+	size_t i, fw = 0, nw = 1, dw = 1, cw = 1;
+	char (*deltas)[32] = NULL;
+	long long pid;
+	int err;
+
+	if (!t->found) {
+		fprintf(o->f, "AUTO-PROBE: no chain: %s", ch->why_none);
+		if (ev->meta.error) {
+			fputs(": ", o->f);
+			put_safe(o->f, ev->meta.error);
+		}
+		fprintf(o->f, " (%zu calls recorded)\n", ch->recorded);
+		return 0;
+	}
+	err = vcalls_build(o, &v);
+	if (err)
+		return err;
+
+	fputs("=== AUTO-PROBE: scx_exit fired ===\n", o->f);
+	err = render__exit_kind(&sb, o);
+	if (err)
+		goto out;
+	fprintf(o->f, "exit: %s on cpu %d, current ", sb.buf, t->cpu);
+	task_desc(o->f, t->current_comm, t->current_pid, 0);
+	if (t->current_pid < 0 && !t->current_comm)
+		fprintf(o->f, "0x%" PRIx64, t->current);
+	fputc('\n', o->f);
+	if (t->msg) {
+		fputs("message: ", o->f);
+		put_safe(o->f, t->msg);
+		fputc('\n', o->f);
+	}
+	pid = ch->causal_pid >= 0 ? ch->causal_pid : pid_from_calls(v, ch->n);
+	fputs("causal task: ", o->f);
+	task_desc(o->f, ch->causal_comm, pid, ch->causal);
+	if (ch->causal_why == CAUSAL_INFLIGHT) {
+		fputs(", the task of ", o->f);
+		put_safe(o->f, t->inflight_func ? t->inflight_func : "the callback");
+		fprintf(o->f, " in flight on cpu %d\n", t->cpu);
+	} else {
+		fputs(", current at the exit (no callback in flight)\n", o->f);
+	}
+	if (ev->meta.drops > 0)
+		fprintf(o->f, "warning: the probe dropped %lld events: calls may be missing\n",
+			ev->meta.drops);
+	if (ch->why_none) {
+		fprintf(o->f, "no chain: %s (%zu calls recorded)\n", ch->why_none, ch->recorded);
+		goto out;
+	}
+
+	for (i = 0; i < ch->n; i++)
+		if (width(v[i].func) > fw)
+			fw = width(v[i].func);
+	if (ch->history) {
+		deltas = calloc(ch->n, sizeof(*deltas));
+		if (!deltas) {
+			err = -ENOMEM;
+			goto out;
+		}
+		nw = snprintf(NULL, 0, "%zu", ch->n);
+		for (i = 0; i < ch->n; i++) {
+			int w;
+
+			if (i)
+				delta(deltas[i], sizeof(deltas[i]), ch->calls[i]->ts - ch->calls[i - 1]->ts);
+			else
+				snprintf(deltas[i], sizeof(deltas[i]), "-");
+			if (strlen(deltas[i]) > dw)
+				dw = strlen(deltas[i]);
+			w = snprintf(NULL, 0, "%d", ch->calls[i]->cpu);
+			if ((size_t)w > cw)
+				cw = w;
+		}
+	}
+	for (i = 0; i < ch->n; i++) {
+		if (ch->history)
+			fprintf(o->f, "#%-*zu  %*s  cpu %-*d  ", (int)nw, i + 1, (int)dw, deltas[i],
+				(int)cw, ch->calls[i]->cpu);
+		fputs(v[i].func, o->f);
+		if (v[i].source) {
+			pad(o->f, fw - width(v[i].func) + 2);
+			put_safe(o->f, v[i].source);
+		}
+		fputc('\n', o->f);
+		text_call(o->f, &v[i]);
+	}
+	if (!ch->history && ch->of_task > ch->n)
+		fprintf(o->f, "(%zu calls of this task recorded; --history shows all)\n", ch->of_task);
+out:
+	free(deltas);
+	strbuf__release(&sb);
+	vcalls_free(v, ch->n);
+	return err;
+}
+
+static json_t *jstr(const char *s)
+{
+	json_t *v;
+
+	if (!s)
+		return json_null();
+	v = json_string(s);
+	return v ? v : json_string("?");
+}
+
+static json_t *jhex(uint64_t x)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, x);
+	return json_string(buf);
+}
+
+static json_t *call_params(const struct vcall *vc)
+{
+	json_t *params = json_array(), *cur = NULL;
+	size_t j;
+
+	for (j = 0; j < vc->n; j++) {
+		const struct vline *l = &vc->lines[j];
+		json_t *o = json_pack("{s:s}", "name", l->name);
+
+		if (!l->header) {
+			json_object_set_new(o, "value", jstr(l->entry));
+			if (l->exit)
+				json_object_set_new(o, "exit", jstr(l->exit));
+		}
+		if (l->depth == 1) {
+			if (l->header) {
+				json_object_set_new(o, "name", jstr(l->param));
+				json_object_set_new(o, "decl", jstr(l->name));
+				json_object_set_new(o, "fields", json_array());
+				cur = o;
+			} else {
+				cur = NULL;
+			}
+			json_array_append_new(params, o);
+		} else if (cur) {
+			json_array_append_new(json_object_get(cur, "fields"), o);
+		} else {
+			json_array_append_new(params, o);
+		}
+	}
+	return params;
+}
+
+static json_t *trigger_json(const struct render_opts *o)
+{
+	const struct trigger *t = &o->ev->trig;
+	struct strbuf sb = { 0 };
+	json_t *j;
+
+	if (t->kind_ok)
+		decode__exit_kind(&sb, o->dt, t->kind);
+	j = json_pack("{s:s,s:o,s:o,s:i,s:I,s:o,s:I,s:o,s:o,s:o}",
+		      "type", "exit",
+		      "exit_kind", t->kind_ok ? jstr(sb.buf) : json_null(),
+		      "exit_code", t->kind_ok ? json_integer((json_int_t)t->kind) : json_null(),
+		      "cpu", t->cpu, "ts", (json_int_t)t->ts,
+		      "current", jhex(t->current), "current_pid", (json_int_t)t->current_pid,
+		      "current_comm", jstr(t->current_comm),
+		      "inflight_func", jstr(t->inflight_func),
+		      "msg", jstr(t->msg));
+	strbuf__release(&sb);
+	return j;
+}
+
+int render__json(const struct render_opts *o)
+{
+	const struct chain *ch = o->ch;
+	struct vcall *v = NULL;
+	json_t *j;
+	size_t i;
+	int err = 0;
+
+	j = json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:b}", "type", "stitch",
+		      "why_none", jstr(ch->why_none),
+		      "recorded", (json_int_t)ch->recorded, "of_task", (json_int_t)ch->of_task,
+		      "shown", (json_int_t)ch->n, "drops", (json_int_t)o->ev->meta.drops,
+		      "history", ch->history);
+	if (o->ev->meta.error)
+		json_object_set_new(j, "probe_error", jstr(o->ev->meta.error));
+	err = jsonl__write(o->f, j);
+	json_decref(j);
+	if (err || !o->ev->trig.found)
+		return err;
+	j = trigger_json(o);
+	err = jsonl__write(o->f, j);
+	json_decref(j);
+	if (err)
+		return err;
+	err = vcalls_build(o, &v);
+	if (err)
+		return err;
+	j = json_pack("{s:s,s:o,s:I,s:o,s:s}", "type", "causal_task",
+		      "task", jhex(ch->causal),
+		      "pid", (json_int_t)(ch->causal_pid >= 0 ? ch->causal_pid : pid_from_calls(v, ch->n)),
+		      "comm", jstr(ch->causal_comm),
+		      "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" : "current");
+	err = jsonl__write(o->f, j);
+	json_decref(j);
+	for (i = 0; !err && i < ch->n; i++) {
+		const struct call *c = ch->calls[i];
+
+		j = json_pack("{s:s,s:I,s:s,s:o,s:o,s:i,s:I,s:I,s:o}", "type", "call",
+			      "n", (json_int_t)(i + 1), "func", v[i].func,
+			      "kind", jstr(v[i].kind), "source", jstr(v[i].source),
+			      "cpu", c->cpu, "ts", (json_int_t)c->ts,
+			      "since_prev_ns", (json_int_t)(i ? c->ts - ch->calls[i - 1]->ts : 0),
+			      "params", call_params(&v[i]));
+		err = j ? jsonl__write(o->f, j) : -ENOMEM;
+		json_decref(j);
+	}
+	vcalls_free(v, ch->n);
+	return err;
+}
+
+#define TRACE_PID 1
+
+static int cpu_cmp(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int render__perfetto(const struct render_opts *o)
+{
+	const struct chain *ch = o->ch;
+	const struct trigger *t = &o->ev->trig;
+	struct trace_writer w;
+	struct strbuf sb = { 0 };
+	struct vcall *v = NULL;
+	int *cpus = NULL;
+	size_t i, j, ncpus = 0;
+	int err;
+
+	trace__begin(&w, o->f);
+	if (!t->found || ch->why_none) {
+		if (t->found) {
+			render__exit_kind(&sb, o);
+			trace__instant(&w, "scx_exit", "trigger", t->ts, TRACE_PID, t->cpu, 'g',
+				       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
+		}
+		strbuf__release(&sb);
+		return trace__end(&w, json_pack("{s:s}", "why_none", ch->why_none));
+	}
+	err = vcalls_build(o, &v);
+	if (err)
+		return err;
+	cpus = malloc((ch->n + 1) * sizeof(*cpus));
+	if (!cpus) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < ch->n; i++)
+		cpus[ncpus++] = ch->calls[i]->cpu;
+	cpus[ncpus++] = t->cpu;
+	qsort(cpus, ncpus, sizeof(*cpus), cpu_cmp);
+	strbuf__addstr(&sb, "ktstr auto-probe: causal task ");
+	if (ch->causal_comm)
+		strbuf__addstr(&sb, ch->causal_comm);
+	strbuf__addf(&sb, " 0x%" PRIx64, ch->causal);
+	trace__process_name(&w, TRACE_PID, sb.buf);
+	for (i = 0; i < ncpus; i++) {
+		char name[32];
+
+		if (i && cpus[i] == cpus[i - 1])
+			continue;
+		snprintf(name, sizeof(name), "CPU %d", cpus[i]);
+		trace__thread_name(&w, TRACE_PID, cpus[i], name);
+	}
+	for (i = 0; i < ch->n; i++) {
+		const struct call *c = ch->calls[i];
+		json_t *args = json_object();
+
+		for (j = 0; j < v[i].n; j++) {
+			const struct vline *l = &v[i].lines[j];
+
+			if (l->header)
+				continue;
+			strbuf__reset(&sb);
+			if (l->depth == 2)
+				strbuf__addf(&sb, "%s.", l->param);
+			strbuf__addstr(&sb, l->name);
+			if (l->exit) {
+				char *val = NULL;
+
+				if (asprintf(&val, "%s" ARROW "%s", l->entry, l->exit) > 0) {
+					json_object_set_new(args, sb.buf, jstr(val));
+					free(val);
+				}
+			} else {
+				json_object_set_new(args, sb.buf, jstr(l->entry));
+			}
+		}
+		if (v[i].source)
+			json_object_set_new(args, "source", jstr(v[i].source));
+		trace__complete(&w, v[i].func, v[i].kind ? v[i].kind : "call", c->ts,
+				v[i].dur, TRACE_PID, c->cpu, args);
+	}
+	strbuf__reset(&sb);
+	render__exit_kind(&sb, o);
+	trace__instant(&w, "scx_exit", "trigger", t->ts, TRACE_PID, t->cpu, 'g',
+		       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
+	err = trace__end(&w, json_pack("{s:I,s:I}", "recorded", (json_int_t)ch->recorded,
+				       "shown", (json_int_t)ch->n));
+out:
+	free(cpus);
+	strbuf__release(&sb);
+	vcalls_free(v, ch->n);
+	return err;
+}

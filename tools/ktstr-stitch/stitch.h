@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ktstr-stitch: internal interfaces between reading, selecting and rendering. */
+#ifndef KTSTR_STITCH_H
+#define KTSTR_STITCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <jansson.h>
+
+#include "decode.h"
+
+/* ---- targets (ktstr-btfres output) ---- */
+struct tfield {
+	const char *name;
+	enum decoder dec;
+	unsigned size;
+};
+
+struct tparam {
+	int index;
+	const char *name;
+	const char *struct_name;	/* NULL for scalars */
+	bool ptr;
+	enum decoder dec;
+	unsigned size;
+	struct tfield *fields;
+	size_t nfields;
+};
+
+struct target {
+	const char *name, *kind, *source;
+	int task_param;			/* -1: none */
+	struct tparam *params;
+	size_t nparams;
+};
+
+struct targets {
+	json_t *recs;			/* keeps every string above alive */
+	json_t *enums;			/* borrowed from recs; NULL when absent */
+	struct target *t;
+	size_t n;
+};
+
+/* path NULL: no targets. Returns 0 or -errno with msg ("file:line: what"). */
+int targets__load(struct targets *tg, const char *path, char *msg, size_t msgsz);
+const struct target *targets__find(const struct targets *tg, const char *name);
+void targets__free(struct targets *tg);
+
+/* ---- events (ktstr-probe output) ---- */
+struct call {
+	uint64_t ts;			/* ts_entry, else ts_exit */
+	uint64_t task;			/* the task_struct * argument */
+	uint64_t cur;			/* current at probe time */
+	size_t off;			/* the record's line in the input map */
+	uint32_t len;
+	uint32_t func;			/* index in events.funcs */
+	int32_t cpu;
+	uint32_t lineno;
+	bool has_task;
+};
+
+struct func {
+	char *name;
+	const struct target *tgt;
+};
+
+struct trigger {
+	bool found;
+	uint64_t ts;
+	int cpu;
+	bool kind_ok;
+	uint64_t kind;
+	uint64_t current;
+	long long current_pid;
+	char *current_comm;
+	char *inflight_func;
+	uint64_t inflight_task;		/* 0: none */
+	long long inflight_pid;		/* -1: unknown */
+	char *inflight_comm;
+	char *msg;
+};
+
+struct meta {
+	bool seen;
+	long long nr_cpus;		/* 0: unknown */
+	long long drops;
+	int trigger_available;		/* -1 unknown, 0 no, 1 yes */
+	char *error;
+};
+
+struct events {
+	const char *name;		/* for messages */
+	char *map;			/* the whole input */
+	size_t size;
+	int spool_fd;			/* a copy of a pipe, or -1 */
+	struct call *calls;
+	size_t n, cap;
+	struct func *funcs;
+	size_t nfuncs;
+	size_t *fhash;			/* open addressing: func index + 1 */
+	size_t fhash_cap;
+	struct trigger trig;
+	struct meta meta;
+	size_t ntriggers;
+};
+
+int events__read(struct events *ev, const char *path, const struct targets *tg,
+		 char *msg, size_t msgsz);
+/* Parse the record of a call again (for display). NULL on error. */
+json_t *events__record(const struct events *ev, const struct call *c);
+void events__free(struct events *ev);
+
+/* ---- the stitched chain ---- */
+enum causal_why { CAUSAL_INFLIGHT, CAUSAL_CURRENT };
+
+struct chain {
+	const char *why_none;		/* set when there is no chain to show */
+	enum causal_why causal_why;
+	uint64_t causal;
+	long long causal_pid;		/* -1 unknown */
+	const char *causal_comm;	/* NULL unknown */
+	size_t recorded;		/* calls in the input */
+	size_t of_task;			/* calls of the causal task up to the exit */
+	size_t after_exit;		/* calls of the causal task after the exit */
+	struct call **calls;		/* shown, sorted */
+	size_t n;
+	bool history;
+};
+
+int chain__build(struct chain *ch, struct events *ev, bool history);
+void chain__free(struct chain *ch);
+
+/* One display line of a call: a parameter header, a field or a scalar. */
+struct vline {
+	int depth;			/* 1 parameter, 2 field of a struct parameter */
+	bool header;			/* "task_struct *p": no value */
+	char *param;			/* the parameter it belongs to */
+	char *name;
+	char *entry;
+	char *exit;			/* NULL unless it differs from entry */
+};
+
+struct vcall {
+	const struct call *c;
+	const char *func, *source, *kind;
+	uint64_t dur;			/* ts_exit - ts_entry, 0 when unknown */
+	struct vline *lines;
+	size_t n;
+};
+
+/* Decode a call for display; 0 or -ENOMEM. */
+int vcall__build(struct vcall *vc, const struct events *ev, const struct call *c,
+		 const struct decode_tables *dt);
+void vcall__free(struct vcall *vc);
+
+struct render_opts {
+	const struct events *ev;
+	const struct chain *ch;
+	const struct decode_tables *dt;
+	FILE *f;
+};
+
+int render__text(const struct render_opts *o);
+int render__json(const struct render_opts *o);
+int render__perfetto(const struct render_opts *o);
+
+/* "ERROR_BPF (1025)" into out. */
+int render__exit_kind(struct strbuf *out, const struct render_opts *o);
+
+#endif

@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/* One call made readable: parameters and fields decoded, entry vs exit. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+#include "stitch.h"
+
+static int push(struct vcall *vc, int depth, bool header, const char *param, const char *name,
+		struct strbuf *entry, struct strbuf *exit)
+{
+	struct vline *l = realloc(vc->lines, (vc->n + 1) * sizeof(*l));
+
+	if (!l)
+		return -ENOMEM;
+	vc->lines = l;
+	l = &l[vc->n];
+	memset(l, 0, sizeof(*l));
+	l->depth = depth;
+	l->header = header;
+	l->param = strdup(param ? param : "");
+	l->name = strdup(name);
+	if (entry && entry->buf) {
+		l->entry = entry->buf;	/* take the buffer */
+		memset(entry, 0, sizeof(*entry));
+	} else {
+		l->entry = strdup("");
+	}
+	if (exit && exit->buf) {
+		l->exit = exit->buf;
+		memset(exit, 0, sizeof(*exit));
+	}
+	vc->n++;
+	if (!l->param || !l->name || !l->entry) {
+		free(l->param);
+		free(l->name);
+		free(l->entry);
+		free(l->exit);
+		vc->n--;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * A field line: v is {"entry":x,"exit":y} (either may be absent) or a bare
+ * value. The exit value is kept only when it reads differently.
+ */
+static int push_value(struct vcall *vc, int depth, const char *param, const char *name,
+		      const json_t *v, const struct decode_tables *dt, enum decoder dec,
+		      unsigned size)
+{
+	const json_t *en = v, *ex = NULL;
+	struct strbuf a = { 0 }, b = { 0 };
+	int err;
+
+	if (json_is_object(v)) {
+		en = json_object_get(v, "entry");
+		ex = json_object_get(v, "exit");
+		if (!en) {
+			en = ex;
+			ex = NULL;
+		}
+	}
+	err = decode__value(&a, dt, dec, en, size);
+	if (!err && ex && !decode__same(en, ex)) {
+		err = decode__value(&b, dt, dec, ex, size);
+		if (!err && !strcmp(a.buf, b.buf))
+			strbuf__release(&b);
+	}
+	if (!err)
+		err = push(vc, depth, false, param, name, &a, &b);
+	strbuf__release(&a);
+	strbuf__release(&b);
+	return err;
+}
+
+/* "struct task_struct *" or "task_struct" → "task_struct *p". */
+static int header_name(struct strbuf *sb, const char *type, const char *name)
+{
+	size_t n;
+
+	if (!type)
+		type = "void";
+	if (!strncmp(type, "struct ", 7))
+		type += 7;
+	n = strcspn(type, "*");
+	while (n && type[n - 1] == ' ')
+		n--;
+	return strbuf__add(sb, type, n) || strbuf__addf(sb, " *%s", name) ? -ENOMEM : 0;
+}
+
+static int build_with_target(struct vcall *vc, const struct target *t, const json_t *rec,
+			     const struct decode_tables *dt)
+{
+	const json_t *args = json_object_get(rec, "args");
+	const json_t *fields = json_object_get(rec, "fields");
+	struct strbuf h = { 0 }, v = { 0 };
+	size_t i, j;
+	int err = 0;
+
+	for (i = 0; !err && i < t->nparams; i++) {
+		const struct tparam *p = &t->params[i];
+		const json_t *arg = json_array_get(args, (size_t)p->index);
+		const json_t *pf = json_object_get(fields, p->name);
+		uint64_t x;
+
+		if (!p->nfields) {
+			if (arg)
+				err = push_value(vc, 1, p->name, p->name, arg, dt, p->dec, p->size);
+			continue;
+		}
+		strbuf__reset(&h);
+		if (header_name(&h, p->struct_name, p->name))
+			return -ENOMEM;
+		if (arg && !decode__u64(arg, &x) && !x) {
+			strbuf__addstr(&v, "NULL");
+			err = push(vc, 1, false, p->name, h.buf, &v, NULL);
+			continue;
+		}
+		err = push(vc, 1, true, p->name, h.buf, NULL, NULL);
+		for (j = 0; !err && j < p->nfields; j++)
+			err = push_value(vc, 2, p->name, p->fields[j].name,
+					 json_object_get(pf, p->fields[j].name), dt, p->fields[j].dec,
+					 p->fields[j].size);
+	}
+	strbuf__release(&h);
+	strbuf__release(&v);
+	return err;
+}
+
+/* No targets for this function: show what the record has, in hex. */
+static int build_raw(struct vcall *vc, const json_t *rec, const struct decode_tables *dt)
+{
+	const json_t *args = json_object_get(rec, "args");
+	const json_t *fields = json_object_get(rec, "fields");
+	const char *pname, *fname;
+	json_t *pv, *fv;
+	char name[32];
+	size_t i;
+	int err = 0;
+
+	if (json_is_object(fields)) {
+		json_object_foreach((json_t *)fields, pname, pv) {
+			if (!json_is_object(pv))
+				continue;
+			err = push(vc, 1, true, pname, pname, NULL, NULL);
+			json_object_foreach(pv, fname, fv) {
+				if (!err)
+					err = push_value(vc, 2, pname, fname, fv, dt, DEC_HEX, 8);
+			}
+			if (err)
+				return err;
+		}
+	}
+	for (i = 0; !err && i < json_array_size(args); i++) {
+		snprintf(name, sizeof(name), "arg%zu", i);
+		err = push_value(vc, 1, name, name, json_array_get(args, i), dt, DEC_HEX, 8);
+	}
+	return err;
+}
+
+int vcall__build(struct vcall *vc, const struct events *ev, const struct call *c,
+		 const struct decode_tables *dt)
+{
+	const struct func *f = &ev->funcs[c->func];
+	json_t *rec;
+	int err;
+
+	memset(vc, 0, sizeof(*vc));
+	vc->c = c;
+	vc->func = f->name;
+	vc->source = f->tgt ? f->tgt->source : NULL;
+	vc->kind = f->tgt ? f->tgt->kind : NULL;
+	rec = events__record(ev, c);
+	if (!rec)
+		return -EINVAL;	/* it parsed on the first pass */
+	{
+		uint64_t en, ex;
+
+		if (!decode__u64(json_object_get(rec, "ts_entry"), &en) &&
+		    !decode__u64(json_object_get(rec, "ts_exit"), &ex) && ex >= en)
+			vc->dur = ex - en;
+	}
+	err = f->tgt ? build_with_target(vc, f->tgt, rec, dt) : build_raw(vc, rec, dt);
+	if (!err && json_object_get(rec, "ret"))
+		err = push_value(vc, 1, "return", "return", json_object_get(rec, "ret"), dt,
+				 DEC_HEX, 8);
+	json_decref(rec);
+	return err;
+}
+
+void vcall__free(struct vcall *vc)
+{
+	size_t i;
+
+	for (i = 0; i < vc->n; i++) {
+		free(vc->lines[i].param);
+		free(vc->lines[i].name);
+		free(vc->lines[i].entry);
+		free(vc->lines[i].exit);
+	}
+	free(vc->lines);
+	memset(vc, 0, sizeof(*vc));
+}
