@@ -17,6 +17,8 @@
 #              -> stall-task.com1, stall-task.com2
 #   verifier   the loader of bpf/scx-bad (rejected by the verifier)
 #              -> verifier.com2
+#   unreg      SIGTERM to the loader 2 s after attach: a clean unload
+#              (SCX_EXIT_UNREG, exit status 0) -> unreg.com2
 #   oops       `echo c > /proc/sysrq-trigger` while scx-ktstr runs -> oops.com1
 # COM1 is the kernel console (ttyS0); /init also writes the sched_ext_dump
 # trace events there at the end. COM2 (ttyS1) is the loader's output. Both
@@ -35,14 +37,14 @@ while [ $# -gt 0 ]; do
 	--kernel) kernel=$2; shift ;;
 	--build) build=$2; shift ;;
 	--out) out=$2; shift ;;
-	-h|--help) sed -n '2,26s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,28s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	-*) echo "capture-fixtures: unknown option '$1'" >&2; exit 2 ;;
-	error-bpf|error-dispatch|stall|stall-task|verifier|oops) cases="$cases $1" ;;
+	error-bpf|error-dispatch|stall|stall-task|verifier|unreg|oops) cases="$cases $1" ;;
 	*) echo "capture-fixtures: unknown case '$1'" >&2; exit 2 ;;
 	esac
 	shift
 done
-[ -n "$cases" ] || cases="error-bpf error-dispatch stall stall-task verifier oops"
+[ -n "$cases" ] || cases="error-bpf error-dispatch stall stall-task verifier unreg oops"
 
 die() { echo "capture-fixtures: $*" >&2; exit 3; }
 [ -f "$kernel/vmlinux" ] || die "$kernel/vmlinux missing: run 'make kernel' first"
@@ -120,6 +122,11 @@ verifier)
 	scx-bad >/dev/ttyS1 2>&1 &
 	sched=$!
 	wait_loader $sched ;;
+unreg)
+	scx-ktstr >/dev/ttyS1 2>&1 &
+	sched=$!
+	wait_enabled; load; usleep 2000000
+	kill -TERM $sched; wait_loader $sched ;;
 oops)
 	scx-ktstr >/dev/ttyS1 2>&1 &
 	sched=$!
@@ -159,6 +166,7 @@ for c in $cases; do
 	error-bpf|error-dispatch) want1='sched_ext_dump:'; want2='EXIT: kind=SCX_EXIT_ERROR_BPF' ;;
 	stall|stall-task) want1='sched_ext_dump:'; want2='EXIT: kind=SCX_EXIT_ERROR_STALL' ;;
 	verifier) want1=; want2='BEGIN PROG LOAD LOG' ;;
+	unreg) want1=; want2='EXIT: kind=SCX_EXIT_UNREG(64)' ;;
 	oops) want1='sysrq'; want2= ;;
 	esac
 	ok=yes
@@ -172,7 +180,7 @@ for c in $cases; do
 		continue
 	fi
 	case "$c" in
-	verifier) cp "$log/com2.log" "$out/$c.com2" ;;
+	verifier|unreg) cp "$log/com2.log" "$out/$c.com2" ;;
 	oops) cp "$log/com1.log" "$out/$c.com1" ;;
 	*) cp "$log/com1.log" "$out/$c.com1"; cp "$log/com2.log" "$out/$c.com2" ;;
 	esac
