@@ -41,14 +41,13 @@ $(4): $(BPF_BUILD)/obj/$(1).raw.o
 	$(BPFTOOL) gen object $$@ $$<
 
 # bpftool 7.5 writes a skeleton for libbpf 1.5: its struct_ops map entry sets
-# a `link` member and uses a 32-byte map stride that libbpf 1.4.6 lacks and
-# ignores. Drop the member, use libbpf's own size; the loader attaches the
-# struct_ops map itself.
+# a `link` member that libbpf 1.4.6's struct bpf_map_skeleton lacks. Drop
+# it (the 32-byte map stride it declares is honoured by 1.4.6 through
+# map_skel_sz); the loader attaches the struct_ops map itself.
 $(BUILD)/gen/$(1).skel.h: $(4)
 	@mkdir -p $$(@D)
 	$(BPFTOOL) gen skeleton $$< name scx_ktstr >$$@.tmp
-	sed -i -e '/map->link = /d' \
-		-e 's/s->map_skel_sz = [0-9]*;/s->map_skel_sz = sizeof(*s->maps);/' $$@.tmp
+	sed -i -e '/map->link = /d' $$@.tmp
 	mv $$@.tmp $$@
 
 $(BPF_BUILD)/obj/$(1).o: $(3) $(BUILD)/gen/$(1).skel.h
