@@ -1,0 +1,1049 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "cpio.h"
+#include "file.h"
+#include "log.h"
+#include "text.h"
+#include "vm.h"
+
+/* The command line measured to work (platform facts): oops and panic end QEMU. */
+#define VM_APPEND "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic nokaslr rdinit=/init"
+/* The guest sees the channel at this fd number in QEMU's process. */
+#define CHAN_GUEST_FD 3
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+
+/* ---- accelerator ---- */
+
+int vm__parse_accel(const char *s, enum vm_accel *a)
+{
+	if (!strcmp(s, "auto"))
+		*a = VM_ACCEL_AUTO;
+	else if (!strcmp(s, "kvm"))
+		*a = VM_ACCEL_KVM;
+	else if (!strcmp(s, "tcg"))
+		*a = VM_ACCEL_TCG;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+const char *vm__accel_name(enum vm_accel a)
+{
+	return a == VM_ACCEL_KVM ? "kvm" : a == VM_ACCEL_TCG ? "tcg" : "auto";
+}
+
+static bool cpu_has_virt(void)
+{
+	char *buf = NULL;
+	size_t len;
+	bool yes = false;
+
+	if (file__read_all("/proc/cpuinfo", 64u << 20, &buf, &len))
+		return false;
+	yes = strstr(buf, " vmx") || strstr(buf, " svm");
+	free(buf);
+	return yes;
+}
+
+int vm__pick_accel(enum vm_accel want, enum vm_accel *got, char *why, size_t len)
+{
+	int fd;
+
+	if (want == VM_ACCEL_TCG) {
+		*got = VM_ACCEL_TCG;
+		return 0;
+	}
+	/* /dev/kvm can exist and open while the CPU lacks (nested) virtualization. */
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(why, len, "/dev/kvm: %s", strerror(errno));
+	} else {
+		close(fd);
+		if (cpu_has_virt()) {
+			*got = VM_ACCEL_KVM;
+			return 0;
+		}
+		snprintf(why, len, "/proc/cpuinfo has neither vmx nor svm");
+	}
+	if (want == VM_ACCEL_KVM)
+		return -ENODEV;
+	*got = VM_ACCEL_TCG;
+	return 0;
+}
+
+/* ---- kernel ---- */
+
+/* Does the ELF at path carry the PVH entry note QEMU needs to boot it? */
+static bool elf_has_pvh(const char *path)
+{
+	bool found = false;
+	size_t nph = 0, i;
+	Elf *e = NULL;
+	int fd;
+
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return false;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF || elf_getphdrnum(e, &nph))
+		goto cleanup;
+	for (i = 0; i < nph && !found; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		d = elf_getdata_rawchunk(e, ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+		if (!d)
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+			if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh.n_namesz == 4 &&
+			    !memcmp((char *)d->d_buf + noff, "Xen", 4)) {
+				found = true;
+				break;
+			}
+		}
+	}
+cleanup:
+	if (e)
+		elf_end(e);
+	close(fd);
+	return found;
+}
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode);
+}
+
+static bool is_dir(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISDIR(st.st_mode);
+}
+
+static void read_version(const char *dir, struct vm_kernel *k)
+{
+	char path[PATH_MAX + 16], *buf = NULL, *nl;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/version", dir);
+	if (file__read_all(path, 4096, &buf, &len))
+		return;
+	nl = strchr(buf, '\n');
+	if (nl)
+		*nl = '\0';
+	snprintf(k->version, sizeof(k->version), "%s", buf);
+	free(buf);
+}
+
+static int kernel_default_dir(char *out, size_t len)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n;
+	const char *env = getenv("KTSTR_KERNEL_DIR");
+
+	if (env && *env) {
+		snprintf(out, len, "%s", env);
+		return 0;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n <= 0)
+		return -ENOENT;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	/* build/bin/ktstr-boot -> build/kernel */
+	return snprintf(out, len, "%s/../kernel", self) >= (int)len ? -ENAMETOOLONG : 0;
+}
+
+int vm__find_kernel(const char *arg, struct vm_kernel *k, char *err, size_t errlen)
+{
+	char dir[PATH_MAX], vml[PATH_MAX + 32], bz[PATH_MAX + 32];
+
+	memset(k, 0, sizeof(*k));
+	if (!arg || !*arg)
+		arg = getenv("KTSTR_KERNEL");
+	if (!arg || !*arg) {
+		if (kernel_default_dir(dir, sizeof(dir))) {
+			snprintf(err, errlen, "no guest kernel: give --kernel or set KTSTR_KERNEL");
+			return -ENOENT;
+		}
+		arg = dir;
+	} else {
+		snprintf(dir, sizeof(dir), "%s", arg);
+	}
+	if (is_file(arg)) {
+		snprintf(k->image, sizeof(k->image), "%s", arg);
+		k->pvh = elf_has_pvh(arg);
+		return 0;
+	}
+	if (!is_dir(arg)) {
+		snprintf(err, errlen, "%s: no such kernel folder or image (run 'make kernel')", arg);
+		return -ENOENT;
+	}
+	snprintf(vml, sizeof(vml), "%s/vmlinux", dir);
+	snprintf(bz, sizeof(bz), "%s/bzImage", dir);
+	if (!is_file(bz))
+		snprintf(bz, sizeof(bz), "%s/arch/x86/boot/bzImage", dir);	/* a build tree */
+	read_version(dir, k);
+	if (strlen(vml) >= sizeof(k->image) || strlen(bz) >= sizeof(k->image)) {
+		snprintf(err, errlen, "%s: path too long", dir);
+		return -ENAMETOOLONG;
+	}
+	if (is_file(vml) && elf_has_pvh(vml)) {
+		memcpy(k->image, vml, strlen(vml) + 1);
+		k->pvh = true;
+	} else if (is_file(bz)) {
+		memcpy(k->image, bz, strlen(bz) + 1);
+	} else {
+		snprintf(err, errlen, "%s: holds neither a bootable vmlinux (PVH) nor a bzImage", dir);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/* ---- QEMU ---- */
+
+struct argv_b {
+	char **v;
+	size_t n, cap;
+	bool oom;
+};
+
+static void arg_add(struct argv_b *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void arg_add(struct argv_b *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (a->oom)
+		return;
+	if (a->n + 2 > a->cap) {
+		size_t cap = a->cap ? a->cap * 2 : 64;
+		char **nv = realloc(a->v, cap * sizeof(*nv));
+
+		if (!nv) {
+			a->oom = true;
+			return;
+		}
+		a->v = nv;
+		a->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0) {
+		a->oom = true;
+		s = NULL;
+	}
+	va_end(ap);
+	if (s) {
+		a->v[a->n++] = s;
+		a->v[a->n] = NULL;
+	}
+}
+
+void vm__free_argv(char **argv)
+{
+	size_t i;
+
+	for (i = 0; argv && argv[i]; i++)
+		free(argv[i]);
+	free(argv);
+}
+
+/* QEMU's chardev option values escape commas by doubling them. */
+static char *qemu_escape(const char *s)
+{
+	size_t n = strlen(s), i, j = 0;
+	char *o = malloc(2 * n + 1);
+
+	if (!o)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		o[j++] = s[i];
+		if (s[i] == ',')
+			o[j++] = ',';
+	}
+	o[j] = '\0';
+	return o;
+}
+
+char **vm__argv(const struct vm_config *c, int chan_guest_fd)
+{
+	struct argv_b a = { 0 };
+	const struct topology *t = &c->topo;
+	int cpus = topology__cpus(t), node;
+	char *com1 = qemu_escape(c->com1_path), *com2 = qemu_escape(c->com2_path);
+
+	arg_add(&a, "qemu-system-x86_64");
+	arg_add(&a, "-nodefaults");
+	arg_add(&a, "-no-reboot");
+	arg_add(&a, "-display");
+	arg_add(&a, "none");
+	arg_add(&a, "-monitor");
+	arg_add(&a, "none");
+	arg_add(&a, "-accel");
+	/* Multi-threaded TCG: one host thread per vCPU. */
+	arg_add(&a, "%s", c->accel == VM_ACCEL_KVM ? "kvm" : "tcg,thread=multi");
+	if (c->accel == VM_ACCEL_KVM) {
+		arg_add(&a, "-cpu");
+		arg_add(&a, "host");
+	}
+	arg_add(&a, "-m");
+	arg_add(&a, "%ld", c->memory_mb);
+	/* An LLC is a socket: QEMU gives each socket its own L3. */
+	arg_add(&a, "-smp");
+	arg_add(&a, "cpus=%d,sockets=%d,cores=%d,threads=%d", cpus, t->llcs, t->cores, t->threads);
+	if (t->nodes > 1) {
+		int per = cpus / t->nodes;
+		long mem = c->memory_mb / t->nodes;
+
+		for (node = 0; node < t->nodes; node++) {
+			long m = node == t->nodes - 1 ? c->memory_mb - mem * (t->nodes - 1) : mem;
+
+			arg_add(&a, "-object");
+			arg_add(&a, "memory-backend-ram,id=mem%d,size=%ldM", node, m);
+			arg_add(&a, "-numa");
+			arg_add(&a, "node,nodeid=%d,cpus=%d-%d,memdev=mem%d", node, node * per, node * per + per - 1,
+				node);
+		}
+	}
+	arg_add(&a, "-kernel");
+	arg_add(&a, "%s", c->kernel);
+	arg_add(&a, "-initrd");
+	arg_add(&a, "%s", c->initrd);
+	arg_add(&a, "-append");
+	arg_add(&a, "%s", c->append ? c->append : VM_APPEND);
+	arg_add(&a, "-chardev");
+	arg_add(&a, "file,id=com1,path=%s", com1 ? com1 : "");
+	arg_add(&a, "-serial");
+	arg_add(&a, "chardev:com1");
+	arg_add(&a, "-chardev");
+	arg_add(&a, "file,id=com2,path=%s", com2 ? com2 : "");
+	arg_add(&a, "-serial");
+	arg_add(&a, "chardev:com2");
+	if (c->channel) {
+		arg_add(&a, "-device");
+		arg_add(&a, "virtio-serial-pci,id=vser0");
+		arg_add(&a, "-chardev");
+		arg_add(&a, "socket,id=ktch,fd=%d", chan_guest_fd);
+		arg_add(&a, "-device");
+		arg_add(&a, "virtserialport,bus=vser0.0,chardev=ktch,name=%s", CHANNEL_PORT_NAME);
+	}
+	free(com1);
+	free(com2);
+	if (a.oom) {
+		vm__free_argv(a.v);
+		return NULL;
+	}
+	return a.v;
+}
+
+int vm__start(const struct vm_config *c, struct vm *vm, char *err, size_t errlen)
+{
+	int sv[2] = { -1, -1 }, logfd = -1;
+	char **argv;
+	pid_t pid;
+
+	memset(vm, 0, sizeof(*vm));
+	vm->chan_fd = -1;
+	if (c->channel && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv)) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		return -errno;
+	}
+	argv = vm__argv(c, CHAN_GUEST_FD);
+	if (!argv) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (c->qemu_log)
+		logfd = open(c->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		vm__free_argv(argv);
+		goto fail;
+	}
+	if (!pid) {
+		int null = open("/dev/null", O_RDWR);
+
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+		}
+		if (logfd >= 0)
+			dup2(logfd, 2);
+		if (c->channel) {
+			/* dup2 clears close-on-exec; same fd number needs an explicit clear. */
+			if (sv[1] == CHAN_GUEST_FD)
+				fcntl(sv[1], F_SETFD, 0);
+			else
+				dup2(sv[1], CHAN_GUEST_FD);
+		}
+		execvp(argv[0], argv);
+		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	vm__free_argv(argv);
+	if (logfd >= 0)
+		close(logfd);
+	vm->pid = pid;
+	if (c->channel) {
+		close(sv[1]);
+		vm->chan_fd = sv[0];
+		fcntl(vm->chan_fd, F_SETFL, O_NONBLOCK);
+	}
+	return 0;
+fail:
+	if (sv[0] >= 0) {
+		close(sv[0]);
+		close(sv[1]);
+	}
+	if (logfd >= 0)
+		close(logfd);
+	return -ENOMEM;
+}
+
+bool vm__poll_exit(struct vm *vm)
+{
+	int st;
+
+	if (vm->exited)
+		return true;
+	if (waitpid(vm->pid, &st, WNOHANG) == vm->pid) {
+		vm->status = st;
+		vm->exited = true;
+	}
+	return vm->exited;
+}
+
+void vm__kill(struct vm *vm, int grace_ms)
+{
+	int i;
+
+	if (vm__poll_exit(vm))
+		return;
+	kill(vm->pid, SIGTERM);
+	for (i = 0; i < grace_ms / 20 && !vm__poll_exit(vm); i++)
+		usleep(20000);
+	if (!vm__poll_exit(vm)) {
+		kill(vm->pid, SIGKILL);
+		waitpid(vm->pid, &vm->status, 0);
+		vm->exited = true;
+	}
+}
+
+void vm__close(struct vm *vm)
+{
+	if (vm->chan_fd >= 0)
+		close(vm->chan_fd);
+	vm->chan_fd = -1;
+}
+
+/* ---- running a scenario ---- */
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void vm_result__release(struct vm_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntl; i++)
+		free(r->tl[i].stage);
+	free(r->tl);
+	free(r->console_tail);
+	r->tl = NULL;
+	r->ntl = 0;
+	r->console_tail = NULL;
+}
+
+static void tl_clear(struct vm_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntl; i++)
+		free(r->tl[i].stage);
+	r->ntl = 0;
+}
+
+/* "SECONDS STAGE" (a channel event or the tail of a console line). */
+static int tl_add(struct vm_result *r, const char *s, size_t len)
+{
+	struct strbuf clean = { 0 };
+	struct vm_tl *nt;
+	char *end, *txt;
+	double t;
+
+	txt = strndup(s, len);
+	if (!txt)
+		return -ENOMEM;
+	t = strtod(txt, &end);
+	if (end == txt || *end != ' ') {
+		free(txt);
+		return -EINVAL;
+	}
+	/* Guest text is untrusted: keep it printable and valid UTF-8 for JSON. */
+	if (text__sanitize(&clean, end + 1, strlen(end + 1)) || !clean.buf) {
+		free(txt);
+		strbuf__release(&clean);
+		return -ENOMEM;
+	}
+	free(txt);
+	nt = realloc(r->tl, (r->ntl + 1) * sizeof(*nt));
+	if (!nt) {
+		strbuf__release(&clean);
+		return -ENOMEM;
+	}
+	r->tl = nt;
+	r->tl[r->ntl].t = t;
+	r->tl[r->ntl].stage = clean.buf;
+	r->ntl++;
+	return 0;
+}
+
+static const struct vm_tl *tl_find_until(const struct vm_result *r, const char *prefix, size_t from,
+					 const struct vm_tl *until)
+{
+	size_t i, end = until ? (size_t)(until - r->tl) : r->ntl;
+
+	for (i = from; i < end; i++)
+		if (!strncmp(r->tl[i].stage, prefix, strlen(prefix)))
+			return &r->tl[i];
+	return NULL;
+}
+
+static const struct vm_tl *tl_find(const struct vm_result *r, const char *prefix, size_t from)
+{
+	return tl_find_until(r, prefix, from, NULL);
+}
+
+/* Build the initramfs at path. */
+static int build_initramfs(const struct vm_run_opts *o, const char *path, char *err, size_t errlen)
+{
+	static const char *const applets[] = { "sh", "cat", "ls", "ps", "dmesg", "mount", "sleep" };
+	char *plan = NULL, *sched_guest = NULL;
+	size_t plan_len = 0, i;
+	struct plan_extra x = { 0 };
+	struct cpio c;
+	FILE *pf, *f;
+	int ret = 0;
+
+	f = fopen(path, "we");
+	if (!f) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	cpio__init(&c, f);
+	cpio__add_dir(&c, "dev", 0755);
+	/* The kernel opens /dev/console for PID 1 before anything is mounted. */
+	cpio__add_node(&c, "dev/console", S_IFCHR | 0600, 5, 1);
+	cpio__add_node(&c, "dev/null", S_IFCHR | 0666, 1, 3);
+	cpio__add_dir(&c, "proc", 0755);
+	cpio__add_dir(&c, "sys", 0755);
+	cpio__add_dir(&c, "tmp", 01777);
+	ret = cpio__add_binary(&c, "init", o->init_path);
+	if (ret) {
+		snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->init_path, strerror(-ret));
+		goto cleanup;
+	}
+	if (o->busybox) {
+		ret = cpio__add_binary(&c, "bin/busybox", o->busybox);
+		if (ret) {
+			snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->busybox, strerror(-ret));
+			goto cleanup;
+		}
+		for (i = 0; i < sizeof(applets) / sizeof(applets[0]); i++) {
+			char p[64];
+
+			snprintf(p, sizeof(p), "bin/%s", applets[i]);
+			cpio__add_symlink(&c, p, "busybox");
+		}
+	}
+	if (o->sched_path) {
+		const char *base = strrchr(o->sched_path, '/');
+
+		if (asprintf(&sched_guest, "/ktstr/sched/%s", base ? base + 1 : o->sched_path) < 0) {
+			ret = -ENOMEM;
+			goto cleanup;
+		}
+		ret = cpio__add_binary(&c, sched_guest, o->sched_path);
+		if (ret) {
+			snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->sched_path,
+				 ret == -ENOEXEC ? "ldd names a library it cannot find" : strerror(-ret));
+			goto cleanup;
+		}
+	}
+	for (i = 0; i < o->nfiles; i++) {
+		ret = o->files[i].with_libs ? cpio__add_binary(&c, o->files[i].guest, o->files[i].host)
+					    : cpio__add_file(&c, o->files[i].guest, o->files[i].host, 0);
+		if (ret) {
+			snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->files[i].host, strerror(-ret));
+			goto cleanup;
+		}
+	}
+	pf = open_memstream(&plan, &plan_len);
+	if (!pf) {
+		ret = -ENOMEM;
+		goto cleanup;
+	}
+	x.sched_args = o->sched_args;
+	x.agent = o->agent;
+	x.agent_args = o->agent_args;
+	x.attach_timeout_ms = 30000;
+	ret = scenario__write_plan(o->scn, sched_guest, &x, pf);
+	fclose(pf);
+	if (ret)
+		goto cleanup;
+	cpio__add_data(&c, "ktstr/plan", plan, plan_len, 0644);
+	ret = cpio__finish(&c);
+	if (ret)
+		snprintf(err, errlen, "%s: write failed: %s", path, strerror(-ret));
+cleanup:
+	cpio__release(&c);
+	if (fclose(f) && !ret) {
+		ret = -EIO;
+		snprintf(err, errlen, "%s: write failed", path);
+	}
+	free(plan);
+	free(sched_guest);
+	return ret;
+}
+
+/* The live part: serve the channel until QEMU exits or the budget runs out. */
+struct live {
+	const struct vm_run_opts *o;
+	struct vm_result *r;
+	struct channel_reader rd;
+	double start, sysrdy;	/* host monotonic seconds; sysrdy < 0 until seen */
+	bool mw_sent, timed_out;
+};
+
+static void on_frame(struct live *l, int fd)
+{
+	const struct scn_map_write *mw = &l->o->scn->map_write;
+
+	while (channel_reader__next(&l->rd) > 0) {
+		switch (l->rd.type) {
+		case CH_EVENT:
+			if (tl_add(l->r, (const char *)l->rd.data, l->rd.dlen))
+				break;
+			log_info("[%5.1fs] %s", mono_now() - l->start, l->r->tl[l->r->ntl - 1].stage);
+			if (!strcmp(l->r->tl[l->r->ntl - 1].stage, "sys_rdy"))
+				l->sysrdy = mono_now();
+			break;
+		case CH_ACK:
+			log_debug("guest: %.*s", (int)(l->rd.dlen > 300 ? 300 : l->rd.dlen), l->rd.data);
+			break;
+		case CH_AGENT:
+			if (l->o->agent_frame)
+				l->o->agent_frame(l->o->ctx, l->rd.data, l->rd.dlen);
+			break;
+		default:
+			break;
+		}
+	}
+	(void)mw;
+	(void)fd;
+}
+
+static void live_loop(struct live *l, struct vm *vm, double budget_s)
+{
+	const struct scn_map_write *mw = &l->o->scn->map_write;
+	double deadline = l->start + budget_s;
+	int chan = vm->chan_fd;
+
+	while (!vm__poll_exit(vm)) {
+		struct pollfd p = { .fd = chan, .events = POLLIN };
+		double now = mono_now();
+
+		if (now > deadline) {
+			l->timed_out = true;
+			vm__kill(vm, 2000);
+			break;
+		}
+		if (mw->set && !l->mw_sent && l->sysrdy >= 0 && now >= l->sysrdy + mw->after_ms / 1000.0) {
+			char cmd[128];
+			int n = snprintf(cmd, sizeof(cmd), "map_write %s %ld %d %llu", mw->map, mw->offset, mw->size,
+					 (unsigned long long)mw->value);
+
+			l->mw_sent = true;
+			log_info("[%5.1fs] sending bpf_map_write: %s", now - l->start, cmd + 10);
+			if (chan >= 0 && channel__send(chan, CH_CMD, cmd, n))
+				log_warn("bpf_map_write: channel write failed");
+		}
+		if (chan < 0) {
+			usleep(50000);
+			continue;
+		}
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		ssize_t n = channel_reader__fill(&l->rd, chan);
+
+		if (n > 0)
+			on_frame(l, chan);
+		else if (n == 0 || n != -EAGAIN)
+			chan = -1;	/* QEMU closed its end; wait for it to exit */
+	}
+	/* Whatever the guest sent just before the end. */
+	while (vm->chan_fd >= 0 && channel_reader__fill(&l->rd, vm->chan_fd) > 0)
+		on_frame(l, vm->chan_fd);
+}
+
+/* Last n lines of buf, each sanitized, joined by newlines. */
+static char *tail_lines(const char *buf, size_t len, int n)
+{
+	struct strbuf sb = { 0 };
+	size_t i = len, e;
+
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		len--;
+	for (i = len; i > 0; i--) {
+		if (buf[i - 1] == '\n' && --n == 0)
+			break;
+	}
+	while (i < len) {
+		const char *nl = memchr(buf + i, '\n', len - i);
+
+		e = nl ? (size_t)(nl - buf) : len;
+		if (e > i && buf[e - 1] == '\r')
+			text__sanitize(&sb, buf + i, e - i - 1);
+		else
+			text__sanitize(&sb, buf + i, e - i);
+		if (e < len)
+			strbuf__add(&sb, "\n", 1);
+		i = e + 1;
+	}
+	return sb.buf ? sb.buf : strdup("");
+}
+
+/* Timeline from COM1 when the channel carried nothing (no virtio port). */
+static void tl_from_console(struct vm_result *r, const char *com1)
+{
+	const char *p = com1, *m;
+
+	while ((m = strstr(p, "] ktstr-init: "))) {
+		const char *ls = m, *le = strchr(m, '\n');
+		char buf[1200];
+		double t;
+
+		while (ls > com1 && ls[-1] != '[' && ls[-1] != '\n')
+			ls--;
+		if (!le)
+			le = m + strlen(m);
+		t = strtod(ls, NULL);
+		snprintf(buf, sizeof(buf), "%.6f %.*s", t, (int)(le - m - 14), m + 14);
+		tl_add(r, buf, strlen(buf));
+		p = le;
+	}
+}
+
+/* "EXIT: kind=SCX_EXIT_ERROR_BPF(1025) reason=... msg=..." from the loader (COM2). */
+static bool exit_from_loader(struct vm_result *r, const char *com2)
+{
+	const char *p = com2, *last = NULL, *k, *e;
+	char line[2048], *reason, *msg, *paren;
+
+	while ((k = strstr(p, "EXIT: kind="))) {
+		last = k;
+		p = k + 1;
+	}
+	if (!last)
+		return false;
+	e = strchr(last, '\n');
+	last += 11;
+	snprintf(line, sizeof(line), "%.*s", (int)(e ? e - last : (long)strlen(last)), last);
+	if (line[0] && line[strlen(line) - 1] == '\r')
+		line[strlen(line) - 1] = '\0';
+	reason = strstr(line, " reason=");
+	msg = strstr(line, " msg=");
+	if (msg)
+		*msg = '\0', msg += 5;
+	if (reason)
+		*reason = '\0', reason += 8;
+	paren = strchr(line, '(');
+	r->exit_code = -1;
+	if (paren) {
+		*paren = '\0';
+		r->exit_code = atoi(paren + 1);
+	}
+	snprintf(r->exit_kind, sizeof(r->exit_kind), "%s", line);
+	snprintf(r->exit_reason, sizeof(r->exit_reason), "%s", reason ? reason : "");
+	snprintf(r->exit_msg, sizeof(r->exit_msg), "%s", msg ? msg : "");
+	r->have_exit = true;
+	return true;
+}
+
+/* The kernel's own two lines, for schedulers that print no EXIT line. */
+static void exit_from_console(struct vm_result *r, const char *com1)
+{
+	const char *d = strstr(com1, "sched_ext: BPF scheduler \""), *open, *close, *nl, *next;
+
+	if (!d || !(d = strstr(d, "\" disabled (")))
+		return;
+	open = d + 11;
+	close = strchr(open, ')');
+	nl = strchr(open, '\n');
+	if (!close || (nl && close > nl))
+		return;
+	snprintf(r->exit_reason, sizeof(r->exit_reason), "%.*s", (int)(close - open - 1), open + 1);
+	r->exit_code = -1;
+	if (strstr(r->exit_reason, "stall")) {
+		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_ERROR_STALL");
+		r->exit_code = 1026;
+	} else if (strstr(r->exit_reason, "scx_bpf_error") || strstr(r->exit_reason, "runtime error")) {
+		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_ERROR_BPF");
+		r->exit_code = 1025;
+	} else {
+		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_ERROR");
+		r->exit_code = 1024;
+	}
+	/* The message is the next console line, after the "sched_ext: " prefix. */
+	if (nl && (next = strstr(nl + 1, "sched_ext: "))) {
+		const char *ne = strchr(next, '\n');
+
+		if (!memchr(nl + 1, '\n', next - nl - 1) || next - nl < 40)
+			snprintf(r->exit_msg, sizeof(r->exit_msg), "%.*s",
+				 (int)(ne ? ne - next - 11 : (long)strlen(next + 11)), next + 11);
+	}
+	r->have_exit = true;
+}
+
+/* Every "name=N" of "step K done: iterations ..." must have N > 0. */
+static const char *idle_cgroup(const struct vm_result *r, char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntl; i++) {
+		const char *s = strstr(r->tl[i].stage, " done: iterations ");
+
+		if (strncmp(r->tl[i].stage, "step ", 5) || !s)
+			continue;
+		for (s += 18; *s;) {
+			const char *eq = strchr(s, '='), *sp;
+
+			if (!eq)
+				break;
+			sp = strchr(eq, ' ');
+			if (!strncmp(eq + 1, "0", 1) && (eq[2] == ' ' || !eq[2])) {
+				snprintf(name, len, "%.*s", (int)(eq - s), s);
+				return name;
+			}
+			if (!sp)
+				break;
+			s = sp + 1;
+		}
+	}
+	return NULL;
+}
+
+static void judge(const struct vm_run_opts *o, struct vm_result *r, const char *com1, bool timed_out,
+		  bool panic)
+{
+	const struct scenario *s = o->scn;
+	const struct vm_tl *sysrdy = tl_find(r, "sys_rdy", 0), *na = tl_find(r, "SCHEDULER_NOT_ATTACHED", 0);
+	const struct vm_tl *trouble = NULL, *done = tl_find(r, "workload done", 0), *last;
+	size_t from = sysrdy ? (size_t)(sysrdy - r->tl) : 0;
+	char cg[96];
+
+	r->reached_workload = sysrdy != NULL;
+	if (sysrdy && o->sched_path) {
+		/* Only before teardown: there ktstr-init stops the scheduler itself. */
+		const struct vm_tl *td = tl_find(r, "teardown", from);
+		const struct vm_tl *a = tl_find_until(r, "scheduler died", from, td);
+		const struct vm_tl *b = tl_find_until(r, "sched_ext state left", from, td);
+
+		trouble = a && b ? (a->t < b->t ? a : b) : a ? a : b;
+	}
+	last = r->ntl ? &r->tl[r->ntl - 1] : NULL;
+	r->verdict = "fail";
+	if (na) {
+		r->verdict = s->expect_err ? "pass" : "fail";
+		snprintf(r->reason, sizeof(r->reason), "scheduler did not attach: %s%s", na->stage + 24,
+			 s->expect_err ? " (expected an error)" : "");
+	} else if (trouble) {
+		if (s->expect_err) {
+			r->verdict = "pass";
+			snprintf(r->reason, sizeof(r->reason), "scheduler exited with an error as expected (%s, %.1fs into test)",
+				 r->have_exit ? r->exit_kind : "no exit record", trouble->t - sysrdy->t);
+		} else {
+			snprintf(r->reason, sizeof(r->reason),
+				 "scheduler process died unexpectedly during workload (%.1fs into test)",
+				 trouble->t - sysrdy->t);
+		}
+	} else if (timed_out) {
+		snprintf(r->reason, sizeof(r->reason), "VM timed out (last stage: %s)", last ? last->stage : "none");
+	} else if (panic) {
+		snprintf(r->reason, sizeof(r->reason), "kernel panic %s", sysrdy ? "during workload" : "before sys_rdy");
+	} else if (!sysrdy) {
+		snprintf(r->reason, sizeof(r->reason), "VM stopped before sys_rdy (last stage: %s)",
+			 last ? last->stage : "none");
+	} else if (!done || !tl_find(r, "poweroff", from)) {
+		snprintf(r->reason, sizeof(r->reason), "VM stopped during the workload (last stage: %s)",
+			 last ? last->stage : "none");
+	} else if (idle_cgroup(r, cg, sizeof(cg))) {
+		snprintf(r->reason, sizeof(r->reason), "workers of cgroup %s made no progress", cg);
+	} else if (s->expect_err) {
+		snprintf(r->reason, sizeof(r->reason), "expected the scheduler to exit with an error, but it ran to the end");
+	} else {
+		r->verdict = "pass";
+		snprintf(r->reason, sizeof(r->reason), "workload completed");
+	}
+	(void)com1;
+}
+
+static long budget_ms(const struct vm_run_opts *o)
+{
+	/* Boot (TCG on a loaded 2-core host can be 3x the quiet 6 s), attach, holds, teardown. */
+	long b = o->accel == VM_ACCEL_KVM ? 30000 : 60000;
+
+	if (o->sched_path)
+		b += 30000;
+	if (o->agent)
+		b += 30000;
+	return b + scenario__total_hold_ms(o->scn) + 3000 * (long)o->scn->nsteps + 20000;
+}
+
+static void keep_attempt(const char *path, int attempt)
+{
+	char to[PATH_MAX + 16];
+	const char *dot = strrchr(path, '.');
+
+	snprintf(to, sizeof(to), "%.*s.try%d%s", (int)(dot - path), path, attempt, dot);
+	rename(path, to);
+}
+
+int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err, size_t errlen)
+{
+	char initrd[PATH_MAX], qlog[PATH_MAX];
+	char *com1 = NULL, *com2 = NULL;
+	double t0 = mono_now();
+	int ret, attempt;
+	size_t len;
+
+	memset(r, 0, sizeof(*r));
+	r->exit_code = -1;
+	snprintf(r->com1, sizeof(r->com1), "%s/com1.log", o->out_dir);
+	snprintf(r->com2, sizeof(r->com2), "%s/com2.log", o->out_dir);
+	snprintf(initrd, sizeof(initrd), "%s/initramfs.cpio", o->out_dir);
+	snprintf(qlog, sizeof(qlog), "%s/qemu.log", o->out_dir);
+	ret = build_initramfs(o, initrd, err, errlen);
+	if (ret) {
+		unlink(initrd);
+		return ret;
+	}
+	log_info("initramfs built (%.2fs); booting %s (%s, %s)", mono_now() - t0, o->kernel.image,
+		 o->kernel.pvh ? "PVH" : "bzImage", vm__accel_name(o->accel));
+	for (attempt = 1; attempt <= 2; attempt++) {
+		struct vm_config c = {
+			.kernel = o->kernel.image, .pvh = o->kernel.pvh, .initrd = initrd, .accel = o->accel,
+			.topo = o->scn->topo, .memory_mb = o->scn->memory_mb, .com1_path = r->com1,
+			.com2_path = r->com2, .qemu_log = qlog, .channel = true,
+		};
+		struct live l = { .o = o, .r = r, .start = mono_now(), .sysrdy = -1 };
+		struct vm vm;
+		bool panic, init_seen;
+
+		tl_clear(r);
+		free(com1);
+		free(com2);
+		com1 = com2 = NULL;
+		r->attempts = attempt;
+		ret = vm__start(&c, &vm, err, errlen);
+		if (ret)
+			break;
+		live_loop(&l, &vm, budget_ms(o) / 1000.0);
+		channel_reader__release(&l.rd);
+		vm__close(&vm);
+		if (file__read_all(r->com1, 256u << 20, &com1, &len))
+			com1 = strdup("");
+		if (file__read_all(r->com2, 256u << 20, &com2, &len))
+			com2 = strdup("");
+		if (!com1 || !com2) {
+			ret = -ENOMEM;
+			break;
+		}
+		if (!r->ntl)
+			tl_from_console(r, com1);
+		panic = strstr(com1, "Kernel panic - not syncing") != NULL;
+		init_seen = tl_find(r, "init started", 0) != NULL;
+		if (l.timed_out)
+			r->vm_exit = "timeout";
+		else if (panic)
+			r->vm_exit = "kernel panic";
+		else if (tl_find(r, "poweroff", 0))
+			r->vm_exit = "poweroff";
+		else if (!WIFEXITED(vm.status) || WEXITSTATUS(vm.status))
+			r->vm_exit = "qemu error";
+		else
+			r->vm_exit = "reboot";
+		if (!init_seen) {
+			/* Died before our init ran: the VM, not the scheduler. Retry once. */
+			char *q = NULL;
+
+			free(r->console_tail);
+			r->console_tail = tail_lines(com1, strlen(com1), 20);
+			if (!strcmp(r->vm_exit, "qemu error") && !file__read_all(qlog, 1u << 20, &q, &len) && len) {
+				free(r->console_tail);
+				r->console_tail = tail_lines(q, len, 10);
+			}
+			free(q);
+			log_warn("attempt %d: the VM died before ktstr-init ran (%s)%s", attempt, r->vm_exit,
+				 attempt == 1 ? "; retrying" : "");
+			if (attempt == 1) {
+				keep_attempt(r->com1, 1);
+				keep_attempt(r->com2, 1);
+				continue;
+			}
+			r->env_error = true;
+			r->verdict = "error";
+			snprintf(r->reason, sizeof(r->reason), "VM died before init twice (%s)", r->vm_exit);
+			break;
+		}
+		if (!exit_from_loader(r, com2))
+			exit_from_console(r, com1);
+		judge(o, r, com1, l.timed_out, panic);
+		if (strcmp(r->verdict, "pass")) {
+			free(r->console_tail);
+			r->console_tail = tail_lines(com1, strlen(com1), 20);
+		}
+		break;
+	}
+	r->duration_s = mono_now() - t0;
+	free(com1);
+	free(com2);
+	if (!o->keep_initramfs)
+		unlink(initrd);
+	return ret;
+}

@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-boot: run one scenario in a real VM with a real sched_ext scheduler
+ * and print one JSON line with the verdict (format: man/ktstr-boot.1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <jansson.h>
+
+#include "file.h"
+#include "log.h"
+#include "scenario.h"
+#include "usage.h"
+#include "vm.h"
+
+static const char help_text[] =
+	"Usage: ktstr-boot [OPTIONS] SCENARIO.yaml\n"
+	"Boot a VM with the scenario's scheduler and workload; print one JSON line.\n"
+	"\n"
+	"  --kernel K        kernel folder (vmlinux/bzImage), image, or build tree\n"
+	"                    (default: $KTSTR_KERNEL, else build/kernel)\n"
+	"  --out DIR         write com1.log, com2.log, result.json here\n"
+	"                    (default: a new folder under ${TMPDIR:-/tmp})\n"
+	"  --accel A         auto (default), kvm or tcg\n"
+	"  --keep-initramfs  keep DIR/initramfs.cpio\n"
+	"  -v, --verbose     progress on stderr even when not a tty (-vv: debug)\n"
+	"  -h, --help        show this help\n"
+	"  -V, --version     show the version\n"
+	"\n"
+	"Exit status: 0 pass, 1 fail, 2 bad input, 3 environment missing or VM failure.\n";
+
+static int exe_dir(char *out, size_t len)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	return snprintf(out, len, "%s", self) >= (int)len ? -ENAMETOOLONG : 0;
+}
+
+static bool executable(const char *p)
+{
+	struct stat st;
+
+	return !stat(p, &st) && S_ISREG(st.st_mode) && !access(p, X_OK);
+}
+
+static bool in_path(const char *name, char *out, size_t len)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+	bool found = false;
+
+	if (!path || !(copy = strdup(path)))
+		return false;
+	for (dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+		if (snprintf(out, len, "%s/%s", dir, name) < (int)len && executable(out))
+			found = true;
+	}
+	free(copy);
+	return found;
+}
+
+/*
+ * The scheduler's host path: a path (as given, then beside the scenario), or
+ * a name built into the tools' folder. *ours: built by ktstr (takes --timeout-ms).
+ */
+static int find_scheduler(const struct scenario *s, const char *bindir, char *out, size_t len, bool *ours)
+{
+	*ours = false;
+	if (strchr(s->scheduler, '/')) {
+		const char *slash = strrchr(s->path, '/');
+
+		if (executable(s->scheduler))
+			return snprintf(out, len, "%s", s->scheduler) >= (int)len ? -ENAMETOOLONG : 0;
+		if (s->scheduler[0] != '/' && slash &&
+		    snprintf(out, len, "%.*s/%s", (int)(slash - s->path), s->path, s->scheduler) < (int)len &&
+		    executable(out))
+			return 0;
+		return -ENOENT;
+	}
+	if (snprintf(out, len, "%s/%s", bindir, s->scheduler) < (int)len && executable(out)) {
+		*ours = true;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static json_t *result_json(const struct scenario *s, const struct vm_result *r, const char *accel,
+			   const char *out_dir, const struct vm_kernel *k)
+{
+	char topo[48];
+	json_t *o = json_object(), *tl = json_array(), *logs = json_object();
+	size_t i;
+
+	topology__format(&s->topo, topo, sizeof(topo));
+	json_object_set_new(o, "test", json_string(s->name));
+	json_object_set_new(o, "scheduler", json_string(s->scheduler));
+	json_object_set_new(o, "topology", json_string(topo));
+	json_object_set_new(o, "accel", json_string(accel));
+	json_object_set_new(o, "verdict", json_string(r->verdict ? r->verdict : "error"));
+	json_object_set_new(o, "reason", json_string(r->reason));
+	json_object_set_new(o, "reached_workload", json_boolean(r->reached_workload));
+	for (i = 0; i < r->ntl; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "t", json_real(round(r->tl[i].t * 1000) / 1000));
+		json_object_set_new(e, "stage", json_string(r->tl[i].stage));
+		json_array_append_new(tl, e);
+	}
+	json_object_set_new(o, "timeline", tl);
+	if (r->have_exit) {
+		json_t *x = json_object();
+
+		json_object_set_new(x, "kind", json_string(r->exit_kind));
+		json_object_set_new(x, "code", r->exit_code >= 0 ? json_integer(r->exit_code) : json_null());
+		json_object_set_new(x, "reason", json_string(r->exit_reason));
+		json_object_set_new(x, "message", json_string(r->exit_msg));
+		json_object_set_new(o, "sched_ext_exit", x);
+	} else {
+		json_object_set_new(o, "sched_ext_exit", json_null());
+	}
+	json_object_set_new(o, "vm_exit", r->vm_exit ? json_string(r->vm_exit) : json_null());
+	json_object_set_new(o, "duration_s", json_real(round(r->duration_s * 100) / 100));
+	json_object_set_new(o, "attempts", json_integer(r->attempts));
+	json_object_set_new(o, "expect_err", json_boolean(s->expect_err));
+	json_object_set_new(o, "auto_repro", json_boolean(s->auto_repro));
+	json_object_set_new(o, "kernel", k && k->image[0] ? json_string(k->image) : json_null());
+	json_object_set_new(logs, "dir", out_dir ? json_string(out_dir) : json_null());
+	json_object_set_new(logs, "com1", r->com1[0] ? json_string(r->com1) : json_null());
+	json_object_set_new(logs, "com2", r->com2[0] ? json_string(r->com2) : json_null());
+	json_object_set_new(o, "logs", logs);
+	if (r->console_tail) {
+		json_t *lines = json_array();
+		char *dup = strdup(r->console_tail), *line, *save = NULL;
+
+		for (line = dup ? strtok_r(dup, "\n", &save) : NULL; line; line = strtok_r(NULL, "\n", &save))
+			json_array_append_new(lines, json_string(line));
+		free(dup);
+		json_object_set_new(o, "console_tail", lines);
+	}
+	return o;
+}
+
+/*
+ * One compact line. Not jsonl__write: that prints reals with 17 digits
+ * (2.0539999999999998); ten are plenty for guest seconds.
+ */
+static int write_line(FILE *f, const json_t *o)
+{
+	if (json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) || fputc('\n', f) == EOF)
+		return -EIO;
+	return 0;
+}
+
+/* The JSON line on stdout, and result.json in the output folder (whole or not at all). */
+static int emit(json_t *o, const char *out_dir)
+{
+	struct outfile f;
+	char path[PATH_MAX + 16];
+	int err;
+
+	err = write_line(stdout, o);
+	fflush(stdout);
+	if (!out_dir)
+		return err;
+	snprintf(path, sizeof(path), "%s/result.json", out_dir);
+	if (outfile__open(&f, path))
+		return -EIO;
+	if (write_line(f.f, o)) {
+		outfile__abort(&f);
+		return -EIO;
+	}
+	return outfile__commit(&f) ? -EIO : err;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "keep-initramfs", no_argument, NULL, 'K' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *kernel_arg = NULL, *out_arg = NULL;
+	char err[1024], bindir[PATH_MAX], sched[PATH_MAX], init[PATH_MAX + 16], busybox[PATH_MAX], why[256];
+	char outbuf[PATH_MAX], wd[32];
+	char *sched_args[3] = { NULL, NULL, NULL };
+	enum vm_accel want = VM_ACCEL_AUTO;
+	struct vm_run_opts o = { 0 };
+	struct vm_result r = { 0 };
+	struct scenario *s = NULL;
+	int c, verbose = 0, ret, code;
+	bool ours;
+	json_t *j;
+
+	usage__set_prog(argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			kernel_arg = optarg;
+			break;
+		case 'o':
+			out_arg = optarg;
+			break;
+		case 'a':
+			if (vm__parse_accel(optarg, &want))
+				usage__bad("--accel: expected auto, kvm or tcg, got '%s'", optarg);
+			break;
+		case 'K':
+			o.keep_initramfs = true;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage__help(help_text);
+		case 'V':
+			usage__version();
+		case ':':
+			usage__bad("%s: missing argument", argv[optind - 1]);
+		default:
+			usage__bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind != argc - 1)
+		usage__bad(optind >= argc ? "missing SCENARIO.yaml" : "only one SCENARIO.yaml, please");
+	log__init(verbose);
+
+	/* Everything about the input is checked before anything boots. */
+	ret = scenario__load(argv[optind], &s, err, sizeof(err));
+	if (ret) {
+		error("%s", err);
+		return ret == -ENOMEM ? KT_EXIT_ENV : KT_EXIT_USAGE;
+	}
+	code = KT_EXIT_ENV;
+	if (exe_dir(bindir, sizeof(bindir))) {
+		error("cannot find my own folder (/proc/self/exe)");
+		goto cleanup;
+	}
+	if (vm__find_kernel(kernel_arg, &o.kernel, err, sizeof(err))) {
+		error("%s", err);
+		goto cleanup;
+	}
+	if (vm__pick_accel(want, &o.accel, why, sizeof(why))) {
+		error("--accel kvm: KVM is not usable: %s", why);
+		goto cleanup;
+	}
+	if (!in_path("qemu-system-x86_64", err, sizeof(err))) {
+		error("qemu-system-x86_64 not found on PATH (make deps installs it)");
+		goto cleanup;
+	}
+	snprintf(init, sizeof(init), "%s/ktstr-init", bindir);
+	/* Another init binary (a sanitizer build, a debug build). */
+	if (getenv("KTSTR_INIT"))
+		snprintf(init, sizeof(init), "%s", getenv("KTSTR_INIT"));
+	if (!executable(init)) {
+		error("%s: ktstr-init not found (build it with make)", init);
+		goto cleanup;
+	}
+	o.busybox = in_path("busybox", busybox, sizeof(busybox)) ? busybox : NULL;
+	if (strcmp(s->scheduler, SCENARIO_EEVDF)) {
+		if (find_scheduler(s, bindir, sched, sizeof(sched), &ours)) {
+			/* Nothing booted: still one JSON line, so drivers see reached_workload false. */
+			snprintf(r.reason, sizeof(r.reason), "scheduler '%s' not found (%s)", s->scheduler,
+				 strchr(s->scheduler, '/') ? "no such executable" : "not built in the tools' folder");
+			r.verdict = "error";
+			error("%s: %s", s->path, r.reason);
+			j = result_json(s, &r, vm__accel_name(o.accel), NULL, &o.kernel);
+			emit(j, NULL);
+			json_decref(j);
+			goto cleanup;
+		}
+		o.sched_path = sched;
+		if (ours) {
+			/* Our loaders take the watchdog timeout; others get only scheduler_args. */
+			snprintf(wd, sizeof(wd), "%ld", s->watchdog_ms);
+			sched_args[0] = "--timeout-ms";
+			sched_args[1] = wd;
+			o.sched_args = sched_args;
+		}
+	}
+	if (out_arg) {
+		if (mkdir(out_arg, 0755) && errno != EEXIST) {
+			error("%s: %s", out_arg, strerror(errno));
+			goto cleanup;
+		}
+		snprintf(outbuf, sizeof(outbuf), "%s", out_arg);
+	} else {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(outbuf, sizeof(outbuf), "%s/ktstr-boot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(outbuf)) {
+			error("%s: %s", outbuf, strerror(errno));
+			goto cleanup;
+		}
+	}
+	o.scn = s;
+	o.out_dir = outbuf;
+	o.init_path = init;
+	ret = vm__run_scenario(&o, &r, err, sizeof(err));
+	if (ret) {
+		error("%s", err);
+		goto cleanup;
+	}
+	j = result_json(s, &r, vm__accel_name(o.accel), outbuf, &o.kernel);
+	if (!j || emit(j, outbuf))
+		error("cannot write the result");
+	json_decref(j);
+	if (r.env_error)
+		code = KT_EXIT_ENV;
+	else
+		code = !strcmp(r.verdict, "pass") ? KT_EXIT_OK : KT_EXIT_FAIL;
+	log_info("%s: %s (%s) in %.1fs; logs in %s", s->name, r.verdict, r.reason, r.duration_s, outbuf);
+cleanup:
+	vm_result__release(&r);
+	scenario__free(s);
+	return code;
+}

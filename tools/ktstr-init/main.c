@@ -1,0 +1,542 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-init: PID 1 of a ktstr test VM. Mounts the filesystems, starts the
+ * probe agent (if any) and the scheduler, waits for sched_ext to be enabled,
+ * writes sys_rdy, runs the plan's steps, obeys the host's commands on the
+ * channel, watches the scheduler, copies the sched_ext dump to the console
+ * and powers off. It must never exit: PID 1 exiting panics the kernel.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "channel.h"
+#include "init.h"
+
+#define SCX_STATE "/sys/kernel/sched_ext/state"
+#define TRACEFS "/sys/kernel/tracing"
+#define COM2 "/dev/ttyS1"
+#define SCHED_START_MARK "===== ktstr: scheduler output begin =====\n"
+#define SCHED_END_MARK "===== ktstr: scheduler output end =====\n"
+#define DUMP_START_MARK "===== ktstr: sched_ext_dump begin =====\n"
+#define DUMP_END_MARK "===== ktstr: sched_ext_dump end =====\n"
+#define AGENT_READY "KTSTR_AGENT_READY"
+
+static const char usage_text[] =
+	"Usage: ktstr-init [--help] [--version]\n"
+	"The init (PID 1) of a ktstr test VM; it reads " PLAN_PATH ".\n"
+	"See ktstr-init(1). Started by ktstr-boot, not by hand.\n";
+
+struct state {
+	struct plan plan;
+	int chan_fd;		/* -1 without a channel */
+	struct channel_reader chan;
+	int sig_fd;
+	int com2_fd;
+	pid_t sched_pid, agent_pid;
+	int agent_out;		/* the agent's stdout, -1 once closed */
+	char agent_buf[4096];
+	size_t agent_len;
+	bool agent_ready;
+	bool chan_eof;		/* the host end closed: stop polling for commands */
+	bool attached;		/* sched_ext was seen enabled */
+	bool sched_dead;	/* the scheduler process is gone */
+	bool stopping;		/* teardown asked the scheduler to stop */
+	bool scx_lost;		/* sched_ext left "enabled" */
+	struct step_run *step;
+};
+
+static void power_off(void)
+{
+	tl("poweroff");
+	sync();
+	reboot(RB_POWER_OFF);
+	/* reboot() only returns on error; PID 1 must not exit. */
+	for (;;)
+		pause();
+}
+
+static int read_small(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
+		buf[--n] = '\0';
+	return 0;
+}
+
+static int write_str(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, s, strlen(s));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+static void mounts(void)
+{
+	static const struct { const char *src, *dst, *type; } m[] = {
+		{ "proc", "/proc", "proc" },
+		{ "sysfs", "/sys", "sysfs" },
+		{ "devtmpfs", "/dev", "devtmpfs" },
+		{ "tmpfs", "/tmp", "tmpfs" },
+		{ "cgroup2", "/sys/fs/cgroup", "cgroup2" },
+		{ "tracefs", TRACEFS, "tracefs" },
+		{ "debugfs", "/sys/kernel/debug", "debugfs" },
+		{ "bpf", "/sys/fs/bpf", "bpf" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		mkdir(m[i].dst, 0755);
+		if (mount(m[i].src, m[i].dst, m[i].type, 0, NULL) && errno != EBUSY)
+			tl("mount %s on %s failed: %s", m[i].type, m[i].dst, strerror(errno));
+	}
+}
+
+/* The virtio-serial port named CHANNEL_PORT_NAME, found through sysfs. */
+static int open_channel(const char *want)
+{
+	char path[300], name[64];
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/virtio-ports");
+	int fd = -1;
+
+	if (!d)
+		return -1;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", de->d_name);
+		if (read_small(path, name, sizeof(name)) || strcmp(name, want))
+			continue;
+		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
+		fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
+		break;
+	}
+	closedir(d);
+	if (fd >= 0) {
+		/* Reads stay non-blocking (poll drives them); writes must not drop bytes. */
+		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	}
+	return fd;
+}
+
+static int open_com2(void)
+{
+	struct termios t;
+	int fd = open(COM2, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	/* Raw: bytes reach com2.log as the scheduler wrote them. */
+	if (!tcgetattr(fd, &t)) {
+		cfmakeraw(&t);
+		tcsetattr(fd, TCSANOW, &t);
+	}
+	return fd;
+}
+
+static void put(int fd, const char *s)
+{
+	if (fd >= 0 && write(fd, s, strlen(s)) < 0) {
+		/* nothing better to do: the port is gone */
+	}
+}
+
+static void tracing_setup(void)
+{
+	static const char *const ev[] = { "sched_ext_dump", "sched_ext_exit" };
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), TRACEFS "/events/sched_ext/%s/enable", ev[i]);
+		if (write_str(path, "1"))
+			tl("trace event %s unavailable: %s", ev[i], strerror(errno));
+	}
+}
+
+/* Copy the sched_ext_dump events (the kernel's debug dump) to the console. */
+static void copy_dump(void)
+{
+	char line[4096];
+	int lines = 0;
+	FILE *f = fopen(TRACEFS "/trace", "re");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#' || (!strstr(line, "sched_ext_dump:") && !strstr(line, "sched_ext_exit:")))
+			continue;
+		if (!lines++)
+			put(STDOUT_FILENO, DUMP_START_MARK);
+		put(STDOUT_FILENO, line);
+	}
+	fclose(f);
+	if (lines) {
+		put(STDOUT_FILENO, DUMP_END_MARK);
+		tl("sched_ext_dump copied: %d lines", lines);
+	}
+}
+
+static pid_t start_proc(char *const argv[], int out_fd, int err_fd)
+{
+	sigset_t none;
+	pid_t pid = fork();
+
+	if (pid)
+		return pid;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (out_fd >= 0)
+		dup2(out_fd, STDOUT_FILENO);
+	if (err_fd >= 0)
+		dup2(err_fd, STDERR_FILENO);
+	setsid();
+	execv(argv[0], argv);
+	dprintf(STDERR_FILENO, "ktstr-init: exec %s: %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+static void describe_status(int status, char *buf, size_t len)
+{
+	if (WIFEXITED(status))
+		snprintf(buf, len, "exit status %d", WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		snprintf(buf, len, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		snprintf(buf, len, "status 0x%x", status);
+}
+
+static void reap(struct state *s)
+{
+	struct signalfd_siginfo si;
+	char how[96];
+	int status;
+	pid_t pid;
+
+	while (read(s->sig_fd, &si, sizeof(si)) == sizeof(si))
+		;
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == s->sched_pid) {
+			s->sched_dead = true;
+			s->sched_pid = 0;
+			describe_status(status, how, sizeof(how));
+			if (s->stopping)
+				tl("scheduler stopped: %s", how);
+			else
+				tl("scheduler died: %s", how);
+		} else if (pid == s->agent_pid) {
+			s->agent_pid = 0;
+			describe_status(status, how, sizeof(how));
+			tl("agent exited: %s", how);
+		} else {
+			step__reaped(s->step, pid, status);
+		}
+	}
+}
+
+static void check_scx(struct state *s)
+{
+	char st[64];
+
+	if (!s->plan.scheduler || !s->attached || s->scx_lost || s->stopping)
+		return;
+	if (read_small(SCX_STATE, st, sizeof(st)) || strcmp(st, "enabled")) {
+		s->scx_lost = true;
+		tl("sched_ext state left enabled: %s", st);
+	}
+}
+
+static void handle_cmd(struct state *s, const char *cmd, size_t len)
+{
+	char buf[512], suffix[64], msg[400], ack[600];
+	long offset;
+	int size, n;
+	unsigned long long value;
+
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, cmd);
+	if (sscanf(buf, "map_write %63s %ld %d %llu", suffix, &offset, &size, &value) == 4) {
+		int err = map_write(suffix, offset, size, value, msg, sizeof(msg));
+
+		n = snprintf(ack, sizeof(ack), "map_write %s: %s", err ? "failed" : "ok", msg);
+		tl("bpf_map_write %s: %s", err ? "failed" : "acked", msg);
+	} else if (!strcmp(buf, "ping")) {
+		n = snprintf(ack, sizeof(ack), "pong");
+	} else {
+		n = snprintf(ack, sizeof(ack), "unknown command: %.200s", buf);
+		tl("unknown host command: %.200s", buf);
+	}
+	if (s->chan_fd >= 0)
+		channel__send(s->chan_fd, CH_ACK, ack, (size_t)n < sizeof(ack) ? (size_t)n : sizeof(ack) - 1);
+}
+
+static void drain_agent(struct state *s)
+{
+	ssize_t n = read(s->agent_out, s->agent_buf + s->agent_len, sizeof(s->agent_buf) - 1 - s->agent_len);
+	char *nl;
+
+	if (n <= 0) {
+		if (n == 0 || errno != EAGAIN) {
+			close(s->agent_out);
+			s->agent_out = -1;
+		}
+		return;
+	}
+	s->agent_len += n;
+	s->agent_buf[s->agent_len] = '\0';
+	while ((nl = strchr(s->agent_buf, '\n')) || s->agent_len == sizeof(s->agent_buf) - 1) {
+		if (!nl)
+			nl = s->agent_buf + s->agent_len - 1;
+		*nl = '\0';
+		if (!s->agent_ready && !strncmp(s->agent_buf, AGENT_READY, strlen(AGENT_READY))) {
+			s->agent_ready = true;
+			tl("agent ready");
+		} else if (s->agent_buf[0]) {
+			dprintf(STDOUT_FILENO, "agent: %s\n", s->agent_buf);
+		}
+		s->agent_len -= nl + 1 - s->agent_buf;
+		memmove(s->agent_buf, nl + 1, s->agent_len + 1);
+	}
+}
+
+/*
+ * Wait up to ms, serving the channel, reaping children and watching
+ * sched_ext. Returns early when stop() says so.
+ */
+static void serve(struct state *s, long ms, bool (*stop)(struct state *))
+{
+	double end = tl__now() + ms / 1000.0;
+
+	for (;;) {
+		struct pollfd p[3];
+		int np = 0, wait_ms;
+		double left = end - tl__now();
+
+		check_scx(s);
+		if ((stop && stop(s)) || left <= 0)
+			return;
+		p[np++] = (struct pollfd){ .fd = s->sig_fd, .events = POLLIN };
+		if (s->chan_fd >= 0 && !s->chan_eof)
+			p[np++] = (struct pollfd){ .fd = s->chan_fd, .events = POLLIN };
+		if (s->agent_out >= 0)
+			p[np++] = (struct pollfd){ .fd = s->agent_out, .events = POLLIN };
+		/* sched_ext state has no event to wait on: look every 50 ms. */
+		wait_ms = left * 1000 < 50 ? (int)(left * 1000) + 1 : 50;
+		if (poll(p, np, wait_ms) <= 0)
+			continue;
+		for (int i = 0; i < np; i++) {
+			if (!p[i].revents)
+				continue;
+			if (p[i].fd == s->sig_fd) {
+				reap(s);
+			} else if (p[i].fd == s->chan_fd) {
+				ssize_t n = channel_reader__fill(&s->chan, s->chan_fd);
+
+				if (n == 0 || (n < 0 && n != -EAGAIN)) {
+					/* Host end closed: a virtio port would report HUP forever. */
+					s->chan_eof = true;
+					continue;
+				}
+				while (channel_reader__next(&s->chan) > 0)
+					if (s->chan.type == CH_CMD)
+						handle_cmd(s, (const char *)s->chan.data, s->chan.dlen);
+			} else if (p[i].fd == s->agent_out) {
+				drain_agent(s);
+			}
+		}
+	}
+}
+
+static bool sched_trouble(struct state *s)
+{
+	return s->plan.scheduler && (s->sched_dead || s->scx_lost);
+}
+
+static bool sched_attached_or_dead(struct state *s)
+{
+	char st[64];
+
+	if (s->sched_dead)
+		return true;
+	return !read_small(SCX_STATE, st, sizeof(st)) && !strcmp(st, "enabled");
+}
+
+static bool agent_ready_or_dead(struct state *s)
+{
+	return s->agent_ready || !s->agent_pid;
+}
+
+static bool sched_gone(struct state *s)
+{
+	return !s->sched_pid;
+}
+
+static int start_agent(struct state *s)
+{
+	int pfd[2];
+
+	if (pipe2(pfd, O_CLOEXEC))
+		return -errno;
+	s->agent_pid = start_proc(s->plan.agent_argv, pfd[1], -1);
+	close(pfd[1]);
+	s->agent_out = pfd[0];
+	fcntl(s->agent_out, F_SETFL, O_NONBLOCK);
+	tl("agent started: pid %d %s", s->agent_pid, s->plan.agent);
+	serve(s, s->plan.agent_ready_ms, agent_ready_or_dead);
+	return s->agent_ready ? 0 : -ETIMEDOUT;
+}
+
+/* Returns 0 when sched_ext is enabled; otherwise logs SCHEDULER_NOT_ATTACHED. */
+static int start_scheduler(struct state *s)
+{
+	char st[64], wd[32];
+
+	if (access(SCX_STATE, F_OK)) {
+		tl("SCHEDULER_NOT_ATTACHED: kernel has no sched_ext (%s missing)", SCX_STATE);
+		return -ENOENT;
+	}
+	snprintf(wd, sizeof(wd), "%ld", s->plan.watchdog_ms);
+	/* Read by schedulers that honour it (scx-ktstr); harmless for others. */
+	setenv("KTSTR_WATCHDOG_MS", wd, 1);
+	put(s->com2_fd, SCHED_START_MARK);
+	s->sched_pid = start_proc(s->plan.sched_argv, s->com2_fd, s->com2_fd);
+	tl("scheduler started: pid %d %s", s->sched_pid, s->plan.scheduler);
+	serve(s, s->plan.attach_timeout_ms, sched_attached_or_dead);
+	if (s->sched_dead) {
+		tl("SCHEDULER_NOT_ATTACHED: scheduler exited before sched_ext was enabled");
+		return -ESRCH;
+	}
+	if (read_small(SCX_STATE, st, sizeof(st)) || strcmp(st, "enabled")) {
+		tl("SCHEDULER_NOT_ATTACHED: sched_ext state '%s' after %ld ms", st, s->plan.attach_timeout_ms);
+		return -ETIMEDOUT;
+	}
+	s->attached = true;
+	tl("scheduler attached");
+	return 0;
+}
+
+static void stop_scheduler(struct state *s)
+{
+	if (!s->plan.scheduler)
+		return;
+	/* After an error exit the loader prints the dump and exits on its own. */
+	if (s->sched_pid && s->scx_lost)
+		serve(s, 5000, sched_gone);
+	if (s->sched_pid) {
+		s->stopping = true;
+		kill(s->sched_pid, SIGINT);
+		serve(s, 5000, sched_gone);
+	}
+	if (s->sched_pid) {
+		tl("scheduler ignored SIGINT: killing it");
+		kill(s->sched_pid, SIGKILL);
+		serve(s, 2000, sched_gone);
+	}
+	put(s->com2_fd, SCHED_END_MARK);
+}
+
+static void run(struct state *s)
+{
+	char err[512];
+	int i;
+
+	if (plan__load(PLAN_PATH, &s->plan, err, sizeof(err))) {
+		tl("bad plan: %s", err);
+		return;
+	}
+	tl("plan: %s, %d steps, scheduler %s", s->plan.name, s->plan.nsteps,
+	   s->plan.scheduler ? s->plan.scheduler : "eevdf");
+	if (cgroups__setup())
+		tl("cgroup controllers unavailable: %s", strerror(errno));
+	tracing_setup();
+	if (s->plan.agent && start_agent(s)) {
+		tl("AGENT_NOT_READY: %s", s->agent_pid ? "timed out" : "agent exited");
+		return;
+	}
+	if (s->plan.scheduler && start_scheduler(s)) {
+		stop_scheduler(s);
+		return;
+	}
+	tl("sys_rdy");
+	tl("workload started");
+	for (i = 0; i < s->plan.nsteps && !sched_trouble(s); i++) {
+		const struct plan_step *st = &s->plan.steps[i];
+
+		if (step__start(st, s->plan.cpus, &s->step))
+			tl("step %d: some workers could not start", i + 1);
+		tl("step %d started: %d cgroups, hold %ld ms", i + 1, st->ncgroups, st->hold_ms);
+		serve(s, st->hold_ms, sched_trouble);
+		step__stop(s->step, i + 1);
+		s->step = NULL;
+	}
+	if (sched_trouble(s))
+		tl("workload aborted: scheduler failed");
+	else
+		tl("workload done");
+	tl("teardown");
+	stop_scheduler(s);
+	if (s->agent_pid) {
+		kill(s->agent_pid, SIGINT);
+		serve(s, 5000, agent_ready_or_dead);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct state s = { .chan_fd = -1, .com2_fd = -1, .agent_out = -1 };
+	sigset_t mask;
+
+	if (argc > 1 && !strcmp(argv[1], "--version")) {
+		printf("ktstr-init %s\n", KTSTR_VERSION);
+		return 0;
+	}
+	if (argc > 1 || getpid() != 1) {
+		fputs(usage_text, argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr);
+		return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 2;
+	}
+	mounts();
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	s.sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	s.chan_fd = open_channel(CHANNEL_PORT_NAME);
+	/* The channel first, so the host sees every stage from the first one. */
+	if (s.chan_fd >= 0)
+		tl__set_channel(s.chan_fd);
+	tl("init started");
+	if (s.chan_fd < 0)
+		tl("no host channel (%s): running without host commands", CHANNEL_PORT_NAME);
+	s.com2_fd = open_com2();
+	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
+	run(&s);
+	copy_dump();
+	power_off();
+	return 0;
+}
