@@ -22,13 +22,21 @@ struct frame {
 	bool unreliable;	/* "? " marker */
 };
 
+/* Who wrote a line, as far as its prefix tells. */
+enum frame_chan {
+	FRAME_CHAN_PLAIN,	/* no known prefix: a log, or user space on the console */
+	FRAME_CHAN_KERNEL,	/* a printk line with its "[   12.345678]" timestamp */
+	FRAME_CHAN_DUMP,	/* a sched_ext_dump trace event */
+};
+
 /*
  * The message of one line of console or trace text: drops a "<N>" syslog
  * level, a "[   12.345678]" timestamp with an optional "[    T1]" caller id,
  * and everything up to and including "sched_ext_dump:" (trace_pipe lines and
- * tp_btf consumers). Leading blanks of the message are kept.
+ * tp_btf consumers). Leading blanks of the message are kept. *chan (may be
+ * NULL) tells which prefix was found.
  */
-const char *frame__message(const char *s, size_t n, size_t *out_n);
+const char *frame__message(const char *s, size_t n, size_t *out_n, enum frame_chan *chan);
 
 /*
  * s[0..n) is one frame: optional blanks, an optional "[<address>]", an

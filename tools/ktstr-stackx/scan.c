@@ -12,6 +12,10 @@
  *     "Call Trace:" then frames, <TASK>-style markers and, across an
  *     exception, register lines                     -> TIER_CALL
  *   anything else that is a frame                   -> TIER_LOOSE
+ *
+ * A block belongs to the writer of its header line (enum frame_chan): while
+ * it lasts, lines of another writer (user space on the console between two
+ * printk lines, another trace event) neither end it nor join it.
  */
 #include <errno.h>
 #include <string.h>
@@ -35,6 +39,7 @@ enum state {
 
 struct scan {
 	enum state st;
+	enum frame_chan chan;	/* the writer of the current block */
 	int gap;
 	struct fnlist *tiers;
 };
@@ -92,51 +97,68 @@ static bool is_disabled_line(const char *s, size_t n)
 	return starts(s, n, "sched_ext: BPF ") && memmem(s, n, mid, sizeof(mid) - 1);
 }
 
-static int on_frame(struct scan *sc, const struct frame *f)
+/* Frames of a tier below one that already holds a function can never be printed. */
+static int add(struct scan *sc, enum tier t, const struct frame *f)
 {
+	int u;
+
+	for (u = 0; u < (int)t; u++)
+		if (sc->tiers[u].kept)
+			return 0;
+	return fnlist__add(&sc->tiers[t], f);
+}
+
+static int on_frame(struct scan *sc, const struct frame *f, enum frame_chan chan)
+{
+	/* Another writer's frame is not part of the block. */
+	if (chan != sc->chan && sc->st != ST_NONE)
+		return add(sc, TIER_LOOSE, f);
 	switch (sc->st) {
 	case ST_DISABLED:
 		sc->st = ST_CONSOLE_BT;
 		/* fall through */
 	case ST_BACKTRACE:
 	case ST_CONSOLE_BT:
-		return fnlist__add(&sc->tiers[TIER_EXIT], f);
+		return add(sc, TIER_EXIT, f);
 	case ST_CALLTRACE:
-		return fnlist__add(&sc->tiers[TIER_CALL], f);
+		return add(sc, TIER_CALL, f);
 	case ST_CPUS:
 		return 0;
 	case ST_NONE:
 		break;
 	}
-	return fnlist__add(&sc->tiers[TIER_LOOSE], f);
+	return add(sc, TIER_LOOSE, f);
 }
 
 /* A line that is not a frame: a header switches blocks, others may end one. */
-static void on_text(struct scan *sc, const char *s, size_t n, bool truncated)
+static void on_text(struct scan *sc, const char *s, size_t n, bool truncated,
+		    enum frame_chan chan)
 {
+	enum state st = ST_NONE;
+
 	while (n && is_blank(*s))
 		s++, n--;
 	while (n && is_blank(s[n - 1]))
 		n--;
 	if (!truncated) {
-		if (eq(s, n, "Backtrace:")) {
-			sc->st = ST_BACKTRACE;
-			return;
-		}
-		if (eq(s, n, "Call Trace:")) {
-			sc->st = ST_CALLTRACE;
-			return;
-		}
-		if (eq(s, n, "CPU states")) {
-			sc->st = ST_CPUS;
-			return;
-		}
-		if (is_disabled_line(s, n)) {
-			sc->st = ST_DISABLED;
+		if (eq(s, n, "Backtrace:"))
+			st = ST_BACKTRACE;
+		else if (eq(s, n, "Call Trace:"))
+			st = ST_CALLTRACE;
+		else if (eq(s, n, "CPU states"))
+			st = ST_CPUS;
+		else if (is_disabled_line(s, n))
+			st = ST_DISABLED;
+		if (st != ST_NONE) {
+			sc->st = st;
+			sc->chan = chan;
 			sc->gap = 0;
 			return;
 		}
 	}
+	/* Another writer's line, in the middle of a block: not ours to end it. */
+	if (chan != sc->chan)
+		return;
 	switch (sc->st) {
 	case ST_BACKTRACE:
 	case ST_CONSOLE_BT:
@@ -164,6 +186,7 @@ int scan__file(const char *path, struct fnlist tiers[TIER_N])
 {
 	struct scan sc = { .st = ST_NONE, .tiers = tiers };
 	struct linereader r;
+	enum frame_chan chan;
 	struct frame f;
 	const char *msg;
 	size_t n;
@@ -173,13 +196,13 @@ int scan__file(const char *path, struct fnlist tiers[TIER_N])
 	if (err)
 		return err;
 	while ((err = linereader__next(&r)) > 0) {
-		msg = frame__message(r.line, r.len, &n);
+		msg = frame__message(r.line, r.len, &n, &chan);
 		if (!r.truncated && frame__parse(msg, n, &f)) {
-			err = on_frame(&sc, &f);
+			err = on_frame(&sc, &f, chan);
 			if (err)
 				break;
 		} else {
-			on_text(&sc, msg, n, r.truncated);
+			on_text(&sc, msg, n, r.truncated, chan);
 		}
 	}
 	linereader__close(&r);
