@@ -105,8 +105,10 @@ int btfx__open(struct btfx *b, const char *path, bool want_ext, char *err, size_
 	b->btf = btf__parse(path, want_ext ? &b->ext : NULL);
 	if (!b->btf) {
 		e = errno ? errno : EINVAL;
+		/* libbpf's own codes (>= 4000) say "not ELF"; it tried raw BTF first. */
 		snprintf(err, errlen, "%s: no valid BTF (%s)", path,
-			 e == ENOENT ? "no .BTF section" : e == EPROTO ? "not BTF or ELF" : strerror(e));
+			 e == ENOENT || e == ENODATA ? "no .BTF section" :
+			 e == EPROTO || e >= 4000 ? "neither ELF nor raw BTF" : strerror(e));
 		b->ext = NULL;
 		return -EINVAL;
 	}

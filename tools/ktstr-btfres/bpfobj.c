@@ -86,25 +86,34 @@ static int add_func(struct bpfobj *o, const char *sec, const void *rec, uint32_t
 
 static int add_line(struct bpfobj *o, const char *sec, const void *rec, uint32_t size)
 {
+	struct bprog *owner = NULL;
 	struct ext_line l;
+	const char *file;
 	size_t i;
 
 	memcpy(&l, rec, sizeof(l));
+	/* The record belongs to the last program starting at or before it. */
 	for (i = 0; i < o->nprogs; i++) {
 		struct bprog *p = &o->progs[i];
 
-		/* The first record at the program's first instruction is the
-		 * line of its definition. */
-		if (p->file || p->insn_off != l.insn_off || strcmp(p->sec, sec))
-			continue;
-		p->file = btf__name_by_offset(o->bx.btf, l.file_name_off);
-		p->line = l.line_col >> 10;
-		if (p->file) {
-			const char *slash = strrchr(p->file, '/');
-
-			if (slash)
-				p->file = slash + 1;
-		}
+		if (p->insn_off <= l.insn_off && !strcmp(p->sec, sec) &&
+		    (!owner || p->insn_off > owner->insn_off))
+			owner = p;
+	}
+	file = btf__name_by_offset(o->bx.btf, l.file_name_off);
+	if (!owner || !file)
+		return 0;
+	/*
+	 * The file is the one of the first instruction; the line is the lowest
+	 * of that file within the function: the BPF_PROG() line of a callback,
+	 * else its first statement (line_info has no declaration line).
+	 */
+	if (!owner->file && l.insn_off == owner->insn_off) {
+		owner->file = file;
+		owner->line = l.line_col >> 10;
+	} else if (owner->file && !strcmp(owner->file, file) && (l.line_col >> 10) &&
+		   (l.line_col >> 10) < owner->line) {
+		owner->line = l.line_col >> 10;
 	}
 	return 0;
 }
@@ -145,6 +154,12 @@ int bpfobj__open(struct bpfobj *o, const char *path, char *err, size_t errlen)
 	if (ret) {
 		snprintf(err, errlen, "%s: corrupt .BTF.ext records", path);
 		goto fail;
+	}
+	for (size_t i = 0; i < o->nprogs; i++) {
+		const char *slash = o->progs[i].file ? strrchr(o->progs[i].file, '/') : NULL;
+
+		if (slash)
+			o->progs[i].file = slash + 1;
 	}
 	return 0;
 fail:

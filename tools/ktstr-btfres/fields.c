@@ -301,7 +301,7 @@ json_t *fields__params(struct btfres *r, const struct proto_src *ps, json_t *not
 	const struct btf_type *t = btf__type_by_id(btf, ps->proto_id);
 	const struct btf_param *p;
 	struct sparam sps[64];
-	unsigned int nsp = 0, left = r->max_fields, i, vlen;
+	unsigned int nsp = 0, left = r->max_fields, i, vlen, pass;
 	bool truncated = false;
 	json_t *params = json_array();
 	struct strbuf sb = { 0 };
@@ -365,13 +365,18 @@ json_t *fields__params(struct btfres *r, const struct proto_src *ps, json_t *not
 		json_array_append_new(params, o);
 	}
 	*task_param = fields__task_param(btf, ps->proto_id);
-	/* Curated fields first, for every parameter; then discovered ones. */
-	for (i = 0; i < nsp; i++) {
-		size_t k;
+	/* Curated fields first, for every parameter, the task's before the
+	 * others (it is what the stitch stage follows); then discovered ones. */
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < nsp; i++) {
+			size_t k;
 
-		for (k = 0; k < sizeof(curated) / sizeof(curated[0]); k++)
-			if (!strcmp(curated[k].strct, sps[i].strct))
-				add_curated(&sps[i], &curated[k], notes, &left, &truncated);
+			if ((pass == 0) != !strcmp(sps[i].strct, "task_struct"))
+				continue;
+			for (k = 0; k < sizeof(curated) / sizeof(curated[0]); k++)
+				if (!strcmp(curated[k].strct, sps[i].strct))
+					add_curated(&sps[i], &curated[k], notes, &left, &truncated);
+		}
 	}
 	for (i = 0; i < nsp; i++) {
 		const struct btf_type *st = btf__type_by_id(sps[i].btf, sps[i].sid);

@@ -203,7 +203,11 @@ static int resolve_one(struct btfres *r, FILE *f, const char *name, bool bpf)
 			json_t *alt = NULL;
 
 			snprintf(base, sizeof(base), "%.*s", (int)(strchr(name, '.') - name), name);
-			if (!emitted(r, base) && !target__kernel(r, base, NULL, &alt)) {
+			if (emitted(r, base)) {
+				json_decref(rec);
+				return 0;	/* already probed under its own name */
+			}
+			if (!target__kernel(r, base, NULL, &alt)) {
 				json_t *notes = json_object_get(alt, "notes");
 				char msg[300];
 
