@@ -2,7 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
+#include <math.h>	/* isfinite (a macro: no libm) */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +105,7 @@ int duration__parse(const char *s, long *ms)
 	v *= mult;
 	if (v > (double)MAX_DURATION_MS * 10)
 		return -EINVAL;
-	*ms = lround(v);
+	*ms = (long)(v + 0.5);	/* v >= 0: no libm needed */
 	return 0;
 }
 
@@ -367,7 +367,7 @@ static int parse_hold(struct pctx *c, const struct ynode *v, long duration_ms, l
 		if (!isfinite(f) || f < 0 || f > 1)
 			return bad(c, v->line, "hold: fraction %s must be within [0, 1] (or give a duration like 8s)",
 				   v->scalar);
-		*out = lround(f * duration_ms);
+		*out = (long)(f * duration_ms + 0.5);
 		return 0;
 	}
 	return get_duration(c, v, "hold", 0, MAX_DURATION_MS, out);

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,6 +98,12 @@ static int find_scheduler(const struct scenario *s, const char *bindir, char *ou
 	return -ENOENT;
 }
 
+/* Non-negative x to 1/scale: guest seconds in ms, durations in 10 ms. */
+static double round_to(double x, double scale)
+{
+	return (double)(long long)(x * scale + 0.5) / scale;
+}
+
 static json_t *result_json(const struct scenario *s, const struct vm_result *r, const char *accel,
 			   const char *out_dir, const struct vm_kernel *k)
 {
@@ -117,7 +122,7 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 	for (i = 0; i < r->ntl; i++) {
 		json_t *e = json_object();
 
-		json_object_set_new(e, "t", json_real(round(r->tl[i].t * 1000) / 1000));
+		json_object_set_new(e, "t", json_real(round_to(r->tl[i].t, 1000)));
 		json_object_set_new(e, "stage", json_string(r->tl[i].stage));
 		json_array_append_new(tl, e);
 	}
@@ -134,7 +139,7 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 		json_object_set_new(o, "sched_ext_exit", json_null());
 	}
 	json_object_set_new(o, "vm_exit", r->vm_exit ? json_string(r->vm_exit) : json_null());
-	json_object_set_new(o, "duration_s", json_real(round(r->duration_s * 100) / 100));
+	json_object_set_new(o, "duration_s", json_real(round_to(r->duration_s, 100)));
 	json_object_set_new(o, "attempts", json_integer(r->attempts));
 	json_object_set_new(o, "expect_err", json_boolean(s->expect_err));
 	json_object_set_new(o, "auto_repro", json_boolean(s->auto_repro));

@@ -1,0 +1,31 @@
+# Shared by the VM cases of tests/ktstr-boot: skip without a kernel or QEMU,
+# run ktstr-boot into a fresh folder, check the JSON line with jq.
+set -u
+: "${KTSTR_BIN:?run through tests/run.sh (make check)}"
+: "${KTSTR_KERNEL_DIR:=../../build/kernel}"
+export KTSTR_KERNEL_DIR
+
+skip() { echo "$*" >&2; exit 77; }
+fail() { echo "FAIL: $*" >&2; [ -n "${out:-}" ] && [ -f "$out/result.json" ] && cat "$out/result.json" >&2; exit 1; }
+
+[ -e "$KTSTR_KERNEL_DIR/vmlinux" ] || [ -e "$KTSTR_KERNEL_DIR/bzImage" ] ||
+	skip "no guest kernel in $KTSTR_KERNEL_DIR (make kernel)"
+command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (make deps)"
+command -v jq >/dev/null || skip "jq not installed (make deps)"
+
+out=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-boot-test.XXXXXX")
+trap 'rm -rf "$out"' EXIT INT TERM
+
+# boot SCENARIO: runs ktstr-boot; $rc, $json (the stdout line) and $out are set.
+boot() {
+	"$KTSTR_BIN/ktstr-boot" --out "$out" "$@" >"$out/stdout" 2>"$out/stderr"
+	rc=$?
+	json=$(cat "$out/stdout")
+	[ "$(wc -l <"$out/stdout")" -eq 1 ] || fail "expected one JSON line on stdout, got: $json"
+	echo "$json" | jq -e . >/dev/null || fail "stdout is not JSON: $json"
+}
+
+# want JQ-EXPRESSION: the JSON line must satisfy it.
+want() {
+	echo "$json" | jq -e "$1" >/dev/null || fail "JSON does not satisfy: $1"
+}
