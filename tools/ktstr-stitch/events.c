@@ -313,7 +313,7 @@ int events__read(struct events *ev, const char *path, const struct targets *tg,
 				 EVENT_MAX_LINE);
 			return -EINVAL;
 		}
-		rec = json_loadb(line, len, 0, &jerr);
+		rec = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
 		if (!rec) {
 			snprintf(msg, msgsz, "%s:%lu: invalid JSON: %s (column %d)", ev->name, lineno,
 				 jerr.text, jerr.column);
@@ -348,7 +348,7 @@ int events__read(struct events *ev, const char *path, const struct targets *tg,
 
 json_t *events__record(const struct events *ev, const struct call *c)
 {
-	return json_loadb(ev->map + c->off, c->len, 0, NULL);
+	return json_loadb(ev->map + c->off, c->len, JSON_ALLOW_NUL, NULL);
 }
 
 void events__free(struct events *ev)

@@ -41,10 +41,15 @@ int render__exit_kind(struct strbuf *out, const struct render_opts *o)
 {
 	const struct trigger *t = &o->ev->trig;
 
+	size_t len = out->len;
+
 	if (!t->kind_ok)
 		return strbuf__addstr(out, "unknown");
 	if (decode__exit_kind(out, o->dt, t->kind))
 		return -ENOMEM;
+	/* Without the kernel's enum the number alone was printed. */
+	if (out->buf[len] >= '0' && out->buf[len] <= '9')
+		return 0;
 	return strbuf__addf(out, " (%" PRIu64 ")", t->kind);
 }
 
@@ -110,8 +115,13 @@ static long long pid_from_calls(const struct vcall *v, size_t n)
 
 			if (l->depth == 1)
 				in_task = l->header && !strncmp(l->name, "task_struct *", 13);
-			else if (in_task && !strcmp(l->name, "pid"))
-				return strtoll(l->entry, NULL, 10);
+			else if (in_task && !strcmp(l->name, "pid")) {
+				char *end;
+				long long pid = strtoll(l->entry, &end, 10);
+
+				if (end != l->entry && !*end)
+					return pid;
+			}
 		}
 	}
 	return -1;
@@ -179,7 +189,7 @@ int render__text(const struct render_opts *o)
 			fputs(": ", o->f);
 			put_safe(o->f, ev->meta.error);
 		}
-		fprintf(o->f, " (%zu calls recorded)\n", ch->recorded);
+		fprintf(o->f, " (%zu call%s recorded)\n", ch->recorded, ch->recorded == 1 ? "" : "s");
 		return 0;
 	}
 	err = vcalls_build(o, &v);
@@ -214,7 +224,8 @@ int render__text(const struct render_opts *o)
 		fprintf(o->f, "warning: the probe dropped %lld events: calls may be missing\n",
 			ev->meta.drops);
 	if (ch->why_none) {
-		fprintf(o->f, "no chain: %s (%zu calls recorded)\n", ch->why_none, ch->recorded);
+		fprintf(o->f, "no chain: %s (%zu call%s recorded)\n", ch->why_none, ch->recorded,
+			ch->recorded == 1 ? "" : "s");
 		goto out;
 	}
 

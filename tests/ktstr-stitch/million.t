@@ -1,0 +1,30 @@
+#!/bin/sh
+# 1 million generated events (read from a file, and from a pipe, which is
+# spooled): the causal task's 125000 calls are found among 8 tasks, the
+# default view keeps the last call of each of the 5 functions in time order.
+set -eu
+S=${KTSTR_BIN:?}/ktstr-stitch
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-million.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+awk -v n=1000000 -v small=1 -f gen-events.awk >"$tmp/ev.jsonl"
+[ "$(wc -l <"$tmp/ev.jsonl")" -eq 1000002 ]
+"$S" -t targets.jsonl "$tmp/ev.jsonl" >"$tmp/file.out"
+cat "$tmp/ev.jsonl" | "$S" -t targets.jsonl >"$tmp/pipe.out"
+cmp "$tmp/file.out" "$tmp/pipe.out"
+grep -v '^ ' "$tmp/file.out" >"$tmp/heads"
+cat >"$tmp/want" <<'W'
+=== AUTO-PROBE: scx_exit fired ===
+exit: ERROR_BPF (1025) on cpu 0, current worker-0[100]
+causal task: 0xffff888003a00000, the task of ktstr_enqueue in flight on cpu 0
+ktstr_select_cpu  main.bpf.c:29
+enqueue_task_scx  kernel/sched/ext/ext.c:2172
+ktstr_enqueue     main.bpf.c:42
+ktstr_dispatch    main.bpf.c:52
+ktstr_running     main.bpf.c:67
+(125000 calls of this task recorded; --history shows all)
+W
+diff -u "$tmp/want" "$tmp/heads"
+n=$("$S" -t targets.jsonl --history "$tmp/ev.jsonl" | grep -c '^#')
+[ "$n" -eq 125000 ] || { echo "history shows $n calls, want 125000"; exit 1; }
+"$S" -t targets.jsonl -f json "$tmp/ev.jsonl" | head -n 1 |
+	jq -e '.recorded == 1000000 and .of_task == 125000 and .shown == 5' >/dev/null

@@ -1,0 +1,13 @@
+#!/bin/sh
+# -o FILE: the output appears whole, and not at all when the input is bad.
+set -eu
+S=${KTSTR_BIN:?}/ktstr-stitch
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-output.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+"$S" -t targets.jsonl -o "$tmp/out.txt" crash.in
+cmp "$tmp/out.txt" crash.out
+rc=0
+"$S" -t targets.jsonl -o "$tmp/bad.txt" bad-json.in 2>/dev/null || rc=$?
+[ "$rc" -eq 2 ]
+[ ! -e "$tmp/bad.txt" ]
+[ -z "$(ls "$tmp" | grep -v '^out.txt$' || true)" ]

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ktstr-tail: internal interfaces. */
+#ifndef KTSTR_TAIL_H
+#define KTSTR_TAIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "text.h"
+
+/* Distinct lines, each stored once; a log is an array of their ids. */
+struct linetab {
+	struct strbuf arena;
+	size_t *off, *len;	/* by id */
+	size_t n, cap;
+	uint32_t *slots;	/* open addressing: id + 1 */
+	size_t nslots;
+};
+
+/* The id of s[0..n), added on first sight; -ENOMEM on failure. */
+long linetab__intern(struct linetab *t, const char *s, size_t n);
+const char *linetab__str(const struct linetab *t, uint32_t id, size_t *len);
+void linetab__free(struct linetab *t);
+
+/* Periods longer than this many lines are not searched (keeps O(n)). */
+#define COLLAPSE_MAX_PERIOD 256
+#define COLLAPSE_MAX_DEPTH 16
+
+/*
+ * Replace every block of lines repeated 3 times or more in a row by the
+ * first iteration, "--- N identical iterations omitted ---" and the last,
+ * again and again until nothing repeats (nested loops). ids is rewritten
+ * in place; returns the new count, or -ENOMEM.
+ */
+long collapse__run(struct linetab *t, uint32_t *ids, size_t n);
+
+/* Which lines belong to the sched_ext debug dump. */
+enum dump_class {
+	LINE_OTHER,
+	LINE_DUMP,		/* a dump line as printed by the scheduler or console */
+	LINE_DUMP_TRACE,	/* a trace_pipe "sched_ext_dump: " event: text at skip */
+};
+
+struct dump_scan {
+	int state;
+	bool prev_header;	/* the previous line was "<sched>: root" */
+};
+
+/*
+ * Classify the next line (sanitized text). *skip is where the dump text
+ * starts for LINE_DUMP_TRACE. *prev_too is set when the previous line (a
+ * "<sched>: root" header) turns out to open the dump.
+ */
+enum dump_class dump__classify(struct dump_scan *s, const char *line, size_t len, size_t *skip,
+			       bool *prev_too);
+
+#endif
