@@ -521,6 +521,11 @@ static int tl_add(struct vm_result *r, const char *s, size_t len)
 		return -ENOMEM;
 	}
 	free(txt);
+	/* A guest flooding the channel must not eat the host's memory. */
+	if (r->ntl >= 10000) {
+		strbuf__release(&clean);
+		return -E2BIG;
+	}
 	nt = realloc(r->tl, (r->ntl + 1) * sizeof(*nt));
 	if (!nt) {
 		strbuf__release(&clean);
@@ -719,6 +724,16 @@ static void live_loop(struct live *l, struct vm *vm, double budget_s)
 	/* Whatever the guest sent just before the end. */
 	while (vm->chan_fd >= 0 && channel_reader__fill(&l->rd, vm->chan_fd) > 0)
 		on_frame(l, vm->chan_fd);
+}
+
+/* Replace the NUL bytes of a log read whole with spaces. */
+static void nul_to_space(char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; buf && i < len; i++)
+		if (!buf[i])
+			buf[i] = ' ';
 }
 
 /* Last n lines of buf, each sanitized, joined by newlines. */
@@ -950,7 +965,7 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 	char *com1 = NULL, *com2 = NULL;
 	double t0 = mono_now();
 	int ret, attempt;
-	size_t len;
+	size_t len, len1, len2;
 
 	memset(r, 0, sizeof(*r));
 	r->exit_code = -1;
@@ -986,14 +1001,18 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		live_loop(&l, &vm, budget_ms(o) / 1000.0);
 		channel_reader__release(&l.rd);
 		vm__close(&vm);
-		if (file__read_all(r->com1, 256u << 20, &com1, &len))
+		len1 = len2 = 0;
+		if (file__read_all(r->com1, 256u << 20, &com1, &len1))
 			com1 = strdup("");
-		if (file__read_all(r->com2, 256u << 20, &com2, &len))
+		if (file__read_all(r->com2, 256u << 20, &com2, &len2))
 			com2 = strdup("");
 		if (!com1 || !com2) {
 			ret = -ENOMEM;
 			break;
 		}
+		/* Guest bytes: a NUL would hide everything after it from strstr. */
+		nul_to_space(com1, len1);
+		nul_to_space(com2, len2);
 		if (!r->ntl)
 			tl_from_console(r, com1);
 		panic = strstr(com1, "Kernel panic - not syncing") != NULL;

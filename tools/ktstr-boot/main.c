@@ -28,6 +28,9 @@ static const char help_text[] =
 	"  --out DIR         write com1.log, com2.log, result.json here\n"
 	"                    (default: a new folder under ${TMPDIR:-/tmp})\n"
 	"  --accel A         auto (default), kvm or tcg\n"
+	"  --agent PROG      start PROG in the guest before the scheduler and wait\n"
+	"                    for its KTSTR_AGENT_READY line; its later stdout is\n"
+	"                    saved to DIR/agent.out\n"
 	"  --keep-initramfs  keep DIR/initramfs.cpio\n"
 	"  -v, --verbose     progress on stderr even when not a tty (-vv: debug)\n"
 	"  -h, --help        show this help\n"
@@ -192,6 +195,11 @@ static int emit(json_t *o, const char *out_dir)
 	return outfile__commit(&f) ? -EIO : err;
 }
 
+static void agent_bytes(void *ctx, const void *data, size_t len)
+{
+	fwrite(data, 1, len, ctx);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -199,12 +207,16 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "accel", required_argument, NULL, 'a' },
 		{ "keep-initramfs", no_argument, NULL, 'K' },
+		{ "agent", required_argument, NULL, 'g' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *kernel_arg = NULL, *out_arg = NULL;
+	const char *kernel_arg = NULL, *out_arg = NULL, *agent_arg = NULL;
+	char agent_guest[PATH_MAX + 16], agent_out[PATH_MAX + 16];
+	struct vm_file agent_file;
+	struct outfile agent_f = { 0 };
 	char err[1024], bindir[PATH_MAX], sched[PATH_MAX], init[PATH_MAX + 16], busybox[PATH_MAX], why[256];
 	char outbuf[PATH_MAX], wd[32];
 	char *sched_args[3] = { NULL, NULL, NULL };
@@ -232,6 +244,9 @@ int main(int argc, char **argv)
 			break;
 		case 'K':
 			o.keep_initramfs = true;
+			break;
+		case 'g':
+			agent_arg = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -321,7 +336,29 @@ int main(int argc, char **argv)
 	o.scn = s;
 	o.out_dir = outbuf;
 	o.init_path = init;
+	if (agent_arg) {
+		const char *base = strrchr(agent_arg, '/');
+
+		if (!executable(agent_arg)) {
+			error("--agent %s: not an executable file", agent_arg);
+			goto cleanup;
+		}
+		snprintf(agent_guest, sizeof(agent_guest), "/ktstr/agent/%s", base ? base + 1 : agent_arg);
+		snprintf(agent_out, sizeof(agent_out), "%s/agent.out", outbuf);
+		agent_file = (struct vm_file){ .host = agent_arg, .guest = agent_guest, .with_libs = true };
+		o.files = &agent_file;
+		o.nfiles = 1;
+		o.agent = agent_guest;
+		if (outfile__open(&agent_f, agent_out)) {
+			error("%s: cannot write", agent_out);
+			goto cleanup;
+		}
+		o.agent_frame = agent_bytes;
+		o.ctx = agent_f.f;
+	}
 	ret = vm__run_scenario(&o, &r, err, sizeof(err));
+	if (agent_f.f && (ret || outfile__commit(&agent_f)))
+		outfile__abort(&agent_f);
 	if (ret) {
 		error("%s", err);
 		goto cleanup;

@@ -55,6 +55,7 @@ struct state {
 	bool attached;		/* sched_ext was seen enabled */
 	bool sched_dead;	/* the scheduler process is gone */
 	bool stopping;		/* teardown asked the scheduler to stop */
+	char sched_status[96];	/* how the scheduler process ended */
 	bool scx_lost;		/* sched_ext left "enabled" */
 	struct step_run *step;
 };
@@ -248,6 +249,7 @@ static void reap(struct state *s)
 			s->sched_dead = true;
 			s->sched_pid = 0;
 			describe_status(status, how, sizeof(how));
+			snprintf(s->sched_status, sizeof(s->sched_status), "%s", how);
 			if (s->stopping)
 				tl("scheduler stopped: %s", how);
 			else
@@ -297,11 +299,24 @@ static void handle_cmd(struct state *s, const char *cmd, size_t len)
 		channel__send(s->chan_fd, CH_ACK, ack, (size_t)n < sizeof(ack) ? (size_t)n : sizeof(ack) - 1);
 }
 
+/*
+ * The agent's stdout: lines until its ready line (shown on the console),
+ * then a byte stream forwarded to the host as CH_AGENT frames.
+ */
 static void drain_agent(struct state *s)
 {
-	ssize_t n = read(s->agent_out, s->agent_buf + s->agent_len, sizeof(s->agent_buf) - 1 - s->agent_len);
+	ssize_t n;
 	char *nl;
 
+	if (s->agent_ready) {
+		char buf[65536];
+
+		n = read(s->agent_out, buf, sizeof(buf));
+		if (n > 0 && s->chan_fd >= 0)
+			channel__send(s->chan_fd, CH_AGENT, buf, n);
+	} else {
+		n = read(s->agent_out, s->agent_buf + s->agent_len, sizeof(s->agent_buf) - 1 - s->agent_len);
+	}
 	if (n <= 0) {
 		if (n == 0 || errno != EAGAIN) {
 			close(s->agent_out);
@@ -309,13 +324,16 @@ static void drain_agent(struct state *s)
 		}
 		return;
 	}
+	if (s->agent_ready)
+		return;
 	s->agent_len += n;
 	s->agent_buf[s->agent_len] = '\0';
-	while ((nl = strchr(s->agent_buf, '\n')) || s->agent_len == sizeof(s->agent_buf) - 1) {
+	while (!s->agent_ready &&
+	       ((nl = strchr(s->agent_buf, '\n')) || s->agent_len == sizeof(s->agent_buf) - 1)) {
 		if (!nl)
 			nl = s->agent_buf + s->agent_len - 1;
 		*nl = '\0';
-		if (!s->agent_ready && !strncmp(s->agent_buf, AGENT_READY, strlen(AGENT_READY))) {
+		if (!strncmp(s->agent_buf, AGENT_READY, strlen(AGENT_READY))) {
 			s->agent_ready = true;
 			tl("agent ready");
 		} else if (s->agent_buf[0]) {
@@ -324,6 +342,11 @@ static void drain_agent(struct state *s)
 		s->agent_len -= nl + 1 - s->agent_buf;
 		memmove(s->agent_buf, nl + 1, s->agent_len + 1);
 	}
+	/* Bytes after the ready line already belong to the stream. */
+	if (s->agent_ready && s->agent_len && s->chan_fd >= 0)
+		channel__send(s->chan_fd, CH_AGENT, s->agent_buf, s->agent_len);
+	if (s->agent_ready)
+		s->agent_len = 0;
 }
 
 /*
@@ -393,6 +416,12 @@ static bool agent_ready_or_dead(struct state *s)
 	return s->agent_ready || !s->agent_pid;
 }
 
+/* The agent exited and its stream is drained. */
+static bool agent_done(struct state *s)
+{
+	return !s->agent_pid && s->agent_out < 0;
+}
+
 static bool sched_gone(struct state *s)
 {
 	return !s->sched_pid;
@@ -430,7 +459,7 @@ static int start_scheduler(struct state *s)
 	tl("scheduler started: pid %d %s", s->sched_pid, s->plan.scheduler);
 	serve(s, s->plan.attach_timeout_ms, sched_attached_or_dead);
 	if (s->sched_dead) {
-		tl("SCHEDULER_NOT_ATTACHED: scheduler exited before sched_ext was enabled");
+		tl("SCHEDULER_NOT_ATTACHED: scheduler exited (%s) before sched_ext was enabled", s->sched_status);
 		return -ESRCH;
 	}
 	if (read_small(SCX_STATE, st, sizeof(st)) || strcmp(st, "enabled")) {
@@ -502,9 +531,13 @@ static void run(struct state *s)
 		tl("workload done");
 	tl("teardown");
 	stop_scheduler(s);
-	if (s->agent_pid) {
-		kill(s->agent_pid, SIGINT);
-		serve(s, 5000, agent_ready_or_dead);
+	if (s->agent_pid || s->agent_out >= 0) {
+		/* The agent flushes what it captured and exits; its stream drains here. */
+		if (s->agent_pid)
+			kill(s->agent_pid, SIGINT);
+		serve(s, 10000, agent_done);
+		if (s->agent_pid)
+			kill(s->agent_pid, SIGKILL);
 	}
 }
 
