@@ -16,11 +16,11 @@ cat >"$tmp/want" <<'W'
 === AUTO-PROBE: scx_exit fired ===
 exit: ERROR_BPF (1025) on cpu 0, current worker-0[100]
 causal task: 0xffff888003a00000, the task of ktstr_enqueue in flight on cpu 0
-ktstr_select_cpu  main.bpf.c:29
+ktstr_select_cpu  main.bpf.c:34
 enqueue_task_scx  kernel/sched/ext/ext.c:2172
-ktstr_enqueue     main.bpf.c:42
-ktstr_dispatch    main.bpf.c:52
-ktstr_running     main.bpf.c:67
+ktstr_enqueue     main.bpf.c:47
+ktstr_dispatch    main.bpf.c:61
+ktstr_running     main.bpf.c:81
 (125000 calls of this task recorded; --history shows all)
 W
 diff -u "$tmp/want" "$tmp/heads"

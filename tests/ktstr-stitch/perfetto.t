@@ -16,16 +16,16 @@ jq -e '
   all(.traceEvents[] | select(.ph == "X"); (.dur | type == "number") and .dur >= 0 and
       (.args | type == "object") and (.cat | type == "string"))
 ' "$tmp/t.json" >/dev/null
-# 6 calls (the last of each function), on the tracks of CPUs 1 and 2
-[ "$(jq '[.traceEvents[] | select(.ph == "X")] | length' "$tmp/t.json")" -eq 6 ]
+# 8 calls (the last of each function), on the tracks of CPUs 1 and 2
+[ "$(jq '[.traceEvents[] | select(.ph == "X")] | length' "$tmp/t.json")" -eq 8 ]
 [ "$(jq -c '[.traceEvents[] | select(.name == "thread_name") | .args.name]' "$tmp/t.json")" = '["CPU 1","CPU 2"]' ]
 jq -e '.traceEvents[] | select(.ph == "X" and .name == "enqueue_task_scx") |
   .tid == 1 and .ts == 5102003 and .dur == 6 and
   .args["p.dsq_id"] == "SCX_DSQ_INVALID → SCX_DSQ_LOCAL" and .args["rq.cpu"] == "1" and
-  .args.enq_flags == "WAKEUP"' "$tmp/t.json" >/dev/null
+  .args.core_enq_flags == "WAKEUP"' "$tmp/t.json" >/dev/null
 jq -e '[.traceEvents[] | select(.ph == "i")] | length == 1 and .[0].args.exit_kind == "ERROR_BPF (1025)"' \
 	"$tmp/t.json" >/dev/null
-# --history: all 10 calls of the causal task before the exit
-[ "$("$S" -t targets.jsonl -f perfetto --history crash.in | jq '[.traceEvents[] | select(.ph == "X")] | length')" -eq 10 ]
+# --history: all 13 calls of the causal task before the exit
+[ "$("$S" -t targets.jsonl -f perfetto --history crash.in | jq '[.traceEvents[] | select(.ph == "X")] | length')" -eq 13 ]
 # no trigger: still a valid trace, saying why
 "$S" -f perfetto no-trigger.in | jq -e '(.traceEvents | length) == 0 and .otherData.why_none == "trigger never fired"' >/dev/null

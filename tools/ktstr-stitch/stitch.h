@@ -32,6 +32,8 @@ struct tparam {
 struct target {
 	const char *name, *kind, *source;
 	int task_param;			/* -1: none */
+	enum decoder ret_dec;		/* of the return value ("ret") */
+	unsigned ret_size;
 	struct tparam *params;
 	size_t nparams;
 };

@@ -186,7 +186,7 @@ int vcall__build(struct vcall *vc, const struct events *ev, const struct call *c
 	err = f->tgt ? build_with_target(vc, f->tgt, rec, dt) : build_raw(vc, rec, dt);
 	if (!err && json_object_get(rec, "ret"))
 		err = push_value(vc, 1, "return", "return", json_object_get(rec, "ret"), dt,
-				 DEC_HEX, 8);
+				 f->tgt ? f->tgt->ret_dec : DEC_HEX, f->tgt ? f->tgt->ret_size : 8);
 	json_decref(rec);
 	return err;
 }
