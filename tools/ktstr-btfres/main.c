@@ -198,8 +198,13 @@ static int resolve_one(struct btfres *r, FILE *f, const char *name, bool bpf)
 				json_decref(alt);
 			}
 		}
-		/* A compiler clone (foo.isra.0, foo.cold): probe the function itself. */
-		if (ret && strchr(name, '.') && strchr(name, '.') - name < (long)sizeof(base)) {
+		/*
+		 * foo.cold is the cold part of foo: probe foo. Other clones
+		 * (foo.isra.0, foo.constprop.0) have their own ABI and often no
+		 * foo symbol at all: they stay "not in BTF".
+		 */
+		if (ret && strstr(name, ".cold") && strstr(name, ".cold") == strchr(name, '.') &&
+		    strchr(name, '.') - name < (long)sizeof(base)) {
 			json_t *alt = NULL;
 
 			snprintf(base, sizeof(base), "%.*s", (int)(strchr(name, '.') - name), name);
@@ -215,7 +220,7 @@ static int resolve_one(struct btfres *r, FILE *f, const char *name, bool bpf)
 					notes = json_array();
 					json_object_set_new(alt, "notes", notes);
 				}
-				snprintf(msg, sizeof(msg), "%s is a compiler clone of %s", name, base);
+				snprintf(msg, sizeof(msg), "%s is the cold part of %s", name, base);
 				json_array_append_new(notes, json_string(msg));
 				json_decref(rec);
 				rec = alt;
