@@ -27,6 +27,19 @@ mkdir "$tmp/bin" && cp "$B" "$tmp/bin/" && ln -s "$tmp/k" "$tmp/kernel"
 env -u KTSTR_KERNEL -u KTSTR_KERNEL_DIR "$tmp/bin/ktstr-btfres" "$tmp/in" | cmp -s - "$tmp/out" ||
 	{ echo "default ../kernel not used"; fail=1; }
 
+# A kernel build tree: its vmlinux carries the DWARF; the release names it.
+mkdir -p "$tmp/tree/arch/x86/boot" "$tmp/tree/include/config"
+cp fake-vmlinux "$tmp/tree/vmlinux" && : >"$tmp/tree/arch/x86/boot/bzImage"
+echo 9.9.9-tree >"$tmp/tree/include/config/kernel.release"
+"$B" --kernel "$tmp/tree" "$tmp/in" >"$tmp/tout" || { echo "--kernel tree failed"; fail=1; }
+[ "$(head -n 1 "$tmp/tout" | jq -r .kernel)" = 9.9.9-tree ] || { echo "tree release not read"; fail=1; }
+tail -n 1 "$tmp/tout" | jq -e '.source | test("^fake-kernel.c:[0-9]+$")' >/dev/null || { echo "no source from the tree's vmlinux"; fail=1; }
+
+# A bare version name: the kernel cache.
+mkdir -p "$tmp/cache/ktstr/kernels" && ln -s "$tmp/k" "$tmp/cache/ktstr/kernels/9.9.9-fake"
+XDG_CACHE_HOME="$tmp/cache" "$B" --kernel 9.9.9-fake "$tmp/in" | cmp -s - "$tmp/out" ||
+	{ echo "--kernel NAME (cache) differs"; fail=1; }
+
 # Only a bzImage: the ELF vmlinux comes out of its zstd payload, byte for byte.
 if [ -f "$K/bzImage" ] && [ -f "$K/vmlinux" ]; then
 	mkdir "$tmp/bz" && ln -s "$K/bzImage" "$tmp/bz/bzImage"

@@ -306,6 +306,7 @@ int main(int argc, char **argv)
 	struct kernel_paths kp = { 0 };
 	struct input in = { 0 };
 	struct outfile of = { 0 };
+	json_t *seen = NULL;
 	char err[1024];
 	size_t i, nobjs = 0;
 	int c, ret, code = KT_EXIT_OK;
@@ -418,11 +419,14 @@ int main(int argc, char **argv)
 		ret = jsonl__write(of.f, e);
 		json_decref(e);
 	}
+	seen = json_object();
 	for (i = 0; !ret && i < in.n; i++) {
 		const char *name = json__str(in.recs[i], "name", "");
 
-		if (emitted(&r, name))
+		/* Each input name once, resolved or not. */
+		if (emitted(&r, name) || json_object_get(seen, name))
 			continue;
+		json_object_set_new(seen, name, json_true());
 		ret = resolve_one(&r, of.f, name, json__bool(in.recs[i], "bpf", 0));
 	}
 	for (i = 0; all && !ret && i < r.nobjs; i++) {
@@ -457,6 +461,7 @@ cleanup:
 	srcidx__free(r.src);
 	btfx__close(&r.vm);
 	json_decref(r.emitted);
+	json_decref(seen);
 	kernel_paths__free(&kp);
 	return code;
 }

@@ -222,7 +222,9 @@ int target__bpf(struct btfres *r, const char *name, json_t **out, const char **o
 		const struct btf_type *f = btf__type_by_id(obj->bx.btf, prog->type_id);
 
 		proto_id = f->type;
-		if (bprog__is_struct_ops(prog) || ctx_only(obj->bx.btf, proto_id))
+		/* Only struct_ops programs implement ops; a tracing program
+		 * named like one (handle_enqueue) does not. */
+		if (bprog__is_struct_ops(prog))
 			op = ops_member(r, prog->name, &member_type);
 		if (op && ctx_only(obj->bx.btf, proto_id)) {
 			if (!op_proto(r, op, member_type, &proto_id)) {
