@@ -23,7 +23,11 @@
 #include "vm.h"
 
 /* The command line measured to work (platform facts): oops and panic end QEMU. */
-#define VM_APPEND "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic nokaslr rdinit=/init"
+/*
+ * init=/init as well: when /init cannot run the kernel then panics ("Requested
+ * init failed") instead of falling back to /bin/sh (busybox) and hanging.
+ */
+#define VM_APPEND "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic nokaslr rdinit=/init init=/init"
 /* The guest sees the channel at this fd number in QEMU's process. */
 #define CHAN_GUEST_FD 3
 #define XEN_ELFNOTE_PHYS32_ENTRY 18
@@ -687,13 +691,15 @@ static void live_loop(struct live *l, struct vm *vm, double budget_s)
 {
 	const struct scn_map_write *mw = &l->o->scn->map_write;
 	double deadline = l->start + budget_s;
+	/* A boot stuck before init needs no scheduler or workload budget. */
+	double boot_deadline = l->start + (l->o->accel == VM_ACCEL_KVM ? 30 : 60);
 	int chan = vm->chan_fd;
 
 	while (!vm__poll_exit(vm)) {
 		struct pollfd p = { .fd = chan, .events = POLLIN };
 		double now = mono_now();
 
-		if (now > deadline) {
+		if (now > deadline || (!l->r->ntl && now > boot_deadline)) {
 			l->timed_out = true;
 			vm__kill(vm, 2000);
 			break;
@@ -712,7 +718,16 @@ static void live_loop(struct live *l, struct vm *vm, double budget_s)
 			usleep(50000);
 			continue;
 		}
-		if (poll(&p, 1, 50) <= 0)
+		int wait_ms = 50;
+
+		/* Wake up for the map write on time, not up to 50 ms late. */
+		if (mw->set && !l->mw_sent && l->sysrdy >= 0) {
+			double due = l->sysrdy + mw->after_ms / 1000.0 - now;
+
+			if (due * 1000 < wait_ms)
+				wait_ms = due > 0 ? (int)(due * 1000) + 1 : 0;
+		}
+		if (poll(&p, 1, wait_ms) <= 0)
 			continue;
 		ssize_t n = channel_reader__fill(&l->rd, chan);
 

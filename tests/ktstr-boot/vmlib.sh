@@ -22,10 +22,10 @@ boot() {
 	rc=$?
 	json=$(cat "$out/stdout")
 	[ "$(wc -l <"$out/stdout")" -eq 1 ] || fail "expected one JSON line on stdout, got: $json"
-	echo "$json" | jq -e . >/dev/null || fail "stdout is not JSON: $json"
+	printf '%s\n' "$json" | jq -e . >/dev/null || fail "stdout is not JSON: $json"
 }
 
 # want JQ-EXPRESSION: the JSON line must satisfy it.
 want() {
-	echo "$json" | jq -e "$1" >/dev/null || fail "JSON does not satisfy: $1"
+	printf '%s\n' "$json" | jq -e "$1" >/dev/null || fail "JSON does not satisfy: $1"
 }
