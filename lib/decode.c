@@ -209,7 +209,8 @@ static int flagset_build(struct decode_flagset *fs, const json_t *en, const char
 			return err;
 	}
 	names_sort_unique(fs->bits, &fs->nbits);
-	qsort(fs->fields, fs->nfields, sizeof(*fs->fields), field_cmp);
+	if (fs->nfields)
+		qsort(fs->fields, fs->nfields, sizeof(*fs->fields), field_cmp);
 	for (i = 0; i < fs->nfields; i++)
 		names_sort_unique(fs->fields[i].vals, &fs->fields[i].nvals);
 	return 0;
@@ -340,6 +341,16 @@ static const char *names_find(const struct decode_name *arr, size_t n, uint64_t 
 	return NULL;
 }
 
+/* Word i of the mask with the bits at or above nbits cleared. */
+static uint64_t mask_word(const uint64_t *words, size_t i, size_t nbits)
+{
+	if (i * 64 >= nbits)
+		return 0;
+	if (nbits - i * 64 >= 64)
+		return words[i];
+	return words[i] & (((uint64_t)1 << (nbits - i * 64)) - 1);
+}
+
 int decode__cpumask(struct strbuf *out, const uint64_t *words, size_t nwords, unsigned nr_cpus)
 {
 	size_t i, top = 0, nbits = nwords * 64;
@@ -349,27 +360,26 @@ int decode__cpumask(struct strbuf *out, const uint64_t *words, size_t nwords, un
 
 	if (nr_cpus && nr_cpus < nbits)
 		nbits = nr_cpus;
-#define MASKED(i) (((i) * 64 >= nbits) ? 0 : \
-		   ((nbits - (i) * 64 >= 64) ? words[i] : words[i] & ((1ULL << (nbits - (i) * 64)) - 1)))
 	for (i = 0; i < nwords; i++)
-		if (MASKED(i)) {
+		if (mask_word(words, i, nbits)) {
 			top = i;
 			any = true;
 		}
 	if (!any)
 		return strbuf__addstr(out, "0x0(none)");
-	err = strbuf__addf(out, "0x%" PRIx64, MASKED(top));
+	err = strbuf__addf(out, "0x%" PRIx64, mask_word(words, top, nbits));
 	for (i = top; !err && i-- > 0;)
-		err = strbuf__addf(out, "%016" PRIx64, MASKED(i));
+		err = strbuf__addf(out, "%016" PRIx64, mask_word(words, i, nbits));
 	if (!err)
 		err = strbuf__addstr(out, "(");
+	/* Ranges in one pass over the bits: linear in the mask size. */
 	for (bit = 0; !err && bit < nbits;) {
-		if (!(MASKED(bit / 64) >> (bit % 64) & 1)) {
+		if (!(mask_word(words, bit / 64, nbits) >> (bit % 64) & 1)) {
 			bit++;
 			continue;
 		}
 		start = bit;
-		while (bit < nbits && (MASKED(bit / 64) >> (bit % 64) & 1))
+		while (bit < nbits && (mask_word(words, bit / 64, nbits) >> (bit % 64) & 1))
 			bit++;
 		if (bit - 1 == start)
 			err = strbuf__addf(out, "%s%zu", first ? "" : ",", start);
@@ -377,7 +387,6 @@ int decode__cpumask(struct strbuf *out, const uint64_t *words, size_t nwords, un
 			err = strbuf__addf(out, "%s%zu-%zu", first ? "" : ",", start, bit - 1);
 		first = false;
 	}
-#undef MASKED
 	return err ? err : strbuf__addstr(out, ")");
 }
 
