@@ -315,10 +315,13 @@ char **vm__argv(const struct vm_config *c, int chan_guest_fd)
 	arg_add(&a, "-accel");
 	/* Multi-threaded TCG: one host thread per vCPU. */
 	arg_add(&a, "%s", c->accel == VM_ACCEL_KVM ? "kvm" : "tcg,thread=multi");
-	if (c->accel == VM_ACCEL_KVM) {
-		arg_add(&a, "-cpu");
-		arg_add(&a, "host");
-	}
+	/*
+	 * TCG's default qemu64 is an AMD model that cannot describe SMT without
+	 * topoext, which TCG lacks ("doesn't support hyperthreading"); an Intel
+	 * vendor string gets threads from CPUID leaf 0xB instead.
+	 */
+	arg_add(&a, "-cpu");
+	arg_add(&a, "%s", c->accel == VM_ACCEL_KVM ? "host" : "max,vendor=GenuineIntel");
 	arg_add(&a, "-m");
 	arg_add(&a, "%ld", c->memory_mb);
 	/* An LLC is a socket: QEMU gives each socket its own L3. */
