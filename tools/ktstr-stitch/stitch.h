@@ -147,6 +147,7 @@ struct vline {
 struct vcall {
 	const struct call *c;
 	const char *func, *source, *kind;
+	char *func_buf;			/* func made terminal-safe */
 	uint64_t dur;			/* ts_exit - ts_entry, 0 when unknown */
 	struct vline *lines;
 	size_t n;

@@ -7,6 +7,18 @@
 #include "json.h"
 #include "stitch.h"
 
+/* A copy safe to print: names may come from the events themselves. */
+static char *safe_dup(const char *s)
+{
+	struct strbuf sb = { 0 };
+
+	if (text__sanitize(&sb, s, strlen(s)) || (!sb.buf && strbuf__addstr(&sb, ""))) {
+		strbuf__release(&sb);
+		return NULL;
+	}
+	return sb.buf;
+}
+
 static int push(struct vcall *vc, int depth, bool header, const char *param, const char *name,
 		struct strbuf *entry, struct strbuf *exit)
 {
@@ -20,7 +32,7 @@ static int push(struct vcall *vc, int depth, bool header, const char *param, con
 	l->depth = depth;
 	l->header = header;
 	l->param = strdup(param ? param : "");
-	l->name = strdup(name);
+	l->name = safe_dup(name);
 	if (entry && entry->buf) {
 		l->entry = entry->buf;	/* take the buffer */
 		memset(entry, 0, sizeof(*entry));
@@ -170,7 +182,10 @@ int vcall__build(struct vcall *vc, const struct events *ev, const struct call *c
 
 	memset(vc, 0, sizeof(*vc));
 	vc->c = c;
-	vc->func = f->name;
+	vc->func_buf = safe_dup(f->name);
+	if (!vc->func_buf)
+		return -ENOMEM;
+	vc->func = vc->func_buf;
 	vc->source = f->tgt ? f->tgt->source : NULL;
 	vc->kind = f->tgt ? f->tgt->kind : NULL;
 	rec = events__record(ev, c);
@@ -202,5 +217,6 @@ void vcall__free(struct vcall *vc)
 		free(vc->lines[i].exit);
 	}
 	free(vc->lines);
+	free(vc->func_buf);
 	memset(vc, 0, sizeof(*vc));
 }
