@@ -61,7 +61,8 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 	for (i = 0; i < ev->n; i++) {
 		struct call *c = &ev->calls[i];
 
-		if (!ch->causal || (c->has_task ? c->task : c->cur) != ch->causal)
+		/* A NULL task argument (dispatch's prev) names no task: go by current. */
+		if (!ch->causal || ((c->has_task && c->task) ? c->task : c->cur) != ch->causal)
 			continue;
 		/* The chain leads to the exit: later calls are the teardown. */
 		if (c->ts > t->ts) {

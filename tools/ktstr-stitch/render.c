@@ -217,6 +217,10 @@ int render__text(const struct render_opts *o)
 		fputs(", the task of ", o->f);
 		put_safe(o->f, t->inflight_func ? t->inflight_func : "the callback");
 		fprintf(o->f, " in flight on cpu %d\n", t->cpu);
+	} else if (t->inflight_func) {
+		fputs(", current at the exit (", o->f);
+		put_safe(o->f, t->inflight_func);
+		fputs(" in flight has no task argument)\n", o->f);
 	} else {
 		fputs(", current at the exit (no callback in flight)\n", o->f);
 	}
