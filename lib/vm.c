@@ -662,10 +662,8 @@ struct live {
 	bool mw_sent, timed_out;
 };
 
-static void on_frame(struct live *l, int fd)
+static void on_frame(struct live *l)
 {
-	const struct scn_map_write *mw = &l->o->scn->map_write;
-
 	while (channel_reader__next(&l->rd) > 0) {
 		switch (l->rd.type) {
 		case CH_EVENT:
@@ -686,8 +684,6 @@ static void on_frame(struct live *l, int fd)
 			break;
 		}
 	}
-	(void)mw;
-	(void)fd;
 }
 
 static void live_loop(struct live *l, struct vm *vm, double budget_s)
@@ -735,13 +731,13 @@ static void live_loop(struct live *l, struct vm *vm, double budget_s)
 		ssize_t n = channel_reader__fill(&l->rd, chan);
 
 		if (n > 0)
-			on_frame(l, chan);
+			on_frame(l);
 		else if (n == 0 || n != -EAGAIN)
 			chan = -1;	/* QEMU closed its end; wait for it to exit */
 	}
 	/* Whatever the guest sent just before the end. */
 	while (vm->chan_fd >= 0 && channel_reader__fill(&l->rd, vm->chan_fd) > 0)
-		on_frame(l, vm->chan_fd);
+		on_frame(l);
 }
 
 /* Replace the NUL bytes of a log read whole with spaces. */
@@ -901,8 +897,7 @@ static const char *idle_cgroup(const struct vm_result *r, char *name, size_t len
 	return NULL;
 }
 
-static void judge(const struct vm_run_opts *o, struct vm_result *r, const char *com1, bool timed_out,
-		  bool panic)
+static void judge(const struct vm_run_opts *o, struct vm_result *r, bool timed_out, bool panic)
 {
 	const struct scenario *s = o->scn;
 	const struct vm_tl *sysrdy = tl_find(r, "sys_rdy", 0), *na = tl_find(r, "SCHEDULER_NOT_ATTACHED", 0);
@@ -953,7 +948,6 @@ static void judge(const struct vm_run_opts *o, struct vm_result *r, const char *
 		r->verdict = "pass";
 		snprintf(r->reason, sizeof(r->reason), "workload completed");
 	}
-	(void)com1;
 }
 
 static long budget_ms(const struct vm_run_opts *o)
@@ -1070,7 +1064,7 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		}
 		if (!exit_from_loader(r, com2))
 			exit_from_console(r, com1);
-		judge(o, r, com1, l.timed_out, panic);
+		judge(o, r, l.timed_out, panic);
 		if (strcmp(r->verdict, "pass")) {
 			free(r->console_tail);
 			r->console_tail = tail_lines(com1, strlen(com1), 20);

@@ -297,14 +297,10 @@ void step__stop(struct step_run *r, int idx)
 	summary[0] = '\0';
 	for (c = 0; c < r->st->ncgroups; c++) {
 		uint64_t iters = 0;
-		int alive = 0;
 
-		for (i = 0; i < r->nworkers; i++) {
-			if (r->cg_of[i] != c)
-				continue;
-			iters += atomic_load(&r->slots[i].iters);
-			alive += iters > 0;
-		}
+		for (i = 0; i < r->nworkers; i++)
+			if (r->cg_of[i] == c)
+				iters += atomic_load(&r->slots[i].iters);
 		if (n < sizeof(summary))
 			n += snprintf(summary + n, sizeof(summary) - n, "%s%s=%llu", n ? " " : "",
 				      r->st->cgroups[c].name, (unsigned long long)iters);

@@ -1,0 +1,25 @@
+#!/bin/sh
+# The initramfs ktstr-boot builds, inspected with cpio(1). QEMU refuses the
+# fake kernel at once (two quick attempts), so nothing really boots.
+. ./vmlib.sh
+[ -x "$KTSTR_BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+command -v cpio >/dev/null || skip "cpio not installed"
+head -c 65536 /dev/zero >"$out/bzImage"
+boot --keep-initramfs --kernel "$out/bzImage" ../scenarios/demo_host_crash_auto_repro.yaml
+[ $rc -eq 3 ] || fail "exit status $rc, expected 3"
+img=$out/initramfs.cpio
+[ -s "$img" ] || fail "no initramfs kept"
+cpio -it <"$img" >"$out/list" 2>/dev/null || fail "cpio cannot read the image"
+for f in init dev/console ktstr/plan ktstr/sched/scx-ktstr bin/busybox bin/sh; do
+	grep -qx "$f" "$out/list" || fail "$f missing from the image: $(tr '\n' ' ' <"$out/list")"
+done
+cpio -itv <"$img" 2>/dev/null | grep -q '^crw------- .* dev/console$' || fail "dev/console is not a character device"
+# The image's /init is ktstr-init, byte for byte.
+mkdir "$out/x" && (cd "$out/x" && cpio -id --quiet <"$img") || fail "cpio cannot extract the image"
+cmp -s "$out/x/init" "$KTSTR_BIN/ktstr-init" || fail "/init is not ktstr-init"
+[ -x "$out/x/init" ] || fail "/init is not executable"
+# The plan says what the scenario says, resolved for the guest.
+for l in 'name demo_host_crash_auto_repro' 'cpus 4' 'scheduler /ktstr/sched/scx-ktstr' \
+	'scheduler_arg --timeout-ms' 'scheduler_arg 4000' 'step 8000' 'cgroup demo_workers YieldHeavy 4 -' 'end'; do
+	grep -qx -- "$l" "$out/x/ktstr/plan" || fail "plan lacks '$l': $(cat "$out/x/ktstr/plan")"
+done
