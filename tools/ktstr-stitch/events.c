@@ -173,6 +173,14 @@ static uint64_t get_u64(const json_t *rec, const char *key, uint64_t def)
 	return decode__u64(json_object_get(rec, key), &v) ? def : v;
 }
 
+/* A CPU number, -1 when absent or out of range. */
+static int32_t get_cpu(const json_t *rec)
+{
+	long long cpu = json__int(rec, "cpu", -1);
+
+	return cpu >= 0 && cpu <= 65535 ? (int32_t)cpu : -1;
+}
+
 static char *dup_str(const json_t *rec, const char *key)
 {
 	const json_t *v = json_object_get(rec, key);
@@ -210,7 +218,7 @@ static int add_hit(struct events *ev, const json_t *rec, size_t off, size_t len,
 	c->off = off;
 	c->len = (uint32_t)len;
 	c->lineno = (uint32_t)lineno;
-	c->cpu = (int32_t)json__int(rec, "cpu", -1);
+	c->cpu = get_cpu(rec);
 	c->ts = get_u64(rec, "ts_entry", get_u64(rec, "ts_exit", 0));
 	c->cur = get_u64(rec, "task_ptr", get_u64(rec, "current", 0));
 	/* The task argument: explicit, else the targets' task_param into args. */
@@ -243,7 +251,7 @@ static int add_trigger(struct events *ev, const json_t *rec)
 	memset(t, 0, sizeof(*t));
 	t->found = true;
 	t->ts = ts;
-	t->cpu = (int)json__int(rec, "cpu", -1);
+	t->cpu = get_cpu(rec);
 	t->kind_ok = !decode__u64(json_object_get(rec, "exit_kind"), &t->kind);
 	t->current = get_u64(rec, "current", 0);
 	t->current_pid = json__int(rec, "current_pid", -1);
