@@ -32,6 +32,8 @@ static const char help_text[] =
 	"                    for its KTSTR_AGENT_READY line; its later stdout is\n"
 	"                    saved to DIR/agent.out\n"
 	"  --keep-initramfs  keep DIR/initramfs.cpio\n"
+	"  --check           only check the scenario; print it with its defaults\n"
+	"                    filled in as one JSON line (nothing boots)\n"
 	"  -v, --verbose     progress on stderr even when not a tty (-vv: debug)\n"
 	"  -h, --help        show this help\n"
 	"  -V, --version     show the version\n"
@@ -174,6 +176,51 @@ static int write_line(FILE *f, const json_t *o)
 	return 0;
 }
 
+/* The scenario as understood, defaults filled in (--check). */
+static json_t *scenario_json(const struct scenario *s)
+{
+	json_t *o = json_object(), *steps = json_array(), *args = json_array();
+	char topo[48];
+	size_t i, k;
+
+	topology__format(&s->topo, topo, sizeof(topo));
+	json_object_set_new(o, "name", json_string(s->name));
+	json_object_set_new(o, "scheduler", json_string(s->scheduler));
+	for (i = 0; s->sched_args && s->sched_args[i]; i++)
+		json_array_append_new(args, json_string(s->sched_args[i]));
+	json_object_set_new(o, "scheduler_args", args);
+	json_object_set_new(o, "topology", json_string(topo));
+	json_object_set_new(o, "cpus", json_integer(topology__cpus(&s->topo)));
+	json_object_set_new(o, "memory_mb", json_integer(s->memory_mb));
+	json_object_set_new(o, "duration_ms", json_integer(s->duration_ms));
+	json_object_set_new(o, "watchdog_timeout_ms", json_integer(s->watchdog_ms));
+	json_object_set_new(o, "auto_repro", json_boolean(s->auto_repro));
+	json_object_set_new(o, "expect_err", json_boolean(s->expect_err));
+	if (s->map_write.set)
+		json_object_set_new(o, "bpf_map_write",
+				    json_pack("{s:s, s:I, s:I, s:i, s:I}", "map", s->map_write.map, "offset",
+					      (json_int_t)s->map_write.offset, "value", (json_int_t)s->map_write.value,
+					      "size", s->map_write.size, "after_ms", (json_int_t)s->map_write.after_ms));
+	else
+		json_object_set_new(o, "bpf_map_write", json_null());
+	for (i = 0; i < s->nsteps; i++) {
+		json_t *st = json_object(), *cgs = json_array();
+
+		for (k = 0; k < s->steps[i].ncgroups; k++) {
+			const struct scn_cgroup *cg = &s->steps[i].cgroups[k];
+
+			json_array_append_new(cgs, json_pack("{s:s, s:s, s:i, s:o}", "name", cg->name, "work_type",
+							     work_type__name(cg->work_type), "workers", cg->workers,
+							     "cpuset", cg->cpuset ? json_string(cg->cpuset) : json_null()));
+		}
+		json_object_set_new(st, "cgroups", cgs);
+		json_object_set_new(st, "hold_ms", json_integer(s->steps[i].hold_ms));
+		json_array_append_new(steps, st);
+	}
+	json_object_set_new(o, "steps", steps);
+	return o;
+}
+
 /* The JSON line on stdout, and result.json in the output folder (whole or not at all). */
 static int emit(json_t *o, const char *out_dir)
 {
@@ -208,6 +255,7 @@ int main(int argc, char **argv)
 		{ "accel", required_argument, NULL, 'a' },
 		{ "keep-initramfs", no_argument, NULL, 'K' },
 		{ "agent", required_argument, NULL, 'g' },
+		{ "check", no_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -225,7 +273,7 @@ int main(int argc, char **argv)
 	struct vm_result r = { 0 };
 	struct scenario *s = NULL;
 	int c, verbose = 0, ret, code;
-	bool ours;
+	bool ours, check_only = false;
 	json_t *j;
 
 	usage__set_prog(argv[0]);
@@ -247,6 +295,9 @@ int main(int argc, char **argv)
 			break;
 		case 'g':
 			agent_arg = optarg;
+			break;
+		case 'c':
+			check_only = true;
 			break;
 		case 'v':
 			verbose++;
@@ -270,6 +321,12 @@ int main(int argc, char **argv)
 	if (ret) {
 		error("%s", err);
 		return ret == -ENOMEM ? KT_EXIT_ENV : KT_EXIT_USAGE;
+	}
+	if (check_only) {
+		j = scenario_json(s);
+		code = j && !write_line(stdout, j) ? KT_EXIT_OK : KT_EXIT_ENV;
+		json_decref(j);
+		goto cleanup;
 	}
 	code = KT_EXIT_ENV;
 	if (exe_dir(bindir, sizeof(bindir))) {
