@@ -23,7 +23,8 @@ static long marker(struct linetab *t, size_t omitted)
 }
 
 /* One pass from in to out (which may not alias). -1 when nothing repeats. */
-static long pass(struct linetab *t, const uint32_t *in, size_t n, uint32_t *out, uint16_t *best)
+static long pass(struct linetab *t, const struct centry *in, size_t n, struct centry *out,
+		 uint16_t *best)
 {
 	size_t maxp = n / 3, p, i, k, o = 0, reps;
 	bool changed = false;
@@ -36,7 +37,7 @@ static long pass(struct linetab *t, const uint32_t *in, size_t n, uint32_t *out,
 		size_t run = 0, j;
 
 		for (j = n - p; j-- > 0;) {
-			run = in[j] == in[j + p] ? run + 1 : 0;
+			run = in[j].key == in[j + p].key ? run + 1 : 0;
 			if (run >= 2 * p && !best[j])
 				best[j] = (uint16_t)p;
 		}
@@ -47,7 +48,7 @@ static long pass(struct linetab *t, const uint32_t *in, size_t n, uint32_t *out,
 			out[o++] = in[i++];
 			continue;
 		}
-		for (k = i; k + p < n && in[k] == in[k + p]; k++)
+		for (k = i; k + p < n && in[k].key == in[k + p].key; k++)
 			;
 		reps = (k - i) / p + 1;
 		m = marker(t, reps - 2);
@@ -55,7 +56,8 @@ static long pass(struct linetab *t, const uint32_t *in, size_t n, uint32_t *out,
 			return m;
 		memmove(out + o, in + i, p * sizeof(*out));
 		o += p;
-		out[o++] = (uint32_t)m;
+		out[o].key = out[o].text = (uint32_t)m;
+		o++;
 		memmove(out + o, in + i + (reps - 1) * p, p * sizeof(*out));
 		o += p;
 		i += reps * p;
@@ -64,9 +66,9 @@ static long pass(struct linetab *t, const uint32_t *in, size_t n, uint32_t *out,
 	return changed ? (long)o : -1;
 }
 
-long collapse__run(struct linetab *t, uint32_t *ids, size_t n)
+long collapse__run(struct linetab *t, struct centry *ids, size_t n)
 {
-	uint32_t *tmp;
+	struct centry *tmp;
 	uint16_t *best;
 	long m = 0;
 	int depth;

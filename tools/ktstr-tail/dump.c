@@ -17,20 +17,28 @@ enum { OUT, IN, COUNTERS };
 
 #define TRACE_TAG " sched_ext_dump: "
 
+size_t dump__stamp_len(const char *s, size_t n)
+{
+	size_t i;
+	bool digit = false;
+
+	if (n < 3 || s[0] != '[')
+		return 0;
+	for (i = 1; i < n && (s[i] == ' ' || isdigit((unsigned char)s[i]) || s[i] == '.'); i++)
+		digit |= isdigit((unsigned char)s[i]) != 0;
+	if (!digit || i >= n || s[i] != ']')
+		return 0;
+	i++;
+	if (i < n && s[i] == ' ')
+		i++;
+	return i;
+}
+
 /* Skip a printk time stamp "[    6.069472] ". */
 static const char *unstamp(const char *s, size_t *n)
 {
-	size_t i = 0;
+	size_t i = dump__stamp_len(s, *n);
 
-	if (*n < 3 || s[0] != '[')
-		return s;
-	for (i = 1; i < *n && (s[i] == ' ' || isdigit((unsigned char)s[i]) || s[i] == '.'); i++)
-		;
-	if (i >= *n || s[i] != ']')
-		return s;
-	i++;
-	if (i < *n && s[i] == ' ')
-		i++;
 	*n -= i;
 	return s + i;
 }

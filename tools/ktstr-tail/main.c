@@ -37,9 +37,11 @@ static const char help[] =
 
 enum mode { MODE_ALL, MODE_ONLY_DUMP, MODE_EXCEPT_DUMP };
 
-/* Per input line: its text id, and whether it is dump text or blank. */
+/* Per input line: its text id, its key for cycles (without a printk time
+ * stamp: a warning repeated on a console differs only there), and whether
+ * it is dump text or blank. */
 struct logline {
-	uint32_t id;
+	uint32_t id, key;
 	bool dump, blank;
 };
 
@@ -80,7 +82,7 @@ int main(int argc, char **argv)
 	struct strbuf sb = { 0 };
 	struct dump_scan scan = { 0 };
 	struct logline *log = NULL;
-	uint32_t *ids = NULL;
+	struct centry *ids = NULL;
 	size_t nlog = 0, caplog = 0, n = 0, i, start;
 	int c, err, code = KT_EXIT_OK;
 	char *end;
@@ -128,9 +130,9 @@ int main(int argc, char **argv)
 	}
 	while ((err = linereader__next(&lr)) > 0) {
 		enum dump_class cls;
-		size_t skip;
+		size_t skip, stamp;
 		bool prev_too;
-		long id;
+		long id, key;
 
 		strbuf__reset(&sb);
 		if (text__sanitize(&sb, lr.line, lr.len) ||
@@ -149,8 +151,10 @@ int main(int argc, char **argv)
 		if (cls != LINE_DUMP_TRACE || mode != MODE_ONLY_DUMP)
 			skip = 0;
 		id = linetab__intern(&tab, sb.buf + skip, sb.len - skip);
-		if (id < 0) {
-			err = (int)id;
+		stamp = dump__stamp_len(sb.buf + skip, sb.len - skip);
+		key = stamp ? linetab__intern(&tab, sb.buf + skip + stamp, sb.len - skip - stamp) : id;
+		if (id < 0 || key < 0) {
+			err = -ENOMEM;
 			break;
 		}
 		if (nlog == caplog) {
@@ -165,6 +169,7 @@ int main(int argc, char **argv)
 			log = p;
 		}
 		log[nlog].id = (uint32_t)id;
+		log[nlog].key = (uint32_t)key;
 		log[nlog].dump = cls != LINE_OTHER;
 		log[nlog].blank = is_blank(sb.buf + skip, sb.len - skip);
 		nlog++;
@@ -188,7 +193,8 @@ int main(int argc, char **argv)
 		if ((mode == MODE_ONLY_DUMP && !log[i].dump) ||
 		    (mode == MODE_EXCEPT_DUMP && log[i].dump))
 			continue;
-		ids[n++] = log[i].id;
+		ids[n].text = log[i].id;
+		ids[n++].key = log[i].key;
 	}
 	if (collapse) {
 		long m = collapse__run(&tab, ids, n);
@@ -205,7 +211,7 @@ int main(int argc, char **argv)
 		printf("--- %s ---\n", section);
 	for (i = start; i < n; i++) {
 		size_t len;
-		const char *s = linetab__str(&tab, ids[i], &len);
+		const char *s = linetab__str(&tab, ids[i].text, &len);
 
 		fwrite(s, 1, len, stdout);
 		putchar('\n');

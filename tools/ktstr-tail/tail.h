@@ -27,13 +27,22 @@ void linetab__free(struct linetab *t);
 #define COLLAPSE_MAX_PERIOD 256
 #define COLLAPSE_MAX_DEPTH 16
 
+/* A line to collapse: compared by key (its text without a printk time
+ * stamp), printed as text. */
+struct centry {
+	uint32_t key, text;
+};
+
 /*
  * Replace every block of lines repeated 3 times or more in a row by the
  * first iteration, "--- N identical iterations omitted ---" and the last,
- * again and again until nothing repeats (nested loops). ids is rewritten
- * in place; returns the new count, or -ENOMEM.
+ * again and again until nothing repeats (nested loops). e is rewritten in
+ * place; returns the new count, or -ENOMEM.
  */
-long collapse__run(struct linetab *t, uint32_t *ids, size_t n);
+long collapse__run(struct linetab *t, struct centry *e, size_t n);
+
+/* Length of a leading printk time stamp "[    6.069472] " in s, else 0. */
+size_t dump__stamp_len(const char *s, size_t n);
 
 /* Which lines belong to the sched_ext debug dump. */
 enum dump_class {
