@@ -107,6 +107,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/ktstr
 	install -m 755 $(ALL) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	$(if $(wildcard man/*.5),install -d $(DESTDIR)$(PREFIX)/share/man/man5 && install -m 644 $(wildcard man/*.5) $(DESTDIR)$(PREFIX)/share/man/man5/)
 	$(if $(wildcard $(BUILD)/bpf/*.o),install -m 644 $(wildcard $(BUILD)/bpf/*.o) $(DESTDIR)$(PREFIX)/lib/ktstr/)
 
 clean:
