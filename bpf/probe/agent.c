@@ -1,0 +1,746 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-probe-agent: the in-guest half of ktstr-probe (man/ktstr-probe-agent.1).
+ *
+ * Reads the probe plan the host wrote (targets already resolved by
+ * ktstr-btfres and flattened by ktstr-probe), attaches the generic programs
+ * of probe.bpf.c, prints KTSTR_AGENT_READY (ktstr-init starts the scheduler
+ * only then), attaches fentry/fexit to the scheduler's struct_ops programs
+ * once sched_ext is enabled, and streams one JSON line per ring buffer record
+ * on stdout until SIGINT/SIGTERM. Static: it runs in a bare initramfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "usage.h"
+#include "probe.h"
+#include "probe.skel.h"
+
+#define READY_LINE "KTSTR_AGENT_READY"
+#define SCX_STATE "/sys/kernel/sched_ext/state"
+#define TRIGGER_TP "btf_trace_sched_ext_exit"
+/* While it exists, ktstr-init holds sys_rdy back (see ktstr-init(1)). */
+#define ATTACHING_FILE "/ktstr/agent-attaching"
+
+static const char help_text[] =
+	"Usage: ktstr-probe-agent --plan FILE [OPTIONS]\n"
+	"In-guest probe agent of ktstr-probe: attach the probes of the plan, print\n"
+	"KTSTR_AGENT_READY, attach to the scheduler's struct_ops programs once\n"
+	"sched_ext is enabled, stream one JSON line per event until SIGINT.\n"
+	"\n"
+	"  -p, --plan FILE       the probe plan written by ktstr-probe\n"
+	"  -m, --max-events N    keep the last N events (default 200000)\n"
+	"  -w, --wait-ms N       how long to wait for sched_ext (default 60000)\n"
+	"  -v, --verbose         libbpf messages on stderr\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"Exit status: 0 done, 2 bad plan or usage, 3 BPF unavailable.\n";
+
+struct field {
+	int arg, size, out;
+	long offset, deref;	/* deref < 0: none */
+	bool str;
+};
+
+struct target {
+	char name[128];
+	bool bpf;
+	int nargs, task_param, packed, nfields;
+	struct field f[PROBE_MAX_FIELDS];
+	bool attached;
+};
+
+static struct target tg[PROBE_MAX_TARGETS];
+static int ntg;
+static volatile sig_atomic_t stop;
+static int verbose;
+static long max_events = 200000, nevents, capped;
+static struct timespec t0;
+
+static double ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1e3 + (b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	if (!verbose && level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+/* A JSON string: quotes, backslashes, controls and non-ASCII bytes escaped. */
+static void put_str(const char *s, size_t max)
+{
+	size_t i;
+
+	putchar('"');
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+/* Records collected before READY (stdout goes to the console until then). */
+static char *early;
+static size_t early_len;
+static FILE *early_f;
+
+static FILE *out(void)
+{
+	return early_f ? early_f : stdout;
+}
+
+static void note_attach(int i, const char *how, int err, double ms)
+{
+	fprintf(out(), "{\"ev\":\"attach\",\"i\":%d,\"how\":\"%s\",\"ok\":%s,\"ms\":%.2f", i, how,
+		err ? "false" : "true", ms);
+	if (err)
+		fprintf(out(), ",\"error\":\"%s\"", strerror(err < 0 ? -err : err));
+	fputs("}\n", out());
+}
+
+static void note(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("{\"ev\":\"note\",\"msg\":\"", out());
+	va_start(ap, fmt);
+	vfprintf(out(), fmt, ap);	/* callers pass no quotes or controls */
+	va_end(ap);
+	fputs("\"}\n", out());
+}
+
+static int plan_load(const char *path)
+{
+	char line[512], kind[16], name[128];
+	FILE *f = fopen(path, "re");
+	int lineno = 0, ret = 0;
+
+	if (!f) {
+		fprintf(stderr, "ktstr-probe-agent: %s: %s\n", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct target *t;
+		struct field fl;
+		int idx, str;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n' || !strncmp(line, "ktstr-probe-plan ", 17))
+			continue;
+		if (sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &(int){ 0 }, &(int){ 0 },
+			   &(int){ 0 }, name) == 6) {
+			if (idx != ntg || idx >= PROBE_MAX_TARGETS)
+				goto bad;
+			t = &tg[ntg++];
+			sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &t->nargs, &t->packed,
+			       &t->task_param, t->name);
+			t->bpf = !strcmp(kind, "bpf");
+			if (t->nargs < 0 || t->nargs > PROBE_MAX_ARGS)
+				t->nargs = PROBE_MAX_ARGS;
+		} else if (sscanf(line, "field %d %d %ld %ld %d %d %d", &idx, &fl.arg, &fl.offset, &fl.deref,
+				  &fl.size, &str, &fl.out) == 7) {
+			if (idx < 0 || idx >= ntg || tg[idx].nfields >= PROBE_MAX_FIELDS || fl.arg < 0 ||
+			    fl.arg >= PROBE_MAX_ARGS || fl.size <= 0 || fl.size > PROBE_FIELD_MAX || fl.out < 0 ||
+			    fl.out + fl.size > PROBE_DATA_SZ - 1 || fl.offset < 0 || fl.offset > 0xffffffffL ||
+			    fl.deref > 0xffffffffL)
+				goto bad;
+			fl.str = str;
+			tg[idx].f[tg[idx].nfields++] = fl;
+		} else {
+			goto bad;
+		}
+	}
+	fclose(f);
+	return ret;
+bad:
+	fprintf(stderr, "ktstr-probe-agent: %s:%d: bad plan line\n", path, lineno);
+	fclose(f);
+	return -EINVAL;
+}
+
+static void target_cfg(const struct target *t, struct probe_target *c)
+{
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	c->nargs = t->nargs;
+	c->packed = t->packed;
+	c->task_param = t->task_param;
+	c->is_bpf = t->bpf;
+	c->nfields = t->nfields;
+	for (k = 0; k < t->nfields; k++) {
+		c->f[k].offset = t->f[k].offset;
+		c->f[k].has_deref = t->f[k].deref >= 0;
+		c->f[k].deref = t->f[k].deref >= 0 ? t->f[k].deref : 0;
+		c->f[k].out = t->f[k].out;
+		c->f[k].arg = t->f[k].arg;
+		c->f[k].size = t->f[k].size;
+		c->f[k].is_str = t->f[k].str;
+		if (t->f[k].out + t->f[k].size > c->data_len)
+			c->data_len = t->f[k].out + t->f[k].size;
+	}
+}
+
+static void hex_bytes(const unsigned char *b, int n)
+{
+	int i;
+
+	putchar('"');
+	for (i = 0; i < n; i++)
+		printf("%02x", b[i]);
+	putchar('"');
+}
+
+static bool trigger_printed;
+
+static void print_event(const struct probe_event *e, size_t len)
+{
+	const struct target *t;
+	size_t dlen = len - PROBE_HDR_SZ;
+	int i;
+
+	if (e->type == PROBE_EV_TRIGGER) {
+		trigger_printed = true;
+		printf("{\"ev\":\"trigger\",\"cpu\":%u,\"ts\":%llu,\"task\":\"0x%llx\",\"pid\":%u,\"comm\":", e->cpu,
+		       (unsigned long long)e->ts, (unsigned long long)e->task, e->pid);
+		put_str(e->comm, sizeof(e->comm));
+		printf(",\"kind\":\"0x%llx\",\"inflight\":%d", (unsigned long long)e->args[0],
+		       e->target < ntg ? e->target : -1);
+		if (e->target < ntg && e->args[1]) {
+			printf(",\"inflight_task\":\"0x%llx\",\"inflight_pid\":%llu,\"inflight_comm\":",
+			       (unsigned long long)e->args[1], (unsigned long long)e->args[2]);
+			put_str(e->icomm, sizeof(e->icomm));
+		}
+		puts("}");
+		return;
+	}
+	if (e->target >= ntg)
+		return;
+	t = &tg[e->target];
+	printf("{\"ev\":\"%s\",\"i\":%u,\"cpu\":%u,\"ts\":%llu,\"task\":\"0x%llx\",\"pid\":%u,\"comm\":",
+	       e->type == PROBE_EV_EXIT ? "exit" : "entry", e->target, e->cpu, (unsigned long long)e->ts,
+	       (unsigned long long)e->task, e->pid);
+	put_str(e->comm, sizeof(e->comm));
+	fputs(",\"args\":[", stdout);
+	for (i = 0; i < t->nargs; i++)
+		printf("%s\"0x%llx\"", i ? "," : "", (unsigned long long)e->args[i]);
+	fputs("],\"f\":[", stdout);
+	for (i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->f[i];
+		int n = f->size;
+
+		if (i)
+			putchar(',');
+		if (!(e->ok & (1u << i)) || (size_t)(f->out + f->size) > dlen) {
+			fputs("null", stdout);
+			continue;
+		}
+		if (f->str)
+			n = strnlen((const char *)e->data + f->out, f->size);
+		hex_bytes(e->data + f->out, n);
+	}
+	putchar(']');
+	if (e->type == PROBE_EV_EXIT)
+		printf(",\"ret\":\"0x%llx\"", (unsigned long long)e->ret);
+	puts("}");
+}
+
+/*
+ * The ring buffer is drained by its own thread into this queue, so a slow
+ * console never makes the kernel side drop records. When the queue is full
+ * the oldest record goes: a flight recorder keeps the latest calls.
+ */
+static struct {
+	pthread_mutex_t lock;
+	void **rec;
+	size_t *len;
+	long head, count;
+} q = { .lock = PTHREAD_MUTEX_INITIALIZER };
+static volatile int drain_stop;
+
+static int on_event(void *ctx, void *data, size_t len)
+{
+	void *copy;
+	long slot;
+
+	(void)ctx;
+	if (len < PROBE_HDR_SZ || len > sizeof(struct probe_event))
+		return 0;
+	copy = malloc(len);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, len);
+	pthread_mutex_lock(&q.lock);
+	if (q.count == max_events) {
+		free(q.rec[q.head]);
+		q.head = (q.head + 1) % max_events;
+		q.count--;
+		capped++;
+	}
+	slot = (q.head + q.count) % max_events;
+	q.rec[slot] = copy;
+	q.len[slot] = len;
+	q.count++;
+	nevents++;
+	pthread_mutex_unlock(&q.lock);
+	return 0;
+}
+
+static void *drain(void *rb)
+{
+	while (!drain_stop)
+		ring_buffer__poll(rb, 50);
+	ring_buffer__consume(rb);
+	return NULL;
+}
+
+/* Print what is queued. */
+static void flush_queue(void)
+{
+	for (;;) {
+		void *r;
+		size_t len;
+
+		pthread_mutex_lock(&q.lock);
+		if (!q.count) {
+			pthread_mutex_unlock(&q.lock);
+			break;
+		}
+		r = q.rec[q.head];
+		len = q.len[q.head];
+		q.head = (q.head + 1) % max_events;
+		q.count--;
+		pthread_mutex_unlock(&q.lock);
+		print_event(r, len);
+		free(r);
+	}
+	fflush(stdout);
+}
+
+static struct probe_bpf *main_skel;
+static struct probe_bpf *batches[PROBE_MAX_TARGETS];
+static int nbatches;
+
+static struct bpf_program *slot_prog(struct probe_bpf *s, int slot, bool exit)
+{
+	struct bpf_program *fe[] = { s->progs.fentry0, s->progs.fentry1, s->progs.fentry2, s->progs.fentry3 };
+	struct bpf_program *fx[] = { s->progs.fexit0, s->progs.fexit1, s->progs.fexit2, s->progs.fexit3 };
+
+	return exit ? fx[slot] : fe[slot];
+}
+
+static void autoload_none(struct probe_bpf *s)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->obj)
+		bpf_program__set_autoload(p, false);
+}
+
+static int reuse_maps(struct probe_bpf *s)
+{
+	int err;
+
+	if ((err = bpf_map__reuse_fd(s->maps.targets, bpf_map__fd(main_skel->maps.targets))) ||
+	    (err = bpf_map__reuse_fd(s->maps.events, bpf_map__fd(main_skel->maps.events))) ||
+	    (err = bpf_map__reuse_fd(s->maps.inflight, bpf_map__fd(main_skel->maps.inflight))) ||
+	    (err = bpf_map__reuse_fd(s->maps.counters, bpf_map__fd(main_skel->maps.counters))) ||
+	    (err = bpf_map__reuse_fd(s->maps.scratch, bpf_map__fd(main_skel->maps.scratch))) ||
+	    (err = bpf_map__reuse_fd(s->maps.trigger_rec, bpf_map__fd(main_skel->maps.trigger_rec))))
+		return err;
+	return 0;
+}
+
+/*
+ * One object for up to PROBE_BATCH targets: fentry (BPF callbacks only) and
+ * fexit per slot. prog_fd: the struct_ops program each target is, or 0 for
+ * kernel functions. Returns 0 or a negative errno (nothing attached).
+ */
+static int attach_batch(const int *idx, const int *prog_fd, int n)
+{
+	struct timespec a;
+	struct probe_bpf *s;
+	double load_ms;
+	int k, err;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	s = probe_bpf__open();
+	if (!s)
+		return -errno;
+	autoload_none(s);
+	s->rodata->agent_tgid = getpid();
+	err = reuse_maps(s);
+	for (k = 0; k < n && !err; k++) {
+		const struct target *t = &tg[idx[k]];
+
+		s->rodata->slot_target[k] = idx[k];
+		if (t->bpf) {
+			bpf_program__set_autoload(slot_prog(s, k, false), true);
+			err = bpf_program__set_attach_target(slot_prog(s, k, false), prog_fd[k], t->name);
+		}
+		bpf_program__set_autoload(slot_prog(s, k, true), true);
+		if (!err)
+			err = bpf_program__set_attach_target(slot_prog(s, k, true), prog_fd[k], t->name);
+	}
+	if (!err)
+		err = probe_bpf__load(s);
+	load_ms = ms_since(&a);
+	for (k = 0; k < n && !err; k++) {
+		if (tg[idx[k]].bpf && !bpf_program__attach_trace(slot_prog(s, k, false)))
+			err = -errno;
+		if (!err && !bpf_program__attach_trace(slot_prog(s, k, true)))
+			err = -errno;
+	}
+	if (err) {
+		probe_bpf__destroy(s);	/* also detaches what was attached */
+		return err;
+	}
+	batches[nbatches++] = s;
+	for (k = 0; k < n; k++) {
+		tg[idx[k]].attached = true;
+		note_attach(idx[k], tg[idx[k]].bpf ? "fentry+fexit" : "fexit", 0, ms_since(&a) / n);
+	}
+	fprintf(out(), "{\"ev\":\"batch\",\"targets\":%d,\"load_ms\":%.2f,\"attach_ms\":%.2f}\n", n, load_ms,
+		ms_since(&a) - load_ms);
+	return 0;
+}
+
+/* Batches of PROBE_BATCH; a batch that fails is retried one target at a time. */
+static void attach_tracing(const int *idx, const int *prog_fd, int n)
+{
+	int b, k, m, err;
+
+	for (b = 0; b < n; b += PROBE_BATCH) {
+		m = n - b < PROBE_BATCH ? n - b : PROBE_BATCH;
+		if (nbatches + m > PROBE_MAX_TARGETS)
+			return;
+		if (!attach_batch(idx + b, prog_fd + b, m))
+			continue;
+		for (k = 0; k < m; k++) {
+			struct timespec a;
+
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			err = attach_batch(idx + b + k, prog_fd + b + k, 1);
+			if (err)
+				note_attach(idx[b + k], tg[idx[b + k]].bpf ? "fentry+fexit" : "fexit", err,
+					    ms_since(&a));
+		}
+	}
+}
+
+static bool trigger_in_btf(void)
+{
+	struct btf *vm = btf__load_vmlinux_btf();
+	bool ok;
+
+	if (!vm)
+		return false;
+	ok = btf__find_by_name_kind(vm, TRIGGER_TP, BTF_KIND_TYPEDEF) > 0;
+	btf__free(vm);
+	return ok;
+}
+
+/* Phase 1, before the scheduler: maps, trigger, kprobes, kernel fexits. */
+static int attach_kernel(void)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, ko);
+	struct probe_target cfg;
+	struct timespec a;
+	int i, n = 0, err;
+	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
+	bool trig;
+
+	main_skel = probe_bpf__open();
+	if (!main_skel)
+		return -errno;
+	autoload_none(main_skel);
+	main_skel->rodata->agent_tgid = getpid();
+	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
+	trig = trigger_in_btf();
+	if (trig)
+		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	err = probe_bpf__load(main_skel);
+	if (err)
+		return err;
+	fprintf(out(), "{\"ev\":\"phase\",\"name\":\"load\",\"ms\":%.2f}\n", ms_since(&a));
+	for (i = 0; i < ntg; i++) {
+		__u32 k = i;
+
+		target_cfg(&tg[i], &cfg);
+		err = bpf_map_update_elem(bpf_map__fd(main_skel->maps.targets), &k, &cfg, BPF_ANY);
+		if (err)
+			return -errno;
+	}
+	if (!trig) {
+		fputs("{\"ev\":\"trigger_unavailable\",\"msg\":\"trigger unavailable in this kernel\"}\n", out());
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		err = bpf_program__attach(main_skel->progs.probe_trigger) ? 0 : -errno;
+		fprintf(out(), "{\"ev\":\"trigger_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
+			ms_since(&a));
+	}
+	for (i = 0; i < ntg; i++) {
+		if (tg[i].bpf)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		ko.bpf_cookie = i;
+		err = bpf_program__attach_kprobe_opts(main_skel->progs.probe_kprobe, tg[i].name, &ko) ? 0 : -errno;
+		note_attach(i, "kprobe", err, ms_since(&a));
+		idx[n++] = i;
+	}
+	attach_tracing(idx, fds, n);
+	return 0;
+}
+
+static bool scx_enabled(void)
+{
+	char buf[32] = "";
+	FILE *f = fopen(SCX_STATE, "re");
+
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strncmp(buf, "enabled", 7);
+}
+
+/* Phase 2: the struct_ops programs of the scheduler, found by name. */
+static void attach_bpf(long wait_ms)
+{
+	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS], owned[PROBE_MAX_TARGETS];
+	int i, n = 0, nowned = 0, nbpf = 0;
+	struct timespec a;
+	__u32 id = 0;
+
+	for (i = 0; i < ntg; i++)
+		nbpf += tg[i].bpf;
+	if (!nbpf)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	while (!stop && !scx_enabled() && ms_since(&a) < wait_ms) {
+		flush_queue();
+		usleep(20000);
+	}
+	if (!scx_enabled()) {
+		note("sched_ext not enabled after %ld ms: BPF callbacks not probed", wait_ms);
+		return;
+	}
+	printf("{\"ev\":\"phase\",\"name\":\"scx_enabled\",\"ms\":%.2f}\n", ms_since(&t0));
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	while (!bpf_prog_get_next_id(id, &id)) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_prog_get_fd_by_id(id), used = 0;
+
+		if (fd < 0)
+			continue;
+		if (bpf_prog_get_info_by_fd(fd, &info, &len) || info.type != BPF_PROG_TYPE_STRUCT_OPS) {
+			close(fd);
+			continue;
+		}
+		/* bpf_prog_info.name is cut at BPF_OBJ_NAME_LEN - 1 characters. */
+		for (i = 0; i < ntg; i++) {
+			if (tg[i].bpf && !tg[i].attached && !strncmp(tg[i].name, info.name, BPF_OBJ_NAME_LEN - 1) &&
+			    n < PROBE_MAX_TARGETS) {
+				bool dup = false;
+				int k;
+
+				for (k = 0; k < n; k++)
+					dup |= idx[k] == i;
+				if (dup)
+					continue;
+				idx[n] = i;
+				fds[n++] = fd;
+				used = 1;
+			}
+		}
+		if (used && nowned < PROBE_MAX_TARGETS)
+			owned[nowned++] = fd;
+		else
+			close(fd);
+	}
+	printf("{\"ev\":\"phase\",\"name\":\"discovered\",\"progs\":%d,\"ms\":%.2f}\n", n, ms_since(&a));
+	for (i = 0; i < ntg; i++) {
+		bool found = false;
+		int k;
+
+		for (k = 0; k < n; k++)
+			found |= idx[k] == i;
+		if (tg[i].bpf && !found)
+			printf("{\"ev\":\"attach\",\"i\":%d,\"how\":\"fentry+fexit\",\"ok\":false,\"ms\":0,"
+			       "\"error\":\"no loaded struct_ops program of that name\"}\n", i);
+	}
+	attach_tracing(idx, fds, n);
+	printf("{\"ev\":\"phase\",\"name\":\"bpf_attached\",\"ms\":%.2f}\n", ms_since(&t0));
+	for (i = 0; i < nowned; i++)
+		close(owned[i]);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "plan", required_argument, NULL, 'p' },
+		{ "max-events", required_argument, NULL, 'm' },
+		{ "wait-ms", required_argument, NULL, 'w' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *plan = NULL;
+	struct ring_buffer *rb = NULL;
+	pthread_t drainer;
+	struct sigaction sa = { .sa_handler = on_signal };
+	long wait_ms = 60000;
+	__u64 drops = 0, submitted = 0, triggers = 0;
+	int c, err, code = KT_EXIT_ENV;
+	__u32 k;
+	char *end;
+
+	usage__set_prog(argv[0]);
+	while ((c = getopt_long(argc, argv, "p:m:w:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			plan = optarg;
+			break;
+		case 'm':
+			max_events = strtol(optarg, &end, 10);
+			if (*end || max_events < 1)
+				usage__bad("--max-events: expected a count, got '%s'", optarg);
+			break;
+		case 'w':
+			wait_ms = strtol(optarg, &end, 10);
+			if (*end || wait_ms < 0)
+				usage__bad("--wait-ms: expected milliseconds, got '%s'", optarg);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage__help(help_text);
+		case 'V':
+			usage__version();
+		default:
+			usage__bad("see --help");
+		}
+	}
+	if (!plan || optind != argc)
+		usage__bad(plan ? "no operands expected" : "--plan FILE is required");
+	if (plan_load(plan))
+		return KT_EXIT_USAGE;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	libbpf_set_print(libbpf_print);
+	early_f = open_memstream(&early, &early_len);
+	err = attach_kernel();
+	if (!err) {
+		rb = ring_buffer__new(bpf_map__fd(main_skel->maps.events), on_event, NULL, NULL);
+		if (!rb)
+			err = -errno;
+	}
+	fprintf(out(), "{\"ev\":\"phase\",\"name\":\"ready\",\"ms\":%.2f}\n", ms_since(&t0));
+	fclose(early_f);
+	early_f = NULL;
+	if (err) {
+		/* Not ready: ktstr-init reports the agent's exit; the console has why. */
+		fprintf(stderr, "ktstr-probe-agent: cannot load the probes: %s\n", strerror(-err));
+		goto cleanup;
+	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	for (k = 0; k < (__u32)ntg; k++) {
+		if (tg[k].bpf) {
+			int fd = open(ATTACHING_FILE, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+	}
+	q.rec = calloc(max_events, sizeof(*q.rec));
+	q.len = calloc(max_events, sizeof(*q.len));
+	if (!q.rec || !q.len || pthread_create(&drainer, NULL, drain, rb)) {
+		fprintf(stderr, "ktstr-probe-agent: out of memory\n");
+		goto cleanup;
+	}
+	printf("%s\n", READY_LINE);
+	fwrite(early, 1, early_len, stdout);
+	fflush(stdout);
+	attach_bpf(wait_ms);
+	unlink(ATTACHING_FILE);
+	fflush(stdout);
+	while (!stop) {
+		flush_queue();
+		usleep(50000);
+	}
+	drain_stop = 1;
+	pthread_join(drainer, NULL);
+	flush_queue();
+	if (!trigger_printed) {
+		/* Its ring buffer record was lost: the map copy. */
+		struct probe_event *e = calloc(1, sizeof(*e));
+
+		k = 0;
+		if (e && !bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.trigger_rec), &k, e) &&
+		    e->type == PROBE_EV_TRIGGER)
+			print_event(e, PROBE_HDR_SZ);
+		free(e);
+	}
+	for (k = 0; k < 3; k++) {
+		__u64 v = 0;
+
+		bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.counters), &k, &v);
+		*(k == 0 ? &drops : k == 1 ? &submitted : &triggers) = v;
+	}
+	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%ld,"
+	       "\"capped\":%ld}\n", (unsigned long long)drops, (unsigned long long)submitted,
+	       (unsigned long long)triggers, nevents, capped);
+	fflush(stdout);
+	code = KT_EXIT_OK;
+cleanup:
+	ring_buffer__free(rb);
+	while (nbatches)
+		probe_bpf__destroy(batches[--nbatches]);
+	probe_bpf__destroy(main_skel);
+	free(early);
+	free(q.rec);
+	free(q.len);
+	return code;
+}

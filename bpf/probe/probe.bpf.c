@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-probe's BPF side: generic programs configured through maps, never
+ * generated per target.
+ *
+ * - probe_kprobe: entry of kernel functions. One program attached once per
+ *   target; the attach cookie is the target's index into the targets map.
+ * - fentry0..3 / fexit0..3: entry and exit of BPF callbacks and exit of
+ *   kernel functions. A tracing program is bound to one target at load time,
+ *   so the agent loads this object once per batch of PROBE_BATCH targets
+ *   (slot_target[] says which), every copy sharing the maps below.
+ * - probe_trigger: tp_btf/sched_ext_exit, the one-shot trigger.
+ *
+ * Every record goes to one ring buffer; a failed reservation is counted.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+
+#include "probe.h"
+
+char _license[] SEC("license") = "GPL";
+
+/* Set by the agent before load: its own tgid (its writes are not traced). */
+const volatile __u32 agent_tgid;
+/* Per batch copy: the target index of each fentry/fexit slot. */
+const volatile __u32 slot_target[PROBE_BATCH];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PROBE_MAX_TARGETS);
+	__type(key, __u32);
+	__type(value, struct probe_target);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+/* The BPF callbacks in flight on each CPU, innermost last. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct probe_inflight);
+} inflight SEC(".maps");
+
+/*
+ * Records are built here, then copied into the ring buffer with only the
+ * data bytes their target uses. One per nesting level: a kprobe in an
+ * interrupt may run while a tracing program on the same CPU is mid-record.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PROBE_NEST + 1);	/* [PROBE_NEST].ts holds the depth */
+	__type(key, __u32);
+	__type(value, struct probe_event);
+} scratch SEC(".maps");
+
+/* The first trigger record, kept whatever happens to the ring buffer. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct probe_event);
+} trigger_rec SEC(".maps");
+
+/* [0] ring buffer drops, [1] events submitted, [2] triggers, [3] trigger fired (ts). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline void count(__u32 which)
+{
+	__u64 *c = bpf_map_lookup_elem(&counters, &which);
+
+	if (c)
+		__sync_fetch_and_add(c, 1);
+}
+
+static __always_inline bool ours(void)
+{
+	return (bpf_get_current_pid_tgid() >> 32) == agent_tgid;
+}
+
+static __always_inline bool fired(void)
+{
+	__u32 k = 3;
+	__u64 *c = bpf_map_lookup_elem(&counters, &k);
+
+	return c && *c;
+}
+
+static __always_inline __u64 *nest_depth(void)
+{
+	__u32 k = PROBE_NEST;
+	struct probe_event *d = bpf_map_lookup_elem(&scratch, &k);
+
+	return d ? &d->ts : NULL;
+}
+
+/* A scratch record of this CPU's nesting level; event_done() releases it. */
+static __always_inline struct probe_event *event_new(__u8 type, __u32 target)
+{
+	__u64 *depth = nest_depth(), id = bpf_get_current_pid_tgid();
+	struct probe_event *e;
+	__u32 lvl;
+
+	if (!depth)
+		return NULL;
+	lvl = *depth;
+	if (lvl >= PROBE_NEST)
+		return NULL;
+	e = bpf_map_lookup_elem(&scratch, &lvl);
+	if (!e)
+		return NULL;
+	*depth = lvl + 1;
+	e->type = type;
+	e->pad = 0;
+	e->target = target;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ts = bpf_ktime_get_ns();
+	e->task = bpf_get_current_task();
+	e->pid = (__u32)id;
+	e->tgid = id >> 32;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	__builtin_memset(e->args, 0, sizeof(e->args));
+	e->ret = 0;
+	e->ok = 0;
+	e->pad2 = 0;
+	__builtin_memset(e->icomm, 0, sizeof(e->icomm));
+	return e;
+}
+
+static __always_inline void event_done(struct probe_event *e, __u32 data_len)
+{
+	__u64 *depth = nest_depth();
+	/* A mask, not a test: see read_fields. The agent keeps data_len < PROBE_DATA_SZ. */
+	__u32 len = PROBE_HDR_SZ + (data_len & (PROBE_DATA_SZ - 1));
+
+	if (bpf_ringbuf_output(&events, e, len, 0))
+		count(0);
+	else
+		count(1);
+	if (depth && *depth)
+		(*depth)--;
+}
+
+/* The configured fields, read from the struct each argument points to. */
+static __always_inline void read_fields(struct probe_event *e, const struct probe_target *t)
+{
+	__u32 i;
+
+	for (i = 0; i < PROBE_MAX_FIELDS; i++) {
+		const struct probe_field *f = &t->f[i];
+		__u64 base, addr, p;
+		__u32 out, sz;
+		__u8 a;
+		long r;
+
+		if (i >= t->nfields)
+			break;
+		a = f->arg;
+		if (a >= PROBE_MAX_ARGS)
+			continue;
+		base = e->args[a];
+		if (!base)
+			continue;
+		addr = base + f->offset;
+		if (f->has_deref) {
+			if (bpf_probe_read_kernel(&p, sizeof(p), (void *)addr) || !p)
+				continue;
+			addr = p + f->deref;
+		}
+		/*
+		 * Masks rather than range tests: clang keeps an unchecked copy
+		 * of a tested value, so only arithmetic bounds reach the
+		 * verifier. The agent checks the plan: 1 <= size <= 128 and
+		 * out + size <= PROBE_DATA_SZ; data[] has PROBE_FIELD_MAX of slack.
+		 */
+		out = f->out & (PROBE_DATA_SZ - 1);
+		sz = ((f->size - 1) & (PROBE_FIELD_MAX - 1)) + 1;
+		if (f->is_str)
+			r = bpf_probe_read_kernel_str(&e->data[out], sz, (void *)addr);
+		else
+			r = bpf_probe_read_kernel(&e->data[out], sz, (void *)addr);
+		if (r >= 0)
+			e->ok |= 1u << i;
+	}
+}
+
+SEC("kprobe")
+int probe_kprobe(struct pt_regs *ctx)
+{
+	__u32 idx = bpf_get_attach_cookie(ctx);
+	const struct probe_target *t;
+	struct probe_event *e;
+
+	/* After the exit only the returns of calls in flight matter. */
+	if (ours() || fired())
+		return 0;
+	t = bpf_map_lookup_elem(&targets, &idx);
+	if (!t)
+		return 0;
+	e = event_new(PROBE_EV_ENTRY, idx);
+	if (!e)
+		return 0;
+	e->args[0] = PT_REGS_PARM1(ctx);
+	e->args[1] = PT_REGS_PARM2(ctx);
+	e->args[2] = PT_REGS_PARM3(ctx);
+	e->args[3] = PT_REGS_PARM4(ctx);
+	e->args[4] = PT_REGS_PARM5(ctx);
+	e->args[5] = PT_REGS_PARM6(ctx);
+	read_fields(e, t);
+	event_done(e, t->data_len);
+	return 0;
+}
+
+static __always_inline void inflight_push(__u32 idx, __u64 task)
+{
+	__u32 zero = 0;
+	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
+	__u32 d;
+
+	if (!in)
+		return;
+	d = in->depth;
+	if (d < PROBE_INFLIGHT_DEPTH) {
+		in->target[d] = idx;
+		in->task[d] = task;
+	}
+	in->depth = d + 1;
+}
+
+static __always_inline void inflight_pop(void)
+{
+	__u32 zero = 0;
+	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
+
+	if (in && in->depth)
+		in->depth--;
+}
+
+static __always_inline int on_call(__u64 *ctx, __u32 slot, bool is_exit)
+{
+	__u32 idx = slot_target[slot & (PROBE_BATCH - 1)];
+	const struct probe_target *t;
+	struct probe_event *e;
+	__u64 task = 0, p = 0;
+	__u32 i;
+
+	if (ours() || (!is_exit && fired()))
+		return 0;
+	t = bpf_map_lookup_elem(&targets, &idx);
+	if (!t)
+		return 0;
+	e = event_new(is_exit ? PROBE_EV_EXIT : PROBE_EV_ENTRY, idx);
+	if (!e) {
+		/* Keep the in-flight stack balanced even when the record is lost. */
+		if (t->is_bpf && is_exit)
+			inflight_pop();
+		return 0;
+	}
+	if (t->packed)
+		bpf_get_func_arg(ctx, 0, &p);
+	for (i = 0; i < PROBE_MAX_ARGS; i++) {
+		if (i >= t->nargs)
+			break;
+		if (t->packed)
+			bpf_probe_read_kernel(&e->args[i], sizeof(__u64), (void *)(p + i * sizeof(__u64)));
+		else
+			bpf_get_func_arg(ctx, i, &e->args[i]);
+	}
+	if (is_exit)
+		bpf_get_func_ret(ctx, &e->ret);
+	if (t->is_bpf) {
+		if (is_exit) {
+			inflight_pop();
+		} else {
+			__u32 tp = (__u8)t->task_param;	/* -1 becomes 255 */
+
+			if (tp < PROBE_MAX_ARGS)
+				task = e->args[tp];
+			inflight_push(idx, task);
+		}
+	}
+	read_fields(e, t);
+	event_done(e, t->data_len);
+	return 0;
+}
+
+#define SLOT(n)								\
+SEC("fentry") int fentry##n(__u64 *ctx) { return on_call(ctx, n, false); } \
+SEC("fexit") int fexit##n(__u64 *ctx) { return on_call(ctx, n, true); }
+
+SLOT(0)
+SLOT(1)
+SLOT(2)
+SLOT(3)
+
+/*
+ * scx_claim_exit() fires it once per scheduler instance, in the context of
+ * the task current at the exit, before the disable work is queued: the BPF
+ * callback that called scx_bpf_error() is still in flight on this CPU.
+ */
+SEC("tp_btf/sched_ext_exit")
+int probe_trigger(__u64 *ctx)
+{
+	__u32 zero = 0, three = 3, kind = (__u32)ctx[1];
+	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
+	struct probe_event *e = event_new(PROBE_EV_TRIGGER, 0xffff), *keep;
+	struct task_struct *it;
+	__u64 *f;
+	__u32 d;
+
+	count(2);
+	if (!e)
+		return 0;
+	e->args[0] = kind;
+	if (in && in->depth) {
+		d = in->depth - 1;
+		if (d < PROBE_INFLIGHT_DEPTH) {
+			e->target = in->target[d];
+			e->args[1] = in->task[d];
+		}
+	}
+	it = (struct task_struct *)e->args[1];
+	if (it) {
+		e->args[2] = BPF_CORE_READ(it, pid);
+		BPF_CORE_READ_STR_INTO(&e->icomm, it, comm);
+	}
+	f = bpf_map_lookup_elem(&counters, &three);
+	keep = bpf_map_lookup_elem(&trigger_rec, &zero);
+	if (f && !*f) {
+		*f = e->ts;
+		if (keep)
+			__builtin_memcpy(keep, e, PROBE_HDR_SZ);
+	}
+	event_done(e, 0);
+	return 0;
+}

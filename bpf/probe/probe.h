@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared between probe.bpf.c and the agent: the per-target configuration
+ * (which arguments and struct fields to read) and the ring buffer records.
+ * Fixed-size types only: both sides must agree on the layout.
+ */
+#ifndef KTSTR_PROBE_H
+#define KTSTR_PROBE_H
+
+#define PROBE_MAX_TARGETS	256
+#define PROBE_MAX_ARGS		6
+#define PROBE_MAX_FIELDS	16
+#define PROBE_FIELD_MAX		128	/* largest single read (strings) */
+#define PROBE_DATA_SZ		1024	/* field bytes per event */
+#define PROBE_BATCH		4	/* fentry/fexit slots per object */
+#define PROBE_INFLIGHT_DEPTH	4
+#define PROBE_NEST		4	/* scratch records per CPU (IRQ nesting) */
+
+enum probe_ev {
+	PROBE_EV_ENTRY = 1,
+	PROBE_EV_EXIT = 2,
+	PROBE_EV_TRIGGER = 3,
+};
+
+struct probe_field {
+	__u32 offset;		/* from the struct the argument points to */
+	__u32 deref;		/* with has_deref: offset after one pointer hop */
+	__u16 out;		/* where its bytes go in probe_event.data */
+	__u8 arg;		/* argument index */
+	__u8 size;		/* bytes to read, <= PROBE_FIELD_MAX */
+	__u8 has_deref;
+	__u8 is_str;
+	__u8 pad[2];
+};
+
+struct probe_target {
+	__u8 nargs;		/* arguments to record, <= PROBE_MAX_ARGS */
+	__u8 packed;		/* struct_ops program: arg 0 points at the real args */
+	__s8 task_param;	/* index of the task_struct * argument, -1 none */
+	__u8 is_bpf;		/* a BPF callback: tracked as in flight */
+	__u8 nfields;
+	__u8 pad;
+	__u16 data_len;		/* bytes of data[] its records carry, < PROBE_DATA_SZ */
+	struct probe_field f[PROBE_MAX_FIELDS];
+};
+
+struct probe_event {
+	__u8 type;		/* enum probe_ev */
+	__u8 pad;
+	__u16 target;		/* index into the targets; trigger: in-flight target or 0xffff */
+	__u32 cpu;
+	__u64 ts;		/* bpf_ktime_get_ns() */
+	__u64 task;		/* bpf_get_current_task() */
+	__u32 pid, tgid;
+	char comm[16];
+	__u64 args[PROBE_MAX_ARGS];	/* trigger: args[0] exit kind, [1] in-flight task, [2] its pid */
+	__u64 ret;
+	__u32 ok;		/* bit n: field n was read */
+	__u32 pad2;
+	char icomm[16];		/* trigger: the in-flight task's comm */
+	__u8 data[PROBE_DATA_SZ + PROBE_FIELD_MAX];	/* slack: see read_fields */
+};
+
+/* A record in the ring buffer is the header and data_len bytes of data. */
+#define PROBE_HDR_SZ	__builtin_offsetof(struct probe_event, data)
+
+struct probe_inflight {
+	__u32 depth;
+	__u32 pad;
+	__u16 target[PROBE_INFLIGHT_DEPTH];
+	__u64 task[PROBE_INFLIGHT_DEPTH];
+};
+
+#endif
