@@ -64,8 +64,11 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 		/* A NULL task argument (dispatch's prev) names no task: go by current. */
 		if (!ch->causal || ((c->has_task && c->task) ? c->task : c->cur) != ch->causal)
 			continue;
-		/* The chain leads to the exit: later calls are the teardown. */
-		if (c->ts > t->ts) {
+		/*
+		 * The chain leads to the exit: later calls are the teardown.
+		 * Without the exit's time stamp none can be told apart.
+		 */
+		if (t->ts_ok && c->ts > t->ts) {
 			ch->after_exit++;
 			continue;
 		}

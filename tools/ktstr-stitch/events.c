@@ -238,11 +238,15 @@ static int add_hit(struct events *ev, const json_t *rec, size_t off, size_t len,
 static int add_trigger(struct events *ev, const json_t *rec)
 {
 	struct trigger *t = &ev->trig;
-	uint64_t ts = get_u64(rec, "ts", 0);
+	uint64_t ts = 0;
+	bool ts_ok = !decode__u64(json_object_get(rec, "ts"), &ts);
 
 	ev->ntriggers++;
-	/* One-shot per scheduler: should there be several, the first exit counts. */
-	if (t->found && ts >= t->ts)
+	/*
+	 * One-shot per scheduler: should there be several, the first exit
+	 * counts (by time when both have one, else in input order).
+	 */
+	if (t->found && !(ts_ok && t->ts_ok && ts < t->ts))
 		return 0;
 	free(t->current_comm);
 	free(t->inflight_func);
@@ -250,6 +254,7 @@ static int add_trigger(struct events *ev, const json_t *rec)
 	free(t->msg);
 	memset(t, 0, sizeof(*t));
 	t->found = true;
+	t->ts_ok = ts_ok;
 	t->ts = ts;
 	t->cpu = get_cpu(rec);
 	t->kind_ok = !decode__u64(json_object_get(rec, "exit_kind"), &t->kind);

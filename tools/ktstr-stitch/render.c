@@ -337,11 +337,11 @@ static json_t *trigger_json(const struct render_opts *o)
 
 	if (t->kind_ok)
 		decode__exit_kind(&sb, o->dt, t->kind);
-	j = json_pack("{s:s,s:o,s:o,s:i,s:I,s:o,s:I,s:o,s:o,s:o}",
+	j = json_pack("{s:s,s:o,s:o,s:i,s:o,s:o,s:I,s:o,s:o,s:o}",
 		      "type", "exit",
 		      "exit_kind", t->kind_ok ? jstr(sb.buf) : json_null(),
 		      "exit_code", t->kind_ok ? json_integer((json_int_t)t->kind) : json_null(),
-		      "cpu", t->cpu, "ts", (json_int_t)t->ts,
+		      "cpu", t->cpu, "ts", t->ts_ok ? json_integer((json_int_t)t->ts) : json_null(),
 		      "current", jhex(t->current), "current_pid", (json_int_t)t->current_pid,
 		      "current_comm", jstr(t->current_comm),
 		      "inflight_func", jstr(t->inflight_func),
@@ -402,6 +402,21 @@ int render__json(const struct render_opts *o)
 
 #define TRACE_PID 1
 
+/* Where the exit instant goes: its time, else after the last call shown. */
+static uint64_t exit_ts(const struct render_opts *o)
+{
+	const struct trigger *t = &o->ev->trig;
+	uint64_t ts = 0;
+	size_t i;
+
+	if (t->ts_ok)
+		return t->ts;
+	for (i = 0; i < o->ch->n; i++)
+		if (o->ch->calls[i]->ts > ts)
+			ts = o->ch->calls[i]->ts;
+	return ts;
+}
+
 static int cpu_cmp(const void *a, const void *b)
 {
 	int x = *(const int *)a, y = *(const int *)b;
@@ -424,7 +439,7 @@ int render__perfetto(const struct render_opts *o)
 	if (!t->found || ch->why_none) {
 		if (t->found) {
 			render__exit_kind(&sb, o);
-			trace__instant(&w, "scx_exit", "trigger", t->ts, TRACE_PID, t->cpu, 'g',
+			trace__instant(&w, "scx_exit", "trigger", exit_ts(o), TRACE_PID, t->cpu, 'g',
 				       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
 		}
 		strbuf__release(&sb);
@@ -486,7 +501,7 @@ int render__perfetto(const struct render_opts *o)
 	}
 	strbuf__reset(&sb);
 	render__exit_kind(&sb, o);
-	trace__instant(&w, "scx_exit", "trigger", t->ts, TRACE_PID, t->cpu, 'g',
+	trace__instant(&w, "scx_exit", "trigger", exit_ts(o), TRACE_PID, t->cpu, 'g',
 		       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
 	err = trace__end(&w, json_pack("{s:I,s:I}", "recorded", (json_int_t)ch->recorded,
 				       "shown", (json_int_t)ch->n));

@@ -70,6 +70,7 @@ struct func {
 
 struct trigger {
 	bool found;
+	bool ts_ok;			/* ts was given: calls after it are the teardown */
 	uint64_t ts;
 	int cpu;
 	bool kind_ok;
