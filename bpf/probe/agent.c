@@ -43,7 +43,7 @@ static const char help_text[] =
 	"sched_ext is enabled, stream one JSON line per event until SIGINT.\n"
 	"\n"
 	"  -p, --plan FILE       the probe plan written by ktstr-probe\n"
-	"  -m, --max-events N    keep the last N events (default 200000)\n"
+	"  -m, --max-events N    keep the last N events (default 20000)\n"
 	"  -w, --wait-ms N       how long to wait for sched_ext (default 60000)\n"
 	"  -v, --verbose         libbpf messages on stderr\n"
 	"  -h, --help            show this help\n"
@@ -69,7 +69,7 @@ static struct target tg[PROBE_MAX_TARGETS];
 static int ntg;
 static volatile sig_atomic_t stop;
 static int verbose;
-static long max_events = 200000, nevents, capped;
+static long max_events = 20000, nevents, capped;
 static struct timespec t0;
 
 static double ms_since(const struct timespec *a)
@@ -235,6 +235,8 @@ static void print_event(const struct probe_event *e, size_t len)
 	int i;
 
 	if (e->type == PROBE_EV_TRIGGER) {
+		if (trigger_printed)
+			return;	/* the first one went out from its map copy */
 		trigger_printed = true;
 		printf("{\"ev\":\"trigger\",\"cpu\":%u,\"ts\":%llu,\"task\":\"0x%llx\",\"pid\":%u,\"comm\":", e->cpu,
 		       (unsigned long long)e->ts, (unsigned long long)e->task, e->pid);
@@ -329,26 +331,25 @@ static void *drain(void *rb)
 	return NULL;
 }
 
-/* Print what is queued. */
-static void flush_queue(void)
+/*
+ * Print what is queued, newest first: should the agent be cut short (ktstr-init
+ * kills it after a while), what is lost is the oldest. The host sorts.
+ */
+static void print_queue(void)
 {
-	for (;;) {
-		void *r;
-		size_t len;
+	long i;
 
-		pthread_mutex_lock(&q.lock);
-		if (!q.count) {
-			pthread_mutex_unlock(&q.lock);
-			break;
-		}
-		r = q.rec[q.head];
-		len = q.len[q.head];
-		q.head = (q.head + 1) % max_events;
-		q.count--;
-		pthread_mutex_unlock(&q.lock);
-		print_event(r, len);
-		free(r);
+	pthread_mutex_lock(&q.lock);
+	for (i = q.count - 1; i >= 0; i--) {
+		long slot = (q.head + i) % max_events;
+
+		print_event(q.rec[slot], q.len[slot]);
+		free(q.rec[slot]);
+		if (!(i % 256))
+			fflush(stdout);
 	}
+	q.count = 0;
+	pthread_mutex_unlock(&q.lock);
 	fflush(stdout);
 }
 
@@ -554,10 +555,8 @@ static void attach_bpf(long wait_ms)
 	if (!nbpf)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	while (!stop && !scx_enabled() && ms_since(&a) < wait_ms) {
-		flush_queue();
+	while (!stop && !scx_enabled() && ms_since(&a) < wait_ms)
 		usleep(20000);
-	}
 	if (!scx_enabled()) {
 		note("sched_ext not enabled after %ld ms: BPF callbacks not probed", wait_ms);
 		return;
@@ -706,15 +705,13 @@ int main(int argc, char **argv)
 	attach_bpf(wait_ms);
 	unlink(ATTACHING_FILE);
 	fflush(stdout);
-	while (!stop) {
-		flush_queue();
+	/* Nothing is printed while the scenario runs: the console is slow and the guest's CPUs are busy. */
+	while (!stop)
 		usleep(50000);
-	}
 	drain_stop = 1;
 	pthread_join(drainer, NULL);
-	flush_queue();
-	if (!trigger_printed) {
-		/* Its ring buffer record was lost: the map copy. */
+	/* What matters most first: the trigger (its map copy survives ring buffer overflows), the counters. */
+	{
 		struct probe_event *e = calloc(1, sizeof(*e));
 
 		k = 0;
@@ -730,9 +727,10 @@ int main(int argc, char **argv)
 		*(k == 0 ? &drops : k == 1 ? &submitted : &triggers) = v;
 	}
 	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%ld,"
-	       "\"capped\":%ld}\n", (unsigned long long)drops, (unsigned long long)submitted,
-	       (unsigned long long)triggers, nevents, capped);
+	       "\"capped\":%ld,\"queued\":%ld}\n", (unsigned long long)drops, (unsigned long long)submitted,
+	       (unsigned long long)triggers, nevents, capped, q.count);
 	fflush(stdout);
+	print_queue();
 	code = KT_EXIT_OK;
 cleanup:
 	ring_buffer__free(rb);

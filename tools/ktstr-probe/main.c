@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-probe: rerun a scenario in a second VM with BPF probes on the
+ * targets of ktstr-btfres and print what they saw as the events of
+ * ktstr-stitch (man/ktstr-probe.1). The VM is ktstr-boot's, run with the
+ * probe agent (bpf/probe/agent.c) and its plan in the initramfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <bpf/btf.h>
+#include <jansson.h>
+
+#include "file.h"
+#include "json.h"
+#include "kernel.h"
+#include "log.h"
+#include "scenario.h"
+#include "usage.h"
+#include "probe.h"
+
+#define GUEST_PLAN "/ktstr/probe/plan"
+#define TRIGGER_TP "btf_trace_sched_ext_exit"
+
+static const char help_text[] =
+	"Usage: ktstr-probe --targets FILE [OPTIONS] SCENARIO.yaml\n"
+	"       ktstr-probe --targets FILE --agent-out FILE [--nr-cpus N]\n"
+	"Rerun the scenario in a VM with BPF probes on the targets of ktstr-btfres;\n"
+	"print the events (JSON lines, the input of ktstr-stitch).\n"
+	"\n"
+	"  -t, --targets FILE    targets of ktstr-btfres (JSON lines)\n"
+	"  -k, --kernel K        kernel folder, image or build tree (as ktstr-boot)\n"
+	"      --out DIR         keep the VM's logs, the plan and the agent's stream\n"
+	"                        here (default: a new folder under ${TMPDIR:-/tmp})\n"
+	"      --accel A         auto (default), kvm or tcg\n"
+	"  -m, --max-events N    calls the agent keeps, the latest (default 20000)\n"
+	"      --agent-out FILE  convert a saved agent stream; nothing boots\n"
+	"  -n, --nr-cpus N       with --agent-out: the VM's CPU count\n"
+	"  -o, --output FILE     write the events here (whole or not at all)\n"
+	"  -v, --verbose         progress on stderr\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"Exit status: 0 events written (also when the trigger never fired),\n"
+	"1 output not written, 2 bad input, 3 environment (no kernel, no trigger\n"
+	"in this kernel, VM or probe agent failure).\n";
+
+static int exe_dir(char *out, size_t len)
+{
+	char self[PATH_MAX], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n <= 0)
+		return -errno;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return -ENOENT;
+	*slash = '\0';
+	return snprintf(out, len, "%s", self) >= (int)len ? -ENAMETOOLONG : 0;
+}
+
+/* 1 the kernel has the trigger, 0 it does not, <0 unknown (no BTF to look at). */
+static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *err, size_t len)
+{
+	struct kernel_paths kp = { 0 };
+	struct btf *btf;
+	int ret = kernel__resolve(kernel_arg, argv0, &kp, err, len);
+
+	if (ret)
+		return ret;
+	if (!kp.vmlinux) {
+		kernel_paths__free(&kp);
+		return -ENOENT;
+	}
+	btf = btf__parse(kp.vmlinux, NULL);
+	if (!btf) {
+		ret = -errno;
+		snprintf(err, len, "%s: no BTF", kp.vmlinux);
+	} else {
+		ret = btf__find_by_name_kind(btf, TRIGGER_TP, BTF_KIND_TYPEDEF) > 0;
+		btf__free(btf);
+	}
+	kernel_paths__free(&kp);
+	return ret;
+}
+
+/* ktstr-boot with the agent; its JSON line goes to DIR/boot.json. Returns its exit status or -errno. */
+static int run_boot(const char *bindir, const char *dir, const char *kernel, const char *accel, long max_events,
+		    int verbose, const char *scenario)
+{
+	char boot[PATH_MAX + 16], agent[PATH_MAX + 32], file[PATH_MAX + 64], res[PATH_MAX + 16], maxev[32];
+	const char *argv[32];
+	int n = 0, fd, st;
+	pid_t pid;
+
+	snprintf(boot, sizeof(boot), "%s/ktstr-boot", bindir);
+	snprintf(agent, sizeof(agent), "%s/ktstr-probe-agent", bindir);
+	snprintf(file, sizeof(file), "%s/probe.plan:%s", dir, GUEST_PLAN);
+	snprintf(res, sizeof(res), "%s/boot.json", dir);
+	snprintf(maxev, sizeof(maxev), "%ld", max_events);
+	if (access(agent, X_OK)) {
+		error("%s: the probe agent is not built (make)", agent);
+		return -ENOENT;
+	}
+	argv[n++] = boot;
+	argv[n++] = "--out";
+	argv[n++] = dir;
+	argv[n++] = "--agent";
+	argv[n++] = agent;
+	argv[n++] = "--agent-arg=--plan=" GUEST_PLAN;
+	argv[n++] = "--agent-arg=--max-events";
+	argv[n++] = "--agent-arg";
+	argv[n++] = maxev;
+	argv[n++] = "--file";
+	argv[n++] = file;
+	if (kernel) {
+		argv[n++] = "--kernel";
+		argv[n++] = kernel;
+	}
+	if (accel) {
+		argv[n++] = "--accel";
+		argv[n++] = accel;
+	}
+	if (verbose)
+		argv[n++] = "-v";
+	argv[n++] = "--";
+	argv[n++] = scenario;
+	argv[n] = NULL;
+	fd = open(res, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return -errno;
+	log_info("booting %s with the probe agent (logs in %s)", scenario, dir);
+	pid = fork();
+	if (pid < 0) {
+		close(fd);
+		return -errno;
+	}
+	if (!pid) {
+		dup2(fd, STDOUT_FILENO);
+		execv(boot, (char **)argv);
+		fprintf(stderr, "ktstr-probe: %s: %s\n", boot, strerror(errno));
+		_exit(127);
+	}
+	close(fd);
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* The verdict of the rerun, and why the agent never came up when it did not. */
+static json_t *boot_summary(const char *dir, char *why, size_t len)
+{
+	char path[PATH_MAX + 16];
+	json_t *r, *s, *tl, *e;
+	size_t i;
+
+	snprintf(path, sizeof(path), "%s/boot.json", dir);
+	r = json_load_file(path, 0, NULL);
+	if (!json_is_object(r)) {
+		json_decref(r);
+		return json_null();
+	}
+	s = json_object();
+	json_object_set(s, "verdict", json_object_get(r, "verdict"));
+	json_object_set(s, "reason", json_object_get(r, "reason"));
+	json_object_set(s, "vm_exit", json_object_get(r, "vm_exit"));
+	json_object_set(s, "duration_s", json_object_get(r, "duration_s"));
+	json_object_set(s, "sched_ext_exit", json_object_get(r, "sched_ext_exit"));
+	tl = json_object_get(r, "timeline");
+	json_array_foreach(tl, i, e) {
+		const char *st = json__str(e, "stage", "");
+
+		if (!strncmp(st, "AGENT_NOT_READY", 15) || !strncmp(st, "agent exited", 12))
+			snprintf(why, len, "%s", st);
+	}
+	json_decref(r);
+	return s;
+}
+
+/* Compact, keys in order, reals (milliseconds) without float noise. */
+static int write_rec(FILE *f, const json_t *rec)
+{
+	if (json_dumpf(rec, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) || fputc('\n', f) == EOF)
+		return -EIO;
+	return 0;
+}
+
+static int write_events(const char *path, json_t *meta, const struct conv *c)
+{
+	struct outfile of;
+	size_t i;
+	json_t *r;
+	int err = outfile__open(&of, path);
+
+	if (err)
+		return err;
+	err = write_rec(of.f, meta);
+	if (c) {
+		json_array_foreach(c->hits, i, r)
+			err = err ?: jsonl__write(of.f, r);
+		json_array_foreach(c->triggers, i, r)
+			err = err ?: jsonl__write(of.f, r);
+	}
+	if (err) {
+		outfile__abort(&of);
+		return err;
+	}
+	return outfile__commit(&of);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "targets", required_argument, NULL, 't' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "out", required_argument, NULL, 'D' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "max-events", required_argument, NULL, 'm' },
+		{ "agent-out", required_argument, NULL, 'A' },
+		{ "nr-cpus", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *targets = NULL, *kernel = NULL, *out_arg = NULL, *accel = NULL, *agent_out = NULL,
+		   *output = NULL;
+	char err[1024] = "", bindir[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 32], why[256] = "";
+	long max_events = 20000, nr_cpus = 0;
+	struct scenario *s = NULL;
+	struct plan *plan = calloc(1, sizeof(*plan));
+	struct conv conv = { 0 };
+	json_t *meta = json_object();
+	int c, verbose = 0, ret, code = KT_EXIT_ENV;
+	char *end;
+	FILE *pf;
+
+	usage__set_prog(argv[0]);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:k:m:n:o:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			targets = optarg;
+			break;
+		case 'k':
+			kernel = optarg;
+			break;
+		case 'D':
+			out_arg = optarg;
+			break;
+		case 'a':
+			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
+				usage__bad("--accel: expected auto, kvm or tcg, got '%s'", optarg);
+			accel = optarg;
+			break;
+		case 'm':
+			max_events = strtol(optarg, &end, 10);
+			if (*end || end == optarg || max_events < 1 || max_events > 10000000)
+				usage__bad("--max-events: expected 1 to 10000000, got '%s'", optarg);
+			break;
+		case 'A':
+			agent_out = optarg;
+			break;
+		case 'n':
+			nr_cpus = strtol(optarg, &end, 10);
+			if (*end || end == optarg || nr_cpus < 1 || nr_cpus > 65536)
+				usage__bad("--nr-cpus: expected 1 to 65536, got '%s'", optarg);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage__help(help_text);
+		case 'V':
+			usage__version();
+		case ':':
+			usage__bad("%s: missing argument", argv[optind - 1]);
+		default:
+			usage__bad("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!targets)
+		usage__bad("--targets FILE is required");
+	if (agent_out ? optind < argc - 1 : optind != argc - 1)
+		usage__bad(optind >= argc ? "missing SCENARIO.yaml" : "only one SCENARIO.yaml, please");
+	log__init(verbose);
+	if (!plan)
+		return KT_EXIT_ENV;
+
+	/* Everything about the input is checked before anything boots. */
+	if (optind < argc) {
+		ret = scenario__load(argv[optind], &s, err, sizeof(err));
+		if (ret) {
+			error("%s", err);
+			code = ret == -EINVAL ? KT_EXIT_USAGE : KT_EXIT_ENV;
+			goto cleanup;
+		}
+		if (!nr_cpus)
+			nr_cpus = topology__cpus(&s->topo);
+	}
+	ret = plan__load(plan, targets, err, sizeof(err));
+	if (ret) {
+		error("%s", err);
+		code = ret == -EINVAL ? KT_EXIT_USAGE : KT_EXIT_ENV;
+		goto cleanup;
+	}
+	json_object_set_new(meta, "type", json_string("meta"));
+	json_object_set_new(meta, "nr_cpus", nr_cpus ? json_integer(nr_cpus) : json_null());
+	json_object_set_new(meta, "scenario", s ? json_string(s->name) : json_null());
+	json_object_set_new(meta, "targets", json_integer(plan->n));
+	json_object_set_new(meta, "drops", json_integer(0));
+	json_object_set_new(meta, "trigger_available", json_true());
+	if (json_array_size(plan->notes))
+		json_object_set(meta, "notes", plan->notes);
+
+	if (agent_out) {
+		conv.plan = plan;
+		conv.meta = meta;
+		meta = NULL;
+		ret = conv__read(&conv, agent_out);
+		if (ret) {
+			error("%s: %s", agent_out, strerror(-ret));
+			goto cleanup;
+		}
+		goto write;
+	}
+
+	if (exe_dir(bindir, sizeof(bindir))) {
+		error("cannot find my own folder (/proc/self/exe)");
+		goto cleanup;
+	}
+	ret = trigger_in_kernel(kernel, argv[0], err, sizeof(err));
+	if (ret == 0) {
+		/* Nothing to wait for: say so in the events, as ktstr-stitch expects. */
+		error("trigger unavailable in this kernel (no tracepoint sched_ext_exit in its BTF)");
+		json_object_set_new(meta, "trigger_available", json_false());
+		json_object_set_new(meta, "error", json_string("trigger unavailable in this kernel"));
+		if (write_events(output, meta, NULL))
+			error("cannot write the events");
+		goto cleanup;
+	}
+	if (ret < 0) {
+		error("%s", *err ? err : "no guest kernel with BTF");
+		goto cleanup;
+	}
+	if (out_arg) {
+		if (mkdir(out_arg, 0755) && errno != EEXIST) {
+			error("%s: %s", out_arg, strerror(errno));
+			goto cleanup;
+		}
+		snprintf(dir, sizeof(dir), "%s", out_arg);
+	} else {
+		const char *tmp = getenv("TMPDIR");
+
+		snprintf(dir, sizeof(dir), "%s/ktstr-probe.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+		if (!mkdtemp(dir)) {
+			error("%s: %s", dir, strerror(errno));
+			goto cleanup;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/probe.plan", dir);
+	pf = fopen(path, "we");
+	if (!pf || plan__write(plan, pf) || fclose(pf)) {
+		error("%s: cannot write", path);
+		goto cleanup;
+	}
+	/* A stale stream of an earlier run must not pass for this one's. */
+	snprintf(path, sizeof(path), "%s/agent.out", dir);
+	unlink(path);
+	ret = run_boot(bindir, dir, kernel, accel, max_events, verbose, argv[optind]);
+	if (ret < 0 || ret == KT_EXIT_ENV || ret > KT_EXIT_ENV) {
+		error("the probe VM failed (ktstr-boot exit %d); logs in %s", ret, dir);
+		goto cleanup;
+	}
+	if (ret == KT_EXIT_USAGE) {
+		code = KT_EXIT_USAGE;
+		goto cleanup;
+	}
+	json_object_set_new(meta, "boot", boot_summary(dir, why, sizeof(why)));
+	json_object_set_new(meta, "logs", json_string(dir));
+	conv.plan = plan;
+	conv.meta = meta;
+	meta = NULL;
+	ret = conv__read(&conv, path);
+	if (ret || !conv.ready) {
+		error("the probe agent did not come up (%s); logs in %s", *why ? why : "no stream", dir);
+		goto cleanup;
+	}
+write:
+	json_object_set_new(conv.meta, "recorded", json_integer(json_array_size(conv.hits)));
+	json_object_set_new(conv.meta, "trigger_fired", json_boolean(json_array_size(conv.triggers) > 0));
+	if (conv.bad_lines)
+		json_object_set_new(conv.meta, "bad_lines", json_integer(conv.bad_lines));
+	if (write_events(output, conv.meta, &conv)) {
+		error("%s: cannot write the events", output ? output : "<stdout>");
+		code = KT_EXIT_FAIL;
+		goto cleanup;
+	}
+	log_info("%zu calls recorded, trigger %s", json_array_size(conv.hits),
+		 json_array_size(conv.triggers) ? "fired" : "never fired");
+	code = KT_EXIT_OK;
+cleanup:
+	json_decref(meta);
+	conv__free(&conv);
+	if (plan)
+		plan__free(plan);
+	free(plan);
+	scenario__free(s);
+	return code;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* ktstr-probe: targets → probe plan, and the agent's stream → events. */
+#ifndef KTSTR_PROBE_TOOL_H
+#define KTSTR_PROBE_TOOL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <jansson.h>
+
+/* Must match bpf/probe/probe.h (the agent checks the plan again). */
+#define PLAN_MAX_TARGETS	256
+#define PLAN_MAX_ARGS		6
+#define PLAN_MAX_FIELDS		16
+#define PLAN_FIELD_MAX		128
+#define PLAN_DATA_MAX		1023
+
+struct pfield {
+	const char *param;	/* parameter name (key in "fields") */
+	const char *name;
+	int arg, size, out;
+	long long offset, deref;	/* deref -1: none */
+	bool str;
+};
+
+struct ptarget {
+	const char *name;	/* as the events name it */
+	const char *attach;	/* kernel function or BPF program to attach to */
+	bool bpf, packed;
+	bool has_ret;		/* not void: fexit records the return value */
+	int nargs, task_param, nfields;
+	struct pfield f[PLAN_MAX_FIELDS];
+};
+
+struct plan {
+	json_t *recs;		/* keeps the strings alive */
+	struct ptarget t[PLAN_MAX_TARGETS];
+	int n;
+	json_t *notes;		/* array of strings: what was left out and why */
+	bool has_enums;
+};
+
+/* 0, or -EINVAL with msg "file:line: what", or -errno. */
+int plan__load(struct plan *p, const char *path, char *msg, size_t len);
+int plan__write(const struct plan *p, FILE *f);
+void plan__free(struct plan *p);
+
+struct conv {
+	const struct plan *plan;
+	json_t *meta;		/* filled: attach results, timings, stats */
+	json_t *hits;		/* array of hit records, in entry order */
+	json_t *triggers;	/* array */
+	bool ready;		/* the stream had records (the agent came up) */
+	long bad_lines;
+};
+
+/* Read the agent's stream (untrusted). 0 or -errno (unreadable). */
+int conv__read(struct conv *c, const char *path);
+void conv__free(struct conv *c);
+
+#endif
