@@ -31,6 +31,9 @@ static const char help_text[] =
 	"  --agent PROG      start PROG in the guest before the scheduler and wait\n"
 	"                    for its KTSTR_AGENT_READY line; its later stdout is\n"
 	"                    saved to DIR/agent.out\n"
+	"  --agent-arg ARG   an argument for the agent (repeatable)\n"
+	"  --file HOST:GUEST copy HOST into the guest as GUEST, an absolute path\n"
+	"                    (repeatable)\n"
 	"  --keep-initramfs  keep DIR/initramfs.cpio\n"
 	"  --check           only check the scenario; print it with its defaults\n"
 	"                    filled in as one JSON line (nothing boots)\n"
@@ -39,6 +42,9 @@ static const char help_text[] =
 	"  -V, --version     show the version\n"
 	"\n"
 	"Exit status: 0 pass, 1 fail, 2 bad input, 3 environment missing or VM failure.\n";
+
+/* --agent-arg and --file, each. */
+#define MAX_EXTRA 32
 
 static int exe_dir(char *out, size_t len)
 {
@@ -255,6 +261,8 @@ int main(int argc, char **argv)
 		{ "accel", required_argument, NULL, 'a' },
 		{ "keep-initramfs", no_argument, NULL, 'K' },
 		{ "agent", required_argument, NULL, 'g' },
+		{ "agent-arg", required_argument, NULL, 'G' },
+		{ "file", required_argument, NULL, 'F' },
 		{ "check", no_argument, NULL, 'c' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -263,7 +271,9 @@ int main(int argc, char **argv)
 	};
 	const char *kernel_arg = NULL, *out_arg = NULL, *agent_arg = NULL;
 	char agent_guest[PATH_MAX + 16], agent_out[PATH_MAX + 16];
-	struct vm_file agent_file;
+	struct vm_file files[MAX_EXTRA + 1];
+	char *agent_args[MAX_EXTRA + 1] = { NULL };
+	int nagent_args = 0, nfiles = 0;
 	struct outfile agent_f = { 0 };
 	char err[1024], bindir[PATH_MAX], sched[PATH_MAX], init[PATH_MAX + 16], busybox[PATH_MAX], why[256];
 	char outbuf[PATH_MAX], wd[32];
@@ -296,6 +306,22 @@ int main(int argc, char **argv)
 		case 'g':
 			agent_arg = optarg;
 			break;
+		case 'G':
+			if (nagent_args >= MAX_EXTRA)
+				usage__bad("--agent-arg: at most %d", MAX_EXTRA);
+			agent_args[nagent_args++] = optarg;
+			break;
+		case 'F': {
+			char *colon = strchr(optarg, ':');
+
+			if (!colon || colon == optarg || colon[1] != '/')
+				usage__bad("--file: expected HOST:/GUEST, got '%s'", optarg);
+			if (nfiles >= MAX_EXTRA)
+				usage__bad("--file: at most %d", MAX_EXTRA);
+			*colon = '\0';
+			files[nfiles++] = (struct vm_file){ .host = optarg, .guest = colon + 1 };
+			break;
+		}
 		case 'c':
 			check_only = true;
 			break;
@@ -393,6 +419,14 @@ int main(int argc, char **argv)
 	o.scn = s;
 	o.out_dir = outbuf;
 	o.init_path = init;
+	for (c = 0; c < nfiles; c++) {
+		if (access(files[c].host, R_OK)) {
+			error("--file %s: %s", files[c].host, strerror(errno));
+			goto cleanup;
+		}
+	}
+	o.files = files;
+	o.nfiles = nfiles;
 	if (agent_arg) {
 		const char *base = strrchr(agent_arg, '/');
 
@@ -402,10 +436,10 @@ int main(int argc, char **argv)
 		}
 		snprintf(agent_guest, sizeof(agent_guest), "/ktstr/agent/%s", base ? base + 1 : agent_arg);
 		snprintf(agent_out, sizeof(agent_out), "%s/agent.out", outbuf);
-		agent_file = (struct vm_file){ .host = agent_arg, .guest = agent_guest, .with_libs = true };
-		o.files = &agent_file;
-		o.nfiles = 1;
+		files[nfiles++] = (struct vm_file){ .host = agent_arg, .guest = agent_guest, .with_libs = true };
+		o.nfiles = nfiles;
 		o.agent = agent_guest;
+		o.agent_args = agent_args;
 		if (outfile__open(&agent_f, agent_out)) {
 			error("%s: cannot write", agent_out);
 			goto cleanup;

@@ -34,6 +34,12 @@
 #define DUMP_START_MARK "===== ktstr: sched_ext_dump begin =====\n"
 #define DUMP_END_MARK "===== ktstr: sched_ext_dump end =====\n"
 #define AGENT_READY "KTSTR_AGENT_READY"
+/*
+ * An agent that still has probes to attach once the scheduler is loaded
+ * (ktstr-probe-agent: the struct_ops programs) creates this file before its
+ * ready line and removes it when done; sys_rdy waits for that.
+ */
+#define AGENT_ATTACHING "/ktstr/agent-attaching"
 
 static const char usage_text[] =
 	"Usage: ktstr-init [--help] [--version]\n"
@@ -416,6 +422,11 @@ static bool agent_ready_or_dead(struct state *s)
 	return s->agent_ready || !s->agent_pid;
 }
 
+static bool agent_attached_or_dead(struct state *s)
+{
+	return access(AGENT_ATTACHING, F_OK) || !s->agent_pid || sched_trouble(s);
+}
+
 /* The agent exited and its stream is drained. */
 static bool agent_done(struct state *s)
 {
@@ -512,6 +523,10 @@ static void run(struct state *s)
 	if (s->plan.scheduler && start_scheduler(s)) {
 		stop_scheduler(s);
 		return;
+	}
+	if (s->agent_pid && !access(AGENT_ATTACHING, F_OK)) {
+		serve(s, s->plan.agent_ready_ms, agent_attached_or_dead);
+		tl(access(AGENT_ATTACHING, F_OK) ? "agent attached" : "agent still attaching: going on");
 	}
 	tl("sys_rdy");
 	tl("workload started");
