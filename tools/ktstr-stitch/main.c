@@ -33,7 +33,8 @@ static const char help[] =
 	"\n"
 	"When there is no chain (no trigger, no event of the causal task) the reason\n"
 	"is printed on one line and the exit status is still 0.\n"
-	"Exit status: 0 ok, 2 bad usage or malformed input, 3 input file missing.\n";
+	"Exit status: 0 ok, 1 output not written (or out of memory), 2 bad usage or\n"
+	"malformed input, 3 input file missing.\n";
 
 enum format { FMT_TEXT, FMT_JSON, FMT_PERFETTO };
 

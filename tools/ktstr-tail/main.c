@@ -29,8 +29,8 @@ static const char help[] =
 	"  -h, --help               show this help and exit\n"
 	"  -V, --version            show the version and exit\n"
 	"\n"
-	"Exit status: 0 ok (also when nothing is printed), 1 write error,\n"
-	"2 bad usage or unreadable input, 3 FILE missing.\n";
+	"Exit status: 0 ok (also when nothing is printed), 1 write error or out of\n"
+	"memory, 2 bad usage or unreadable input, 3 FILE missing.\n";
 
 #define LINE_MAX_BYTES 4096
 #define CUT_MARKER " [... line cut at 4096 bytes]"
