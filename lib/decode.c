@@ -216,10 +216,40 @@ static int flagset_build(struct decode_flagset *fs, const json_t *en, const char
 	return 0;
 }
 
-static int dsq_build(struct decode_tables *t, const json_t *en, char *msg, size_t msgsz)
+/* Exact built-in ids only; LOCAL_ON is a prefix, decoded with its CPU. */
+static bool dsq_is_exact_id(const struct decode_tables *t, const char *key, uint64_t v)
+{
+	return (v & t->dsq_builtin) && !strstr(key, "FLAG") &&
+	       !(t->dsq_local_on && (v & t->dsq_local_on));
+}
+
+/* The named values of an enum that keep() accepts (all when NULL), prefix stripped. */
+static int names_build(struct decode_name **arr, size_t *n, const json_t *en, const char *prefix,
+		       bool (*keep)(const struct decode_tables *t, const char *key, uint64_t v),
+		       const struct decode_tables *t)
 {
 	const char *key;
 	json_t *val;
+	bool ok;
+	int err;
+
+	if (!json_is_object(en))
+		return 0;
+	json_object_foreach((json_t *)en, key, val) {
+		uint64_t v = enum_value(val, &ok);
+
+		if (!ok || is_layout_name(key) || (keep && !keep(t, key, v)))
+			continue;
+		err = names_push(arr, n, v, strip(key, prefix));
+		if (err)
+			return err;
+	}
+	names_sort_unique(*arr, n);
+	return 0;
+}
+
+static int dsq_build(struct decode_tables *t, const json_t *en, char *msg, size_t msgsz)
+{
 	bool ok;
 	int err;
 
@@ -236,41 +266,10 @@ static int dsq_build(struct decode_tables *t, const json_t *en, char *msg, size_
 	t->dsq_cpu_mask = enum_value(json_object_get(en, "SCX_DSQ_LOCAL_CPU_MASK"), &ok);
 	if (!ok)
 		t->dsq_cpu_mask = 0xffffffffULL;
-	json_object_foreach((json_t *)en, key, val) {
-		uint64_t v = enum_value(val, &ok);
-
-		/* Exact built-in ids only; LOCAL_ON is a prefix, decoded with its CPU. */
-		if (!ok || !(v & t->dsq_builtin) || strstr(key, "FLAG") || is_layout_name(key) ||
-		    (t->dsq_local_on && (v & t->dsq_local_on)))
-			continue;
-		err = names_push(&t->dsq_names, &t->ndsq_names, v, key);
-		if (err)
-			return err;
-	}
-	names_sort_unique(t->dsq_names, &t->ndsq_names);
+	err = names_build(&t->dsq_names, &t->ndsq_names, en, "", dsq_is_exact_id, t);
+	if (err)
+		return err;
 	t->have_dsq = true;
-	return 0;
-}
-
-static int names_build(struct decode_name **arr, size_t *n, const json_t *en, const char *prefix)
-{
-	const char *key;
-	json_t *val;
-	bool ok;
-	int err;
-
-	if (!json_is_object(en))
-		return 0;
-	json_object_foreach((json_t *)en, key, val) {
-		uint64_t v = enum_value(val, &ok);
-
-		if (!ok || is_layout_name(key))
-			continue;
-		err = names_push(arr, n, v, strip(key, prefix));
-		if (err)
-			return err;
-	}
-	names_sort_unique(*arr, n);
 	return 0;
 }
 
@@ -295,7 +294,7 @@ int decode_tables__init(struct decode_tables *t, json_t *enums, char *msg, size_
 		err = dsq_build(t, json_object_get(enums, "scx_dsq_id_flags"), msg, msgsz);
 	if (!err)
 		err = names_build(&t->exit_kinds, &t->nexit_kinds,
-				  json_object_get(enums, "scx_exit_kind"), "SCX_EXIT_");
+				  json_object_get(enums, "scx_exit_kind"), "SCX_EXIT_", NULL, t);
 	if (err == -ENOMEM)
 		snprintf(msg, msgsz, "out of memory");
 	if (err)
