@@ -241,8 +241,8 @@ static void print_event(const struct probe_event *e, size_t len)
 		printf("{\"ev\":\"trigger\",\"cpu\":%u,\"ts\":%llu,\"task\":\"0x%llx\",\"pid\":%u,\"comm\":", e->cpu,
 		       (unsigned long long)e->ts, (unsigned long long)e->task, e->pid);
 		put_str(e->comm, sizeof(e->comm));
-		printf(",\"kind\":\"0x%llx\",\"inflight\":%d", (unsigned long long)e->args[0],
-		       e->target < ntg ? e->target : -1);
+		printf(",\"kind\":\"0x%llx\",\"inflight\":%d,\"inflight_depth\":%llu", (unsigned long long)e->args[0],
+		       e->target < ntg ? e->target : -1, (unsigned long long)e->args[3]);
 		if (e->target < ntg && e->args[1]) {
 			printf(",\"inflight_task\":\"0x%llx\",\"inflight_pid\":%llu,\"inflight_comm\":",
 			       (unsigned long long)e->args[1], (unsigned long long)e->args[2]);
@@ -325,8 +325,11 @@ static int on_event(void *ctx, void *data, size_t len)
 
 static void *drain(void *rb)
 {
-	while (!drain_stop)
-		ring_buffer__poll(rb, 50);
+	/* The programs submit without wakeups (see event_done()): read on a timer. */
+	while (!drain_stop) {
+		ring_buffer__consume(rb);
+		usleep(10000);
+	}
 	ring_buffer__consume(rb);
 	return NULL;
 }
@@ -404,7 +407,6 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 	if (!s)
 		return -errno;
 	autoload_none(s);
-	s->rodata->agent_tgid = getpid();
 	err = reuse_maps(s);
 	for (k = 0; k < n && !err; k++) {
 		const struct target *t = &tg[idx[k]];
@@ -421,12 +423,17 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 	if (!err)
 		err = probe_bpf__load(s);
 	load_ms = ms_since(&a);
-	for (k = 0; k < n && !err; k++) {
+	/*
+	 * fexit before fentry: a call entered after its fentry was attached
+	 * but returning before its fexit was would leave a stale entry on the
+	 * in-flight stack (a pop on an empty stack is harmless).
+	 */
+	for (k = 0; k < n && !err; k++)
+		if (!bpf_program__attach_trace(slot_prog(s, k, true)))
+			err = -errno;
+	for (k = 0; k < n && !err; k++)
 		if (tg[idx[k]].bpf && !bpf_program__attach_trace(slot_prog(s, k, false)))
 			err = -errno;
-		if (!err && !bpf_program__attach_trace(slot_prog(s, k, true)))
-			err = -errno;
-	}
 	if (err) {
 		probe_bpf__destroy(s);	/* also detaches what was attached */
 		return err;
@@ -490,7 +497,6 @@ static int attach_kernel(void)
 	if (!main_skel)
 		return -errno;
 	autoload_none(main_skel);
-	main_skel->rodata->agent_tgid = getpid();
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
 	trig = trigger_in_btf();
 	if (trig)

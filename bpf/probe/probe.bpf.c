@@ -22,8 +22,6 @@
 
 char _license[] SEC("license") = "GPL";
 
-/* Set by the agent before load: its own tgid (its writes are not traced). */
-const volatile __u32 agent_tgid;
 /* Per batch copy: the target index of each fentry/fexit slot. */
 const volatile __u32 slot_target[PROBE_BATCH];
 
@@ -83,17 +81,21 @@ static __always_inline void count(__u32 which)
 		__sync_fetch_and_add(c, 1);
 }
 
-static __always_inline bool ours(void)
-{
-	return (bpf_get_current_pid_tgid() >> 32) == agent_tgid;
-}
+/* How long after the trigger the returns of calls then in flight are kept. */
+#define EXIT_GRACE_NS 100000000ULL	/* the error path dumps state: slow under TCG */
 
-static __always_inline bool fired(void)
+/*
+ * After the trigger nothing new is recorded (the teardown is noise), only
+ * for a short while the returns of the calls that were in flight.
+ */
+static __always_inline bool fired(bool is_exit)
 {
 	__u32 k = 3;
 	__u64 *c = bpf_map_lookup_elem(&counters, &k);
 
-	return c && *c;
+	if (!c || !*c)
+		return false;
+	return !is_exit || bpf_ktime_get_ns() > *c + EXIT_GRACE_NS;
 }
 
 static __always_inline __u64 *nest_depth(void)
@@ -143,7 +145,11 @@ static __always_inline void event_done(struct probe_event *e, __u32 data_len)
 	/* A mask, not a test: see read_fields. The agent keeps data_len < PROBE_DATA_SZ. */
 	__u32 len = PROBE_HDR_SZ + (data_len & (PROBE_DATA_SZ - 1));
 
-	if (bpf_ringbuf_output(&events, e, len, 0))
+	/*
+	 * No wakeup: the agent reads on a timer. A wakeup per record would
+	 * wake the agent, whose wakeup is traced, which wakes it again.
+	 */
+	if (bpf_ringbuf_output(&events, e, len, BPF_RB_NO_WAKEUP))
 		count(0);
 	else
 		count(1);
@@ -201,8 +207,7 @@ int probe_kprobe(struct pt_regs *ctx)
 	const struct probe_target *t;
 	struct probe_event *e;
 
-	/* After the exit only the returns of calls in flight matter. */
-	if (ours() || fired())
+	if (fired(false))
 		return 0;
 	t = bpf_map_lookup_elem(&targets, &idx);
 	if (!t)
@@ -221,6 +226,12 @@ int probe_kprobe(struct pt_regs *ctx)
 	return 0;
 }
 
+/*
+ * sched_ext callbacks nest at most a level or two (none calls another
+ * through the kernel today). A stack found full is stale — a return missed
+ * while the probes were being attached or skipped by the trampoline's
+ * recursion guard — and starts over; a return pops only its own call.
+ */
 static __always_inline void inflight_push(__u32 idx, __u64 task)
 {
 	__u32 zero = 0;
@@ -230,20 +241,38 @@ static __always_inline void inflight_push(__u32 idx, __u64 task)
 	if (!in)
 		return;
 	d = in->depth;
-	if (d < PROBE_INFLIGHT_DEPTH) {
-		in->target[d] = idx;
-		in->task[d] = task;
-	}
+	if (d >= PROBE_INFLIGHT_DEPTH)
+		d = 0;
+	in->target[d] = idx;
+	in->task[d] = task;
 	in->depth = d + 1;
 }
 
-static __always_inline void inflight_pop(void)
+static __always_inline void inflight_pop(__u32 idx)
 {
 	__u32 zero = 0;
 	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
+	__u32 d;
 
-	if (in && in->depth)
-		in->depth--;
+	if (!in || !in->depth)
+		return;
+	d = in->depth - 1;
+	if (d < PROBE_INFLIGHT_DEPTH && in->target[d] == idx)
+		in->depth = d;
+}
+
+/* Argument n of a traced call: behind ctx[0] for a struct_ops program. */
+static __always_inline __u64 call_arg(__u64 *ctx, const struct probe_target *t, __u32 n)
+{
+	__u64 v = 0, p = 0;
+
+	if (t->packed) {
+		bpf_get_func_arg(ctx, 0, &p);
+		bpf_probe_read_kernel(&v, sizeof(v), (void *)(p + n * sizeof(__u64)));
+	} else {
+		bpf_get_func_arg(ctx, n, &v);
+	}
+	return v;
 }
 
 static __always_inline int on_call(__u64 *ctx, __u32 slot, bool is_exit)
@@ -251,44 +280,32 @@ static __always_inline int on_call(__u64 *ctx, __u32 slot, bool is_exit)
 	__u32 idx = slot_target[slot & (PROBE_BATCH - 1)];
 	const struct probe_target *t;
 	struct probe_event *e;
-	__u64 task = 0, p = 0;
-	__u32 i;
+	__u32 i, tp;
 
-	if (ours() || (!is_exit && fired()))
-		return 0;
 	t = bpf_map_lookup_elem(&targets, &idx);
 	if (!t)
 		return 0;
-	e = event_new(is_exit ? PROBE_EV_EXIT : PROBE_EV_ENTRY, idx);
-	if (!e) {
-		/* Keep the in-flight stack balanced even when the record is lost. */
-		if (t->is_bpf && is_exit)
-			inflight_pop();
-		return 0;
+	/* The in-flight stack first: it must stay balanced whatever is recorded. */
+	if (t->is_bpf) {
+		if (is_exit) {
+			inflight_pop(idx);
+		} else {
+			tp = (__u8)t->task_param;	/* -1 becomes 255 */
+			inflight_push(idx, tp < PROBE_MAX_ARGS ? call_arg(ctx, t, tp) : 0);
+		}
 	}
-	if (t->packed)
-		bpf_get_func_arg(ctx, 0, &p);
+	if (fired(is_exit))
+		return 0;
+	e = event_new(is_exit ? PROBE_EV_EXIT : PROBE_EV_ENTRY, idx);
+	if (!e)
+		return 0;
 	for (i = 0; i < PROBE_MAX_ARGS; i++) {
 		if (i >= t->nargs)
 			break;
-		if (t->packed)
-			bpf_probe_read_kernel(&e->args[i], sizeof(__u64), (void *)(p + i * sizeof(__u64)));
-		else
-			bpf_get_func_arg(ctx, i, &e->args[i]);
+		e->args[i] = call_arg(ctx, t, i);
 	}
 	if (is_exit)
 		bpf_get_func_ret(ctx, &e->ret);
-	if (t->is_bpf) {
-		if (is_exit) {
-			inflight_pop();
-		} else {
-			__u32 tp = (__u8)t->task_param;	/* -1 becomes 255 */
-
-			if (tp < PROBE_MAX_ARGS)
-				task = e->args[tp];
-			inflight_push(idx, task);
-		}
-	}
 	read_fields(e, t);
 	event_done(e, t->data_len);
 	return 0;
@@ -322,6 +339,7 @@ int probe_trigger(__u64 *ctx)
 	if (!e)
 		return 0;
 	e->args[0] = kind;
+	e->args[3] = in ? in->depth : 0;	/* for the record: how deep the stack was */
 	if (in && in->depth) {
 		d = in->depth - 1;
 		if (d < PROBE_INFLIGHT_DEPTH) {

@@ -53,7 +53,7 @@ struct probe_event {
 	__u64 task;		/* bpf_get_current_task() */
 	__u32 pid, tgid;
 	char comm[16];
-	__u64 args[PROBE_MAX_ARGS];	/* trigger: args[0] exit kind, [1] in-flight task, [2] its pid */
+	__u64 args[PROBE_MAX_ARGS];	/* trigger: args[0] exit kind, [1] in-flight task, [2] its pid, [3] in-flight depth */
 	__u64 ret;
 	__u32 ok;		/* bit n: field n was read */
 	__u32 pad2;

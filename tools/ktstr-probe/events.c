@@ -232,6 +232,8 @@ static void on_trigger(struct conv *c, const json_t *rec)
 	if (get_uint(rec, "pid", INT32_MAX, &pid))
 		json_object_set_new(o, "current_pid", json_integer(pid));
 	json_object_set_new(o, "current_comm", safe_string(json__str(rec, "comm", ""), 16));
+	if (get_uint(rec, "inflight_depth", 1 << 30, &pid))
+		json_object_set_new(o, "inflight_depth", json_integer(pid));
 	if (get_uint(rec, "inflight", c->plan->n - 1, &inf)) {
 		json_object_set_new(o, "inflight_func", json_string(c->plan->t[inf].name));
 		json_object_set_new(o, "inflight_task", hex_arg(json_object_get(rec, "inflight_task")));

@@ -1,0 +1,59 @@
+#!/bin/sh
+# vm: one real boot.
+# The whole auto-repro chain on the demo scenario: the crash captured by
+# ktstr-boot (its fixtures) → ktstr-stackx → ktstr-btfres (with every
+# callback of scx-ktstr) → ktstr-probe (a real VM with the probes) →
+# ktstr-stitch. The trigger must fire with ERROR_BPF (1025) while ktstr_enqueue
+# is in flight, ktstr_enqueue and enqueue_task_scx must have been seen
+# handling the causal task, and the stitched chain must show it decoded.
+# KTSTR_SAVE_FIXTURES=1 keeps the events as fixtures/real.events.jsonl.
+set -eu
+B=${KTSTR_BIN:?}
+build=${KTSTR_BUILD:-../../build}
+kernel=${KTSTR_KERNEL_DIR:-../../build/kernel}
+obj=$build/bpf/scx-ktstr.bpf.o
+boot=../ktstr-boot/fixtures
+for t in ktstr-stackx ktstr-btfres ktstr-probe ktstr-probe-agent ktstr-stitch ktstr-boot scx-ktstr; do
+	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
+done
+[ -f "$kernel/vmlinux" ] || { echo "no kernel at $kernel (make kernel)" >&2; exit 77; }
+[ -f "$obj" ] || { echo "no $obj" >&2; exit 77; }
+command -v qemu-system-x86_64 >/dev/null || { echo "no qemu-system-x86_64" >&2; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/probe-pipeline.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "$1" >&2; [ -f "$tmp/stitch.txt" ] && head -40 "$tmp/stitch.txt" >&2; exit 1; }
+
+"$B/ktstr-stackx" --com2 "$boot/crash.com2.log" --com1 "$boot/crash.com1.log" >"$tmp/stack.jsonl"
+"$B/ktstr-btfres" --kernel "$kernel" --bpf-obj "$obj" --all-callbacks "$tmp/stack.jsonl" >"$tmp/targets.jsonl"
+"$B/ktstr-probe" --targets "$tmp/targets.jsonl" --kernel "$kernel" --out "$tmp/vm" -m 3000 \
+	-o "$tmp/events.jsonl" ../scenarios/demo_host_crash_auto_repro.yaml ||
+	fail "ktstr-probe failed: $?"
+
+# The trigger: ERROR_BPF, ktstr_enqueue in flight with its task.
+trig=$(jq -c 'select(.type == "trigger")' "$tmp/events.jsonl" | head -1)
+[ -n "$trig" ] || fail "the trigger never fired"
+[ "$(echo "$trig" | jq -r .exit_kind)" = 0x401 ] || fail "exit kind not 1025: $trig"
+[ "$(echo "$trig" | jq -r .inflight_func)" = ktstr_enqueue ] || fail "ktstr_enqueue not in flight: $trig"
+pid=$(echo "$trig" | jq -r '.inflight_pid // .current_pid')
+hexpid=$(printf '0x%x' "$pid")
+for f in ktstr_enqueue enqueue_task_scx; do
+	n=$(jq --arg f "$f" --arg p "$hexpid" 'select(.type == "hit" and .func == $f and .fields.p.pid.entry == $p)' \
+		"$tmp/events.jsonl" | jq -s length)
+	[ "$n" -gt 0 ] || fail "no call of $f with the causal task (pid $pid)"
+done
+[ "$(jq -r 'select(.type == "meta") | .drops' "$tmp/events.jsonl")" = 0 ] || echo "warning: ring buffer drops" >&2
+
+"$B/ktstr-stitch" --targets "$tmp/targets.jsonl" "$tmp/events.jsonl" >"$tmp/stitch.txt"
+head -1 "$tmp/stitch.txt" | grep -qx '=== AUTO-PROBE: scx_exit fired ===' || fail "no chain header"
+grep -q '^exit: ERROR_BPF (1025)' "$tmp/stitch.txt" || fail "no exit line"
+grep -q "^causal task: .*\[$pid\] .*the task of ktstr_enqueue in flight" "$tmp/stitch.txt" || fail "causal task"
+grep -q '^ktstr_enqueue  *main\.bpf\.c:[0-9]' "$tmp/stitch.txt" || fail "no ktstr_enqueue in the chain"
+grep -q '^enqueue_task_scx  *kernel/sched/ext/ext\.c:[0-9]' "$tmp/stitch.txt" || fail "no enqueue_task_scx"
+grep -q "^    pid  *$pid\$" "$tmp/stitch.txt" || fail "no decoded pid"
+grep -q '^    cpus_ptr  *0xf(0-3)$' "$tmp/stitch.txt" || fail "no decoded cpumask"
+grep -q '^    scx_flags  *[A-Z_|]*ENABLED' "$tmp/stitch.txt" || fail "no decoded scx_flags"
+if [ "${KTSTR_SAVE_FIXTURES:-}" = 1 ]; then
+	cp "$tmp/events.jsonl" fixtures/real.events.jsonl
+	cp "$tmp/targets.jsonl" fixtures/real.targets.jsonl
+	cp "$tmp/stitch.txt" fixtures/real.stitch.txt
+fi
