@@ -54,6 +54,5 @@ grep -q '^    cpus_ptr  *0xf(0-3)$' "$tmp/stitch.txt" || fail "no decoded cpumas
 grep -q '^    scx_flags  *[A-Z_|]*ENABLED' "$tmp/stitch.txt" || fail "no decoded scx_flags"
 if [ "${KTSTR_SAVE_FIXTURES:-}" = 1 ]; then
 	cp "$tmp/events.jsonl" fixtures/real.events.jsonl
-	cp "$tmp/targets.jsonl" fixtures/real.targets.jsonl
 	cp "$tmp/stitch.txt" fixtures/real.stitch.txt
 fi
