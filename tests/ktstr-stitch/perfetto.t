@@ -2,7 +2,8 @@
 # --format perfetto is a Chrome trace-event JSON object: "traceEvents" is an
 # array of events with ph/pid/tid/name (and ts, plus dur for slices); one
 # track per CPU named "CPU n"; one slice per call, args = decoded fields;
-# the exit as an instant. Also valid when there is no chain.
+# the exit as a global instant ("s"); metadata events name the process and
+# the tracks. Also valid when there is no chain.
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-perfetto.XXXXXX")
@@ -14,7 +15,11 @@ jq -e '
       (.tid | type == "number") and (.name | type == "string")) and
   all(.traceEvents[] | select(.ph == "X" or .ph == "i"); .ts | type == "number") and
   all(.traceEvents[] | select(.ph == "X"); (.dur | type == "number") and .dur >= 0 and
-      (.args | type == "object") and (.cat | type == "string"))
+      (.args | type == "object") and (.cat | type == "string")) and
+  all(.traceEvents[] | select(.ph == "i"); .s == "g" or .s == "p" or .s == "t") and
+  all(.traceEvents[] | select(.ph == "M"); (.name == "process_name" or .name == "thread_name") and
+      (.args.name | type == "string")) and
+  all(.traceEvents[]; .ph == "X" or .ph == "i" or .ph == "M")
 ' "$tmp/t.json" >/dev/null
 # 8 calls (the last of each function), on the tracks of CPUs 1 and 2
 [ "$(jq '[.traceEvents[] | select(.ph == "X")] | length' "$tmp/t.json")" -eq 8 ]
