@@ -36,8 +36,8 @@ struct centry {
 /*
  * Replace every block of lines repeated 3 times or more in a row by the
  * first iteration, "--- N identical iterations omitted ---" and the last,
- * again and again until nothing repeats (nested loops). e is rewritten in
- * place; returns the new count, or -ENOMEM.
+ * again until nothing repeats or COLLAPSE_MAX_DEPTH passes (nested loops).
+ * e is rewritten in place; returns the new count, or -ENOMEM.
  */
 long collapse__run(struct linetab *t, struct centry *e, size_t n);
 
