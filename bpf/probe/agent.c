@@ -216,14 +216,20 @@ static void target_cfg(const struct target *t, struct probe_target *c)
 	}
 }
 
+/* Quoted hex of n bytes; one fwrite (printing is most of the agent's teardown). */
 static void hex_bytes(const unsigned char *b, int n)
 {
-	int i;
+	static const char digits[] = "0123456789abcdef";
+	char buf[2 * PROBE_FIELD_MAX + 2];
+	int i, o = 0;
 
-	putchar('"');
-	for (i = 0; i < n; i++)
-		printf("%02x", b[i]);
-	putchar('"');
+	buf[o++] = '"';
+	for (i = 0; i < n && i < PROBE_FIELD_MAX; i++) {
+		buf[o++] = digits[b[i] >> 4];
+		buf[o++] = digits[b[i] & 15];
+	}
+	buf[o++] = '"';
+	fwrite(buf, 1, o, stdout);
 }
 
 static bool trigger_printed;
@@ -632,6 +638,7 @@ int main(int argc, char **argv)
 	const char *plan = NULL;
 	struct ring_buffer *rb = NULL;
 	pthread_t drainer;
+	struct timespec t1;
 	struct sigaction sa = { .sa_handler = on_signal };
 	long wait_ms = 60000;
 	__u64 drops = 0, submitted = 0, triggers = 0;
@@ -736,7 +743,15 @@ int main(int argc, char **argv)
 	       "\"capped\":%ld,\"queued\":%ld}\n", (unsigned long long)drops, (unsigned long long)submitted,
 	       (unsigned long long)triggers, nevents, capped, q.count);
 	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	print_queue();
+	printf("{\"ev\":\"phase\",\"name\":\"printed\",\"ms\":%.2f}\n", ms_since(&t1));
+	fflush(stdout);
+	/*
+	 * The stream is complete: say so before detaching, which takes
+	 * seconds (each trampoline update waits for RCU tasks).
+	 */
+	close(STDOUT_FILENO);
 	code = KT_EXIT_OK;
 cleanup:
 	ring_buffer__free(rb);

@@ -427,6 +427,12 @@ static bool agent_attached_or_dead(struct state *s)
 	return access(AGENT_ATTACHING, F_OK) || !s->agent_pid || sched_trouble(s);
 }
 
+/* The agent closed its stream (or exited): everything it had to say is here. */
+static bool agent_stream_closed(struct state *s)
+{
+	return s->agent_out < 0;
+}
+
 /* The agent exited and its stream is drained. */
 static bool agent_done(struct state *s)
 {
@@ -550,7 +556,9 @@ static void run(struct state *s)
 		/* The agent flushes what it captured and exits; its stream drains here. */
 		if (s->agent_pid)
 			kill(s->agent_pid, SIGINT);
-		serve(s, 10000, agent_done);
+		serve(s, 10000, agent_stream_closed);
+		/* Its stream complete, an agent may still be releasing probes: not for long. */
+		serve(s, 1000, agent_done);
 		if (s->agent_pid)
 			kill(s->agent_pid, SIGKILL);
 	}
