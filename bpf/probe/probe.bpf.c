@@ -65,10 +65,13 @@ struct {
 	__type(value, struct probe_event);
 } trigger_rec SEC(".maps");
 
-/* [0] ring buffer drops, [1] events submitted, [2] triggers, [3] trigger fired (ts). */
+/*
+ * [0] ring buffer drops, [1] events submitted, [2] triggers, [3] trigger
+ * fired (ts), [4] its CPU, [5] returns recorded there since.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 4);
+	__uint(max_entries, 6);
 	__type(key, __u32);
 	__type(value, __u64);
 } counters SEC(".maps");
@@ -83,19 +86,33 @@ static __always_inline void count(__u32 which)
 
 /* How long after the trigger the returns of calls then in flight are kept. */
 #define EXIT_GRACE_NS 100000000ULL	/* the error path dumps state: slow under TCG */
+#define EXIT_BUDGET 64
 
 /*
  * After the trigger nothing new is recorded (the teardown is noise), only
- * for a short while the returns of the calls that were in flight.
+ * for a short while the returns on the trigger's CPU: those of the calls
+ * that were in flight there, the chain that led to the exit.
  */
 static __always_inline bool fired(bool is_exit)
 {
-	__u32 k = 3;
-	__u64 *c = bpf_map_lookup_elem(&counters, &k);
+	__u32 k = 3, kc = 4, kn = 5;
+	__u64 *c = bpf_map_lookup_elem(&counters, &k), *cpu, *n;
 
 	if (!c || !*c)
 		return false;
-	return !is_exit || bpf_ktime_get_ns() > *c + EXIT_GRACE_NS;
+	if (!is_exit)
+		return true;
+	cpu = bpf_map_lookup_elem(&counters, &kc);
+	if (!cpu || *cpu != bpf_get_smp_processor_id())
+		return true;
+	if (bpf_ktime_get_ns() > *c + EXIT_GRACE_NS)
+		return true;
+	/*
+	 * A budget, so the calls that start (and return) after the exit on
+	 * that CPU, an idle loop say, cannot crowd the flight recorder.
+	 */
+	n = bpf_map_lookup_elem(&counters, &kn);
+	return !n || __sync_fetch_and_add(n, 1) >= EXIT_BUDGET;
 }
 
 static __always_inline __u64 *nest_depth(void)
@@ -328,11 +345,11 @@ SLOT(3)
 SEC("tp_btf/sched_ext_exit")
 int probe_trigger(__u64 *ctx)
 {
-	__u32 zero = 0, three = 3, kind = (__u32)ctx[1];
+	__u32 zero = 0, three = 3, four = 4, kind = (__u32)ctx[1];
 	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
 	struct probe_event *e = event_new(PROBE_EV_TRIGGER, 0xffff), *keep;
 	struct task_struct *it;
-	__u64 *f;
+	__u64 *f, *fc;
 	__u32 d;
 
 	count(2);
@@ -353,8 +370,11 @@ int probe_trigger(__u64 *ctx)
 		BPF_CORE_READ_STR_INTO(&e->icomm, it, comm);
 	}
 	f = bpf_map_lookup_elem(&counters, &three);
+	fc = bpf_map_lookup_elem(&counters, &four);
 	keep = bpf_map_lookup_elem(&trigger_rec, &zero);
 	if (f && !*f) {
+		if (fc)
+			*fc = e->cpu;	/* before the ts: fired() reads the CPU once the ts is set */
 		*f = e->ts;
 		if (keep)
 			__builtin_memcpy(keep, e, PROBE_HDR_SZ);
