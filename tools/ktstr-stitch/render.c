@@ -80,9 +80,9 @@ static int vcalls_build(const struct render_opts *o, struct vcall **out)
 	for (i = 0; i < o->ch->n; i++) {
 		err = vcall__build(&v[i], o->ev, o->ch->calls[i], o->dt);
 		if (err) {
+			vcall__free(&v[i]);	/* the one half built */
 			while (i--)
 				vcall__free(&v[i]);
-			vcall__free(&v[o->ch->n]);
 			free(v);
 			return err;
 		}

@@ -124,11 +124,14 @@ static int build_with_target(struct vcall *vc, const struct target *t, const jso
 			continue;
 		}
 		strbuf__reset(&h);
-		if (header_name(&h, p->struct_name, p->name))
-			return -ENOMEM;
+		if (header_name(&h, p->struct_name, p->name)) {
+			err = -ENOMEM;
+			break;
+		}
 		if (arg && !decode__u64(arg, &x) && !x) {
-			strbuf__addstr(&v, "NULL");
-			err = push(vc, 1, false, p->name, h.buf, &v, NULL);
+			err = strbuf__addstr(&v, "NULL");
+			if (!err)
+				err = push(vc, 1, false, p->name, h.buf, &v, NULL);
 			continue;
 		}
 		err = push(vc, 1, true, p->name, h.buf, NULL, NULL);
