@@ -363,6 +363,7 @@ static void print_queue(void)
 }
 
 static struct probe_bpf *main_skel;
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct probe_bpf *batches[PROBE_MAX_TARGETS];
 static int nbatches;
 
@@ -444,6 +445,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 		probe_bpf__destroy(s);	/* also detaches what was attached */
 		return err;
 	}
+	pthread_mutex_lock(&attach_lock);
 	batches[nbatches++] = s;
 	for (k = 0; k < n; k++) {
 		tg[idx[k]].attached = true;
@@ -451,30 +453,60 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 	}
 	fprintf(out(), "{\"ev\":\"batch\",\"targets\":%d,\"load_ms\":%.2f,\"attach_ms\":%.2f}\n", n, load_ms,
 		ms_since(&a) - load_ms);
+	pthread_mutex_unlock(&attach_lock);
 	return 0;
 }
 
+struct attach_work {
+	const int *idx, *prog_fd;
+	int n, next;
+};
+
 /* Batches of PROBE_BATCH; a batch that fails is retried one target at a time. */
-static void attach_tracing(const int *idx, const int *prog_fd, int n)
+static void *attach_worker(void *arg)
 {
+	struct attach_work *w = arg;
 	int b, k, m, err;
 
-	for (b = 0; b < n; b += PROBE_BATCH) {
-		m = n - b < PROBE_BATCH ? n - b : PROBE_BATCH;
-		if (nbatches + m > PROBE_MAX_TARGETS)
-			return;
-		if (!attach_batch(idx + b, prog_fd + b, m))
+	while ((b = __atomic_fetch_add(&w->next, PROBE_BATCH, __ATOMIC_RELAXED)) < w->n) {
+		m = w->n - b < PROBE_BATCH ? w->n - b : PROBE_BATCH;
+		if (!attach_batch(w->idx + b, w->prog_fd + b, m))
 			continue;
 		for (k = 0; k < m; k++) {
 			struct timespec a;
 
 			clock_gettime(CLOCK_MONOTONIC, &a);
-			err = attach_batch(idx + b + k, prog_fd + b + k, 1);
-			if (err)
-				note_attach(idx[b + k], tg[idx[b + k]].bpf ? "fentry+fexit" : "fexit", err,
+			err = attach_batch(w->idx + b + k, w->prog_fd + b + k, 1);
+			if (err) {
+				pthread_mutex_lock(&attach_lock);
+				note_attach(w->idx[b + k], tg[w->idx[b + k]].bpf ? "fentry+fexit" : "fexit", err,
 					    ms_since(&a));
+				pthread_mutex_unlock(&attach_lock);
+			}
 		}
 	}
+	return NULL;
+}
+
+/*
+ * Loading is mostly the verifier and libbpf's pass over the kernel's BTF,
+ * per object: batches load in parallel, one thread per CPU (at most 4).
+ */
+static void attach_tracing(const int *idx, const int *prog_fd, int n)
+{
+	struct attach_work w = { .idx = idx, .prog_fd = prog_fd, .n = n };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t th[4];
+	int i, nth = ncpu < 1 ? 1 : ncpu > 4 ? 4 : ncpu, started = 0;
+
+	if (nth > (n + PROBE_BATCH - 1) / PROBE_BATCH)
+		nth = (n + PROBE_BATCH - 1) / PROBE_BATCH;
+	for (i = 1; i < nth; i++)
+		if (!pthread_create(&th[started], NULL, attach_worker, &w))
+			started++;
+	attach_worker(&w);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
 }
 
 static bool trigger_in_btf(void)
