@@ -4,7 +4,8 @@
 # ktstr-boot (its fixtures) → ktstr-stackx → ktstr-btfres (with every
 # callback of scx-ktstr) → ktstr-probe (a real VM with the probes) →
 # ktstr-stitch. The trigger must fire with ERROR_BPF (1025) while ktstr_enqueue
-# is in flight, ktstr_enqueue and enqueue_task_scx must have been seen
+# is in flight, ktstr_enqueue and enqueue_task_scx (or scx_do_enqueue_task, the
+# requeue path) must have been seen
 # handling the causal task, and the stitched chain must show it decoded.
 # KTSTR_SAVE_FIXTURES=1 keeps the events as fixtures/real.events.jsonl.
 set -eu
@@ -36,11 +37,17 @@ trig=$(jq -c 'select(.type == "trigger")' "$tmp/events.jsonl" | head -1)
 [ "$(echo "$trig" | jq -r .inflight_func)" = ktstr_enqueue ] || fail "ktstr_enqueue not in flight: $trig"
 pid=$(echo "$trig" | jq -r '.inflight_pid // .current_pid')
 hexpid=$(printf '0x%x' "$pid")
-for f in ktstr_enqueue enqueue_task_scx; do
-	n=$(jq --arg f "$f" --arg p "$hexpid" 'select(.type == "hit" and .func == $f and .fields.p.pid.entry == $p)' \
-		"$tmp/events.jsonl" | jq -s length)
-	[ "$n" -gt 0 ] || fail "no call of $f with the causal task (pid $pid)"
-done
+calls() { # FUNC...: calls of these functions with the causal task
+	for f in "$@"; do
+		jq --arg f "$f" --arg p "$hexpid" 'select(.type == "hit" and .func == $f and .fields.p.pid.entry == $p)' \
+			"$tmp/events.jsonl"
+	done | jq -s length
+}
+[ "$(calls ktstr_enqueue)" -gt 0 ] || fail "no call of ktstr_enqueue with the causal task (pid $pid)"
+# A wake-up enqueues through enqueue_task_scx; a yield or preemption requeues
+# from put_prev_task_scx straight into scx_do_enqueue_task.
+[ "$(calls enqueue_task_scx scx_do_enqueue_task)" -gt 0 ] ||
+	fail "no call of enqueue_task_scx or scx_do_enqueue_task with the causal task (pid $pid)"
 [ "$(jq -r 'select(.type == "meta") | .drops' "$tmp/events.jsonl")" = 0 ] || echo "warning: ring buffer drops" >&2
 
 "$B/ktstr-stitch" --targets "$tmp/targets.jsonl" "$tmp/events.jsonl" >"$tmp/stitch.txt"
@@ -48,7 +55,8 @@ head -1 "$tmp/stitch.txt" | grep -qx '=== AUTO-PROBE: scx_exit fired ===' || fai
 grep -q '^exit: ERROR_BPF (1025)' "$tmp/stitch.txt" || fail "no exit line"
 grep -q "^causal task: .*\[$pid\] .*the task of ktstr_enqueue in flight" "$tmp/stitch.txt" || fail "causal task"
 grep -q '^ktstr_enqueue  *main\.bpf\.c:[0-9]' "$tmp/stitch.txt" || fail "no ktstr_enqueue in the chain"
-grep -q '^enqueue_task_scx  *kernel/sched/ext/ext\.c:[0-9]' "$tmp/stitch.txt" || fail "no enqueue_task_scx"
+grep -Eq '^(enqueue_task_scx|scx_do_enqueue_task)  *kernel/sched/ext/ext\.c:[0-9]' "$tmp/stitch.txt" ||
+	fail "no enqueue_task_scx or scx_do_enqueue_task in the chain"
 grep -q "^    pid  *$pid\$" "$tmp/stitch.txt" || fail "no decoded pid"
 grep -q '^    cpus_ptr  *0xf(0-3)$' "$tmp/stitch.txt" || fail "no decoded cpumask"
 grep -q '^    scx_flags  *[A-Z_|]*ENABLED' "$tmp/stitch.txt" || fail "no decoded scx_flags"
