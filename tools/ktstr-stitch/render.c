@@ -68,63 +68,63 @@ static void task_desc(FILE *f, const char *comm, long long pid, uint64_t ptr)
 		fprintf(f, "%s0x%" PRIx64, comm || pid >= 0 ? " " : "", ptr);
 }
 
-/* Build every shown call up front: the header may need a pid from them. */
-static int vcalls_build(const struct render_opts *o, struct vcall **out)
+/*
+ * The calls are decoded one at a time, as they are printed: with --history a
+ * task may have tens of thousands, and a decoded call takes kilobytes.
+ */
+
+/* The pid field of a task_struct parameter of the call, else -1. */
+static long long pid_of_call(const struct vcall *vc)
 {
-	struct vcall *v = calloc(o->ch->n + 1, sizeof(*v));
-	size_t i;
-	int err;
+	bool in_task = false;
+	size_t j;
 
-	if (!v)
-		return -ENOMEM;
-	for (i = 0; i < o->ch->n; i++) {
-		err = vcall__build(&v[i], o->ev, o->ch->calls[i], o->dt);
-		if (err) {
-			vcall__free(&v[i]);	/* the one half built */
-			while (i--)
-				vcall__free(&v[i]);
-			free(v);
-			return err;
-		}
-	}
-	*out = v;
-	return 0;
-}
+	for (j = 0; j < vc->n; j++) {
+		const struct vline *l = &vc->lines[j];
 
-static void vcalls_free(struct vcall *v, size_t n)
-{
-	size_t i;
+		if (l->depth == 1) {
+			in_task = l->header && !strncmp(l->name, "task_struct *", 13);
+		} else if (in_task && !strcmp(l->name, "pid")) {
+			char *end;
+			long long pid = strtoll(l->entry, &end, 10);
 
-	if (!v)
-		return;
-	for (i = 0; i < n; i++)
-		vcall__free(&v[i]);
-	free(v);
-}
-
-/* The causal task's pid when the trigger did not carry it: its pid field. */
-static long long pid_from_calls(const struct vcall *v, size_t n)
-{
-	size_t i, j;
-
-	for (i = n; i-- > 0;) {
-		bool in_task = false;
-
-		for (j = 0; j < v[i].n; j++) {
-			const struct vline *l = &v[i].lines[j];
-
-			if (l->depth == 1)
-				in_task = l->header && !strncmp(l->name, "task_struct *", 13);
-			else if (in_task && !strcmp(l->name, "pid")) {
-				char *end;
-				long long pid = strtoll(l->entry, &end, 10);
-
-				if (end != l->entry && !*end)
-					return pid;
-			}
+			if (end != l->entry && !*end)
+				return pid;
 		}
 	}
 	return -1;
+}
+
+/* The causal task's pid: the trigger's, else the pid field of its latest call. */
+static long long causal_pid(const struct render_opts *o)
+{
+	struct vcall vc;
+	long long pid = -1;
+	size_t i;
+
+	if (o->ch->causal_pid >= 0)
+		return o->ch->causal_pid;
+	for (i = o->ch->n; pid < 0 && i-- > 0;) {
+		if (!vcall__build(&vc, o->ev, o->ch->calls[i], o->dt))
+			pid = pid_of_call(&vc);
+		vcall__free(&vc);
+	}
+	return pid;
+}
+
+/* Columns of the function name of a call as printed (made terminal-safe). */
+static size_t func_width(const struct events *ev, const struct call *c)
+{
+	const char *name = ev->funcs[c->func].name;
+	struct strbuf sb = { 0 };
+	size_t w;
+
+	if (text__sanitize(&sb, name, strlen(name)) || !sb.buf)
+		w = strlen(name);
+	else
+		w = width(sb.buf);
+	strbuf__release(&sb);
+	return w;
 }
 
 static void delta(char *buf, size_t sz, uint64_t ns)
@@ -177,7 +177,7 @@ int render__text(const struct render_opts *o)
 	const struct chain *ch = o->ch;
 	const struct trigger *t = &ev->trig;
 	struct strbuf sb = { 0 };
-	struct vcall *v = NULL;
+	struct vcall vc = { 0 };
 	size_t i, fw = 0, nw = 1, dw = 1, cw = 1;
 	char (*deltas)[32] = NULL;
 	long long pid;
@@ -192,10 +192,6 @@ int render__text(const struct render_opts *o)
 		fprintf(o->f, " (%zu call%s recorded)\n", ch->recorded, ch->recorded == 1 ? "" : "s");
 		return 0;
 	}
-	err = vcalls_build(o, &v);
-	if (err)
-		return err;
-
 	fputs("=== AUTO-PROBE: scx_exit fired ===\n", o->f);
 	err = render__exit_kind(&sb, o);
 	if (err)
@@ -210,7 +206,7 @@ int render__text(const struct render_opts *o)
 		put_safe(o->f, t->msg);
 		fputc('\n', o->f);
 	}
-	pid = ch->causal_pid >= 0 ? ch->causal_pid : pid_from_calls(v, ch->n);
+	pid = causal_pid(o);
 	fputs("causal task: ", o->f);
 	task_desc(o->f, ch->causal_comm, pid, ch->causal);
 	if (ch->causal_why == CAUSAL_INFLIGHT) {
@@ -233,9 +229,12 @@ int render__text(const struct render_opts *o)
 		goto out;
 	}
 
-	for (i = 0; i < ch->n; i++)
-		if (width(v[i].func) > fw)
-			fw = width(v[i].func);
+	for (i = 0; i < ch->n; i++) {
+		size_t w = func_width(ev, ch->calls[i]);
+
+		if (w > fw)
+			fw = w;
+	}
 	if (ch->history) {
 		deltas = calloc(ch->n, sizeof(*deltas));
 		if (!deltas) {
@@ -258,23 +257,27 @@ int render__text(const struct render_opts *o)
 		}
 	}
 	for (i = 0; i < ch->n; i++) {
+		err = vcall__build(&vc, ev, ch->calls[i], o->dt);
+		if (err)
+			goto out;
 		if (ch->history)
 			fprintf(o->f, "#%-*zu  %*s  cpu %-*d  ", (int)nw, i + 1, (int)dw, deltas[i],
 				(int)cw, ch->calls[i]->cpu);
-		fputs(v[i].func, o->f);
-		if (v[i].source) {
-			pad(o->f, fw - width(v[i].func) + 2);
-			put_safe(o->f, v[i].source);
+		fputs(vc.func, o->f);
+		if (vc.source) {
+			pad(o->f, fw - width(vc.func) + 2);
+			put_safe(o->f, vc.source);
 		}
 		fputc('\n', o->f);
-		text_call(o->f, &v[i]);
+		text_call(o->f, &vc);
+		vcall__free(&vc);
 	}
 	if (!ch->history && ch->of_task > ch->n)
 		fprintf(o->f, "(%zu calls of this task recorded; --history shows all)\n", ch->of_task);
 out:
 	free(deltas);
 	strbuf__release(&sb);
-	vcalls_free(v, ch->n);
+	vcall__free(&vc);
 	return err;
 }
 
@@ -353,7 +356,7 @@ static json_t *trigger_json(const struct render_opts *o)
 int render__json(const struct render_opts *o)
 {
 	const struct chain *ch = o->ch;
-	struct vcall *v = NULL;
+	struct vcall vc = { 0 };
 	json_t *j;
 	size_t i;
 	int err = 0;
@@ -374,12 +377,9 @@ int render__json(const struct render_opts *o)
 	json_decref(j);
 	if (err)
 		return err;
-	err = vcalls_build(o, &v);
-	if (err)
-		return err;
 	j = json_pack("{s:s,s:o,s:I,s:o,s:s}", "type", "causal_task",
 		      "task", jhex(ch->causal),
-		      "pid", (json_int_t)(ch->causal_pid >= 0 ? ch->causal_pid : pid_from_calls(v, ch->n)),
+		      "pid", (json_int_t)causal_pid(o),
 		      "comm", jstr(ch->causal_comm),
 		      "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" : "current");
 	err = jsonl__write(o->f, j);
@@ -387,16 +387,20 @@ int render__json(const struct render_opts *o)
 	for (i = 0; !err && i < ch->n; i++) {
 		const struct call *c = ch->calls[i];
 
+		err = vcall__build(&vc, o->ev, c, o->dt);
+		if (err)
+			break;
 		j = json_pack("{s:s,s:I,s:s,s:o,s:o,s:i,s:I,s:I,s:o}", "type", "call",
-			      "n", (json_int_t)(i + 1), "func", v[i].func,
-			      "kind", jstr(v[i].kind), "source", jstr(v[i].source),
+			      "n", (json_int_t)(i + 1), "func", vc.func,
+			      "kind", jstr(vc.kind), "source", jstr(vc.source),
 			      "cpu", c->cpu, "ts", (json_int_t)c->ts,
 			      "since_prev_ns", (json_int_t)(i ? c->ts - ch->calls[i - 1]->ts : 0),
-			      "params", call_params(&v[i]));
+			      "params", call_params(&vc));
 		err = j ? jsonl__write(o->f, j) : -ENOMEM;
 		json_decref(j);
+		vcall__free(&vc);
 	}
-	vcalls_free(v, ch->n);
+	vcall__free(&vc);
 	return err;
 }
 
@@ -430,7 +434,7 @@ int render__perfetto(const struct render_opts *o)
 	const struct trigger *t = &o->ev->trig;
 	struct trace_writer w;
 	struct strbuf sb = { 0 };
-	struct vcall *v = NULL;
+	struct vcall vc = { 0 };
 	int *cpus = NULL;
 	size_t i, j, ncpus = 0;
 	int err;
@@ -445,9 +449,6 @@ int render__perfetto(const struct render_opts *o)
 		strbuf__release(&sb);
 		return trace__end(&w, json_pack("{s:s}", "why_none", ch->why_none));
 	}
-	err = vcalls_build(o, &v);
-	if (err)
-		return err;
 	cpus = malloc((ch->n + 1) * sizeof(*cpus));
 	if (!cpus) {
 		err = -ENOMEM;
@@ -472,10 +473,14 @@ int render__perfetto(const struct render_opts *o)
 	}
 	for (i = 0; i < ch->n; i++) {
 		const struct call *c = ch->calls[i];
-		json_t *args = json_object();
+		json_t *args;
 
-		for (j = 0; j < v[i].n; j++) {
-			const struct vline *l = &v[i].lines[j];
+		err = vcall__build(&vc, o->ev, c, o->dt);
+		if (err)
+			goto out;
+		args = json_object();
+		for (j = 0; j < vc.n; j++) {
+			const struct vline *l = &vc.lines[j];
 
 			if (l->header)
 				continue;
@@ -494,10 +499,11 @@ int render__perfetto(const struct render_opts *o)
 				json_object_set_new(args, sb.buf, jstr(l->entry));
 			}
 		}
-		if (v[i].source)
-			json_object_set_new(args, "source", jstr(v[i].source));
-		trace__complete(&w, v[i].func, v[i].kind ? v[i].kind : "call", c->ts,
-				v[i].dur, TRACE_PID, c->cpu, args);
+		if (vc.source)
+			json_object_set_new(args, "source", jstr(vc.source));
+		trace__complete(&w, vc.func, vc.kind ? vc.kind : "call", c->ts, vc.dur, TRACE_PID,
+				c->cpu, args);
+		vcall__free(&vc);
 	}
 	strbuf__reset(&sb);
 	render__exit_kind(&sb, o);
@@ -508,6 +514,6 @@ int render__perfetto(const struct render_opts *o)
 out:
 	free(cpus);
 	strbuf__release(&sb);
-	vcalls_free(v, ch->n);
+	vcall__free(&vc);
 	return err;
 }
