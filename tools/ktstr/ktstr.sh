@@ -91,6 +91,15 @@ list=$(echo "$scenarios" | while IFS= read -r s; do
 done)
 
 passed=0 failed=0 worst=0
+crash_status() { # result.json of the repro VM
+	if [ ! -s "$1" ]; then
+		echo "crash reproduction: unknown (the repro VM left no result)"
+	elif [ "$(jq -r '.verdict' "$1")" = fail ]; then
+		echo "crash reproduction: reproduced ($(jq -r '.sched_ext_exit.kind // .reason' "$1"))"
+	else
+		echo "crash reproduction: not reproduced (repro verdict $(jq -r '.verdict' "$1"))"
+	fi
+}
 auto_repro() { # scenario dir result
 	scn=$1 d=$2 res=$3
 	echo "--- auto-repro ---"
@@ -123,6 +132,10 @@ auto_repro() { # scenario dir result
 				cat "$d/chain.txt"
 		fi
 		echo "repro VM duration: $((end - start))s"
+		# Without a chain, say at least whether the repro VM crashed again.
+		if ! head -n 1 "$d/chain.txt" 2>/dev/null | grep -q '^=== AUTO-PROBE'; then
+			crash_status "$d/repro/result.json"
+		fi
 	fi
 	logs=$d/repro
 	[ -f "$logs/com2.log" ] || logs=$d/primary
