@@ -61,6 +61,8 @@ int target__kernel(struct btfres *r, const char *name, const char *bridge_for, j
 int target__bpf(struct btfres *r, const char *name, json_t **out, const char **op);
 /* The kernel caller of a struct_ops op, checked against vmlinux BTF. */
 const char *bridge__pick(struct btfres *r, const char *op, int *task_param);
+/* Whether the bridge table has an entry for op (then a missing caller is noted). */
+bool bridge__known(const char *op);
 
 /* enums.c: the first output record. */
 json_t *enums__record(struct btfres *r);

@@ -143,14 +143,10 @@ static int emit_bpf(struct btfres *r, FILE *f, json_t *rec, const char *op)
 	if (op) {
 		bridge = bridge__pick(r, op, &task);
 		if (!bridge) {
-			bool known = false;
 			char msg[160];
 
 			/* Only ops the bridge table knows can miss their caller. */
-			known = !strcmp(op, "enqueue") || !strcmp(op, "select_cpu") || !strcmp(op, "dispatch") ||
-				!strcmp(op, "running") || !strcmp(op, "stopping") || !strcmp(op, "tick") ||
-				!strcmp(op, "init_task") || !strcmp(op, "exit_task") || !strcmp(op, "enable");
-			if (known) {
+			if (bridge__known(op)) {
 				json_t *notes = json_object_get(rec, "notes");
 
 				if (!notes) {

@@ -62,6 +62,16 @@ static const struct btf_type *func_proto(const struct btf *btf, unsigned int fun
 	return p;
 }
 
+bool bridge__known(const char *op)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bridges) / sizeof(bridges[0]); i++)
+		if (!strcmp(bridges[i].op, op))
+			return true;
+	return false;
+}
+
 const char *bridge__pick(struct btfres *r, const char *op, int *task_param)
 {
 	size_t i;
