@@ -12,6 +12,11 @@
 #define YAML_MAX_BYTES (4u << 20)
 /* Bound nesting so a hostile file cannot exhaust the stack. */
 #define YAML_MAX_DEPTH 64
+/*
+ * Aliases are expanded into copies, so a few lines of anchors can stand for
+ * billions of nodes ("billion laughs"): bound the expanded tree instead.
+ */
+#define YAML_MAX_NODES 100000
 
 static void seterr(char *err, size_t errlen, const char *name, int line, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
@@ -54,6 +59,7 @@ struct conv {
 	const char *name;
 	char *err;
 	size_t errlen;
+	size_t nodes;		/* converted so far, aliases expanded */
 };
 
 static int convert(struct conv *c, yaml_node_t *yn, int depth, struct ynode **out)
@@ -64,6 +70,11 @@ static int convert(struct conv *c, yaml_node_t *yn, int depth, struct ynode **ou
 	if (depth > YAML_MAX_DEPTH) {
 		seterr(c->err, c->errlen, c->name, (int)yn->start_mark.line + 1, "nesting deeper than %d levels",
 		       YAML_MAX_DEPTH);
+		return -EINVAL;
+	}
+	if (++c->nodes > YAML_MAX_NODES) {
+		seterr(c->err, c->errlen, c->name, (int)yn->start_mark.line + 1,
+		       "more than %d nodes once aliases are expanded", YAML_MAX_NODES);
 		return -EINVAL;
 	}
 	n = calloc(1, sizeof(*n));
