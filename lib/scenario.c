@@ -83,6 +83,15 @@ void topology__format(const struct topology *t, char *buf, size_t len)
 	snprintf(buf, len, "%dn%dl%dc%dt", t->nodes, t->llcs, t->cores, t->threads);
 }
 
+/*
+ * Only plain decimals like 8, 0.5, 1.5: strtod alone would also take hex
+ * (0x10), exponents, inf and nan, none of which a scenario means.
+ */
+static bool plain_decimal(const char *s, const char *end)
+{
+	return end > s && strspn(s, "0123456789.") == (size_t)(end - s);
+}
+
 int duration__parse(const char *s, long *ms)
 {
 	char *end;
@@ -92,7 +101,7 @@ int duration__parse(const char *s, long *ms)
 		return -EINVAL;
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || !isfinite(v) || v < 0)
+	if (errno || !plain_decimal(s, end) || !isfinite(v) || v < 0)
 		return -EINVAL;
 	if (!strcmp(end, "ms"))
 		mult = 1;
@@ -362,7 +371,7 @@ static int parse_hold(struct pctx *c, const struct ynode *v, long duration_ms, l
 		return err;
 	errno = 0;
 	f = strtod(v->scalar, &end);
-	if (!errno && end != v->scalar && !*end && !isspace((unsigned char)v->scalar[0])) {
+	if (!errno && !*end && plain_decimal(v->scalar + (v->scalar[0] == '-'), end)) {
 		/* A bare number is a fraction of the scenario's duration. */
 		if (!isfinite(f) || f < 0 || f > 1)
 			return bad(c, v->line, "hold: fraction %s must be within [0, 1] (or give a duration like 8s)",
@@ -461,6 +470,10 @@ static int parse_map_write(struct pctx *c, const struct ynode *n, struct scn_map
 	err = get_int(c, v, "bpf_map_write.value", INT64_MIN, INT64_MAX, &ll);
 	if (err)
 		return err;
+	/* A value the write would cut (300 in one byte) is a typo, not a crash knob. */
+	if (mw->size < 8 && (ll < -(1LL << (8 * mw->size - 1)) || ll >= 1LL << (8 * mw->size)))
+		return bad(c, v->line, "bpf_map_write.value: %lld does not fit in %d byte%s", ll, mw->size,
+			   mw->size > 1 ? "s" : "");
 	mw->value = (uint64_t)ll;
 	v = ynode__get(n, "after");
 	if (v) {
