@@ -798,6 +798,42 @@ static void tl_from_console(struct vm_result *r, const char *com1)
 	}
 }
 
+/*
+ * Guest text into a fixed buffer for the JSON line and the terminal:
+ * sanitized, and cut on a character boundary (jansson refuses a string whose
+ * last UTF-8 sequence snprintf cut in half, and the field would vanish).
+ */
+static void set_clean(char *dst, size_t len, const char *src, size_t n)
+{
+	struct strbuf sb = { 0 };
+	size_t cut;
+
+	/* Serial consoles end lines with CRLF: the CR is no part of the text. */
+	while (n && src[n - 1] == '\r')
+		n--;
+	if (text__sanitize(&sb, src, n) || !sb.buf) {
+		dst[0] = '\0';
+		strbuf__release(&sb);
+		return;
+	}
+	cut = sb.len < len ? sb.len : len - 1;
+	while (cut > 0 && cut < sb.len && ((unsigned char)sb.buf[cut] & 0xc0) == 0x80)
+		cut--;
+	memcpy(dst, sb.buf, cut);
+	dst[cut] = '\0';
+	strbuf__release(&sb);
+}
+
+/* The same for a buffer already holding guest text (the verdict's reason). */
+static void clean_in_place(char *buf, size_t len)
+{
+	char *dup = strdup(buf);
+
+	if (dup)
+		set_clean(buf, len, dup, strlen(dup));
+	free(dup);
+}
+
 /* "EXIT: kind=SCX_EXIT_ERROR_BPF(1025) reason=... msg=..." from the loader (COM2). */
 static bool exit_from_loader(struct vm_result *r, const char *com2)
 {
@@ -827,9 +863,9 @@ static bool exit_from_loader(struct vm_result *r, const char *com2)
 		*paren = '\0';
 		r->exit_code = atoi(paren + 1);
 	}
-	snprintf(r->exit_kind, sizeof(r->exit_kind), "%s", line);
-	snprintf(r->exit_reason, sizeof(r->exit_reason), "%s", reason ? reason : "");
-	snprintf(r->exit_msg, sizeof(r->exit_msg), "%s", msg ? msg : "");
+	set_clean(r->exit_kind, sizeof(r->exit_kind), line, strlen(line));
+	set_clean(r->exit_reason, sizeof(r->exit_reason), reason ? reason : "", reason ? strlen(reason) : 0);
+	set_clean(r->exit_msg, sizeof(r->exit_msg), msg ? msg : "", msg ? strlen(msg) : 0);
 	r->have_exit = true;
 	return true;
 }
@@ -846,7 +882,7 @@ static void exit_from_console(struct vm_result *r, const char *com1)
 	nl = strchr(open, '\n');
 	if (!close || (nl && close > nl))
 		return;
-	snprintf(r->exit_reason, sizeof(r->exit_reason), "%.*s", (int)(close - open - 1), open + 1);
+	set_clean(r->exit_reason, sizeof(r->exit_reason), open + 1, close - open - 1);
 	r->exit_code = -1;
 	if (strstr(r->exit_reason, "stall")) {
 		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_ERROR_STALL");
@@ -863,8 +899,8 @@ static void exit_from_console(struct vm_result *r, const char *com1)
 		const char *ne = strchr(next, '\n');
 
 		if (!memchr(nl + 1, '\n', next - nl - 1) || next - nl < 40)
-			snprintf(r->exit_msg, sizeof(r->exit_msg), "%.*s",
-				 (int)(ne ? ne - next - 11 : (long)strlen(next + 11)), next + 11);
+			set_clean(r->exit_msg, sizeof(r->exit_msg), next + 11,
+				  ne ? (size_t)(ne - next - 11) : strlen(next + 11));
 	}
 	r->have_exit = true;
 }
@@ -1065,6 +1101,8 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		if (!exit_from_loader(r, com2))
 			exit_from_console(r, com1);
 		judge(o, r, l.timed_out, panic);
+		/* It quotes timeline stages, which snprintf may have cut mid-character. */
+		clean_in_place(r->reason, sizeof(r->reason));
 		if (strcmp(r->verdict, "pass")) {
 			free(r->console_tail);
 			r->console_tail = tail_lines(com1, strlen(com1), 20);
