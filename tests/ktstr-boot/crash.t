@@ -1,9 +1,9 @@
 #!/bin/sh
 # vm: boots one VM; the README demo: a host-triggered BPF error 2 s in
 . ./vmlib.sh
-[ -x "$KTSTR_BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+need_scx
 boot ../scenarios/demo_host_crash_auto_repro.yaml
-[ $rc -eq 1 ] || fail "exit status $rc, expected 1 (fail)"
+want_rc 1
 want '.verdict == "fail" and .reached_workload == true and .topology == "1n1l4c1t"'
 want '.reason | test("^scheduler process died unexpectedly during workload \\([0-9.]+s into test\\)$")'
 want '.sched_ext_exit.kind == "SCX_EXIT_ERROR_BPF" and .sched_ext_exit.code == 1025'

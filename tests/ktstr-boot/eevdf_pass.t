@@ -2,7 +2,7 @@
 # vm: boots one VM (no sched_ext scheduler), ~6 s under TCG
 . ./vmlib.sh
 boot ../scenarios/eevdf_basic.yaml
-[ $rc -eq 0 ] || fail "exit status $rc, expected 0"
+want_rc 0
 want '.verdict == "pass" and .reached_workload == true and .vm_exit == "poweroff"'
 want '.test == "eevdf_basic" and .scheduler == "eevdf" and .topology == "1n1l2c1t" and .sched_ext_exit == null'
 want '[.timeline[].stage] | index("sys_rdy") != null and index("workload done") != null and index("poweroff") != null'

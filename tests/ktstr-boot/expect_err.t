@@ -2,9 +2,9 @@
 # vm: boots one VM (2 cores x 2 threads); a crash in dispatch that the
 # scenario expects: verdict pass, exit 0, the error still reported.
 . ./vmlib.sh
-[ -x "$KTSTR_BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+need_scx
 boot ../scenarios/scx_ktstr_expect_err.yaml
-[ $rc -eq 0 ] || fail "exit status $rc, expected 0"
+want_rc 0
 want '.verdict == "pass" and .expect_err == true and .reached_workload == true'
 want '.reason | startswith("scheduler exited with an error as expected (SCX_EXIT_ERROR_BPF")'
 want '.sched_ext_exit.kind == "SCX_EXIT_ERROR_BPF" and (.sched_ext_exit.message | contains("crash in dispatch"))'

@@ -6,7 +6,7 @@
 printf '#!/no/such/interpreter\n' >"$out/init"
 chmod +x "$out/init"
 KTSTR_INIT="$out/init" boot ../scenarios/eevdf_basic.yaml
-[ $rc -eq 3 ] || fail "exit status $rc, expected 3"
+want_rc 3
 want '.verdict == "error" and .attempts == 2 and .reached_workload == false'
 want '.vm_exit == "kernel panic" and (.reason | startswith("VM died before init twice"))'
 want '.console_tail | map(select(contains("Requested init /init failed"))) | length > 0'

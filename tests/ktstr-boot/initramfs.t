@@ -2,11 +2,11 @@
 # The initramfs ktstr-boot builds, inspected with cpio(1). QEMU refuses the
 # fake kernel at once (two quick attempts), so nothing really boots.
 . ./vmlib.sh
-[ -x "$KTSTR_BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+need_scx
 command -v cpio >/dev/null || skip "cpio not installed"
 head -c 65536 /dev/zero >"$out/bzImage"
 boot --keep-initramfs --kernel "$out/bzImage" ../scenarios/demo_host_crash_auto_repro.yaml
-[ $rc -eq 3 ] || fail "exit status $rc, expected 3"
+want_rc 3
 img=$out/initramfs.cpio
 [ -s "$img" ] || fail "no initramfs kept"
 cpio -it <"$img" >"$out/list" 2>/dev/null || fail "cpio cannot read the image"

@@ -4,6 +4,6 @@
 . ./vmlib.sh
 head -c 65536 /dev/zero >"$out/bzImage"
 boot --kernel "$out/bzImage" ../scenarios/eevdf_basic.yaml
-[ $rc -eq 3 ] || fail "exit status $rc, expected 3"
+want_rc 3
 want '.verdict == "error" and .vm_exit == "qemu error" and .attempts == 2'
 want '(.console_tail | length) > 0'

@@ -10,7 +10,7 @@ scheduler: $out/sched.sh
 memory_mb: 256
 YAML
 boot "$out/s.yaml"
-[ $rc -eq 1 ] || fail "exit status $rc, expected 1"
+want_rc 1
 want '.verdict == "fail" and .reached_workload == false and .vm_exit == "poweroff"'
 want '.reason | startswith("scheduler did not attach:")'
 want '[.timeline[].stage] | index("sys_rdy") == null'

@@ -6,7 +6,7 @@ name: sched_missing
 scheduler: ./no-such-scheduler
 YAML
 boot "$out/s.yaml"
-[ $rc -eq 3 ] || fail "exit status $rc, expected 3"
+want_rc 3
 want '.verdict == "error" and .reached_workload == false and .vm_exit == null'
 want '.reason | contains("no-such-scheduler")'
 [ ! -e "$out/com1.log" ] || fail "a VM was booted"

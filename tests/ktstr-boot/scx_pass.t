@@ -1,7 +1,7 @@
 #!/bin/sh
 # vm: boots one VM with scx-ktstr, ~7 s under TCG
 . ./vmlib.sh
-[ -x "$KTSTR_BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+need_scx
 # A stub probe agent rides along (the room left for ktstr-probe): it must be
 # ready before the scheduler starts, and its stdout after the ready line
 # must reach DIR/agent.out through the channel.
@@ -15,7 +15,7 @@ while :; do sleep 0.1; done
 AGENT
 chmod +x "$out/agent.sh"
 boot --agent "$out/agent.sh" ../scenarios/scx_ktstr_basic.yaml
-[ $rc -eq 0 ] || fail "exit status $rc, expected 0"
+want_rc 0
 want '.verdict == "pass" and .reached_workload == true and .scheduler == "scx-ktstr"'
 want '[.timeline[].stage] | index("scheduler attached") < index("sys_rdy")'
 # sched_ext stayed enabled through the workload: the only exit is ours, at teardown.

@@ -1,9 +1,9 @@
 #!/bin/sh
 # vm: boots one VM; the host stops scx-ktstr's dispatch and the watchdog fires
 . ./vmlib.sh
-[ -x "$KTSTR_BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+need_scx
 boot ../scenarios/scx_ktstr_stall.yaml
-[ $rc -eq 1 ] || fail "exit status $rc, expected 1 (fail)"
+want_rc 1
 want '.verdict == "fail" and .reached_workload == true'
 want '.sched_ext_exit.kind == "SCX_EXIT_ERROR_STALL" and .sched_ext_exit.reason == "runnable task stall"'
 want '.sched_ext_exit.message | test("failed to check in|failed to run")'

@@ -29,3 +29,13 @@ boot() {
 want() {
 	printf '%s\n' "$json" | jq -e "$1" >/dev/null || fail "JSON does not satisfy: $1"
 }
+
+# need_scx: skip unless the test scheduler is built.
+need_scx() {
+	[ -x "$KTSTR_BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+}
+
+# want_rc N: ktstr-boot must have exited with status N.
+want_rc() {
+	[ "$rc" -eq "$1" ] || fail "exit status $rc, expected $1"
+}
