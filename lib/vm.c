@@ -18,6 +18,7 @@
 #include "channel.h"
 #include "cpio.h"
 #include "file.h"
+#include "kernel.h"
 #include "log.h"
 #include "text.h"
 #include "vm.h"
@@ -135,101 +136,49 @@ cleanup:
 	return found;
 }
 
-static bool is_file(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISREG(st.st_mode);
-}
-
-static bool is_dir(const char *p)
-{
-	struct stat st;
-
-	return !stat(p, &st) && S_ISDIR(st.st_mode);
-}
-
-static void read_version(const char *dir, struct vm_kernel *k)
-{
-	char path[PATH_MAX + 16], *buf = NULL, *nl;
-	size_t len;
-
-	snprintf(path, sizeof(path), "%s/version", dir);
-	if (file__read_all(path, 4096, &buf, &len))
-		return;
-	nl = strchr(buf, '\n');
-	if (nl)
-		*nl = '\0';
-	snprintf(k->version, sizeof(k->version), "%s", buf);
-	free(buf);
-}
-
-static int kernel_default_dir(char *out, size_t len)
-{
-	char self[PATH_MAX], *slash;
-	ssize_t n;
-	const char *env = getenv("KTSTR_KERNEL_DIR");
-
-	if (env && *env) {
-		snprintf(out, len, "%s", env);
-		return 0;
-	}
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n <= 0)
-		return -ENOENT;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	/* build/bin/ktstr-boot -> build/kernel */
-	return snprintf(out, len, "%s/../kernel", self) >= (int)len ? -ENAMETOOLONG : 0;
-}
-
+/*
+ * Which files make up the kernel is lib/kernel's business (the same rules as
+ * ktstr-btfres and ktstr-probe); here only which one QEMU boots.
+ */
 int vm__find_kernel(const char *arg, struct vm_kernel *k, char *err, size_t errlen)
 {
-	char dir[PATH_MAX], vml[PATH_MAX + 32], bz[PATH_MAX + 32];
+	struct kernel_paths kp;
+	const char *img = NULL;
+	struct stat st;
+	int ret;
 
 	memset(k, 0, sizeof(*k));
-	if (!arg || !*arg)
-		arg = getenv("KTSTR_KERNEL");
-	if (!arg || !*arg) {
-		if (kernel_default_dir(dir, sizeof(dir))) {
-			snprintf(err, errlen, "no guest kernel: give --kernel or set KTSTR_KERNEL");
-			return -ENOENT;
+	ret = kernel__resolve(arg, NULL, &kp, err, errlen);
+	if (ret == -EINVAL && arg && !stat(arg, &st) && S_ISREG(st.st_mode)) {
+		/* A file that is neither ELF nor bzImage: QEMU may know it (and says why if not). */
+		if (strlen(arg) >= sizeof(k->image)) {
+			snprintf(err, errlen, "%s: path too long", arg);
+			return -ENAMETOOLONG;
 		}
-		arg = dir;
-	} else {
-		snprintf(dir, sizeof(dir), "%s", arg);
-	}
-	if (is_file(arg)) {
-		snprintf(k->image, sizeof(k->image), "%s", arg);
-		k->pvh = elf_has_pvh(arg);
+		memcpy(k->image, arg, strlen(arg) + 1);
 		return 0;
 	}
-	if (!is_dir(arg)) {
-		snprintf(err, errlen, "%s: no such kernel folder or image (run 'make kernel')", arg);
-		return -ENOENT;
-	}
-	snprintf(vml, sizeof(vml), "%s/vmlinux", dir);
-	snprintf(bz, sizeof(bz), "%s/bzImage", dir);
-	if (!is_file(bz))
-		snprintf(bz, sizeof(bz), "%s/arch/x86/boot/bzImage", dir);	/* a build tree */
-	read_version(dir, k);
-	if (strlen(vml) >= sizeof(k->image) || strlen(bz) >= sizeof(k->image)) {
-		snprintf(err, errlen, "%s: path too long", dir);
-		return -ENAMETOOLONG;
-	}
-	if (is_file(vml) && elf_has_pvh(vml)) {
-		memcpy(k->image, vml, strlen(vml) + 1);
+	if (ret)
+		return ret;
+	if (kp.vmlinux && elf_has_pvh(kp.vmlinux)) {
+		img = kp.vmlinux;
 		k->pvh = true;
-	} else if (is_file(bz)) {
-		memcpy(k->image, bz, strlen(bz) + 1);
-	} else {
-		snprintf(err, errlen, "%s: holds neither a bootable vmlinux (PVH) nor a bzImage", dir);
-		return -ENOENT;
+	} else if (kp.bzimage) {
+		img = kp.bzimage;
 	}
-	return 0;
+	if (!img) {
+		snprintf(err, errlen, "%s: holds neither a bootable vmlinux (PVH) nor a bzImage",
+			 kp.dir ? kp.dir : kp.vmlinux);
+		ret = -ENOENT;
+	} else if (strlen(img) >= sizeof(k->image)) {
+		snprintf(err, errlen, "%s: path too long", img);
+		ret = -ENAMETOOLONG;
+	} else {
+		memcpy(k->image, img, strlen(img) + 1);
+		snprintf(k->version, sizeof(k->version), "%s", kp.version ? kp.version : "");
+	}
+	kernel_paths__free(&kp);
+	return ret;
 }
 
 /* ---- QEMU ---- */

@@ -33,11 +33,12 @@ struct vm_kernel {
 	char version[128];	/* from a "version" file beside it, or "" */
 };
 /*
- * arg: a folder holding vmlinux and/or bzImage (the layout `make kernel`
- * links), a kernel build tree (vmlinux, arch/x86/boot/bzImage), or one image
- * file. NULL: $KTSTR_KERNEL, $KTSTR_KERNEL_DIR, then ../kernel beside the
- * running binary (build/kernel). A vmlinux is preferred when it carries the
- * PVH ELF note: QEMU boots it directly, skipping decompression.
+ * arg: whatever kernel__resolve (lib/kernel.h) takes: a folder holding vmlinux
+ * and/or bzImage (the layout `make kernel` links), a kernel build tree, one
+ * image file, or a version in the kernel cache. NULL: $KTSTR_KERNEL,
+ * $KTSTR_KERNEL_DIR, then ../kernel beside the running binary (build/kernel).
+ * A vmlinux is preferred when it carries the PVH ELF note: QEMU boots it
+ * directly, skipping decompression (a lone bzImage gets one extracted).
  */
 int vm__find_kernel(const char *arg, struct vm_kernel *k, char *err, size_t errlen);
 
