@@ -57,6 +57,9 @@ bool step__reaped(struct step_run *r, pid_t pid, int status);
 void step__stop(struct step_run *r, int idx);
 int cgroups__setup(void);
 
+/* sysfs.c: write s into a kernel knob. 0 or -errno. */
+int sysfs__write(const char *path, const char *s);
+
 /* mapwrite.c: write value at offset of key 0 of the newest map named *suffix. */
 int map_write(const char *suffix, long offset, int size, uint64_t value, char *msg, size_t msglen);
 

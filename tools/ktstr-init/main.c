@@ -93,18 +93,6 @@ static int read_small(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-static int write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 static void mounts(void)
 {
 	static const struct { const char *src, *dst, *type; } m[] = {
@@ -184,7 +172,7 @@ static void tracing_setup(void)
 
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path), TRACEFS "/events/sched_ext/%s/enable", ev[i]);
-		if (write_str(path, "1"))
+		if (sysfs__write(path, "1"))
 			tl("trace event %s unavailable: %s", ev[i], strerror(errno));
 	}
 }

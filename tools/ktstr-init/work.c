@@ -41,25 +41,13 @@ struct step_run {
 	int ncpus;
 };
 
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n < 0 ? -errno : 0;
-}
-
 int cgroups__setup(void)
 {
 	/* cpuset for the cpuset field, cpu so schedulers see weights. */
-	int err = write_file(CGROOT "/cgroup.subtree_control", "+cpuset +cpu");
+	int err = sysfs__write(CGROOT "/cgroup.subtree_control", "+cpuset +cpu");
 
 	if (err)
-		err = write_file(CGROOT "/cgroup.subtree_control", "+cpuset");
+		err = sysfs__write(CGROOT "/cgroup.subtree_control", "+cpuset");
 	return err;
 }
 
@@ -185,7 +173,7 @@ static pid_t spawn(struct step_run *r, int cgi, int w, struct slot *pair, int si
 		close(close2);
 	/* Join the cgroup before doing any work so all of it is accounted there. */
 	cg_path(path, sizeof(path), cg, "cgroup.procs");
-	write_file(path, "0");
+	sysfs__write(path, "0");
 	work(cg->work_type, &r->slots[w], pair, side, rfd, wfd, r->ncpus, w);
 }
 
@@ -224,7 +212,7 @@ int step__start(const struct plan_step *st, int ncpus, struct step_run **out)
 		}
 		if (cg->cpuset[0]) {
 			cg_path(path, sizeof(path), cg, "cpuset.cpus");
-			if (write_file(path, cg->cpuset))
+			if (sysfs__write(path, cg->cpuset))
 				tl("cgroup %s: cpuset.cpus=%s failed: %s", cg->name, cg->cpuset, strerror(errno));
 		}
 		for (j = 0; j < cg->workers; j++) {
