@@ -258,13 +258,23 @@ static void reap(struct state *s)
 	}
 }
 
+/* Whether sched_ext is enabled; st gets the state, or why it could not be read. */
+static bool scx_enabled(char *st, size_t len)
+{
+	int err = read_small(SCX_STATE, st, len);
+
+	if (err)	/* st was left unwritten: say why rather than print stack bytes */
+		snprintf(st, len, "unreadable (%s)", strerror(-err));
+	return !err && !strcmp(st, "enabled");
+}
+
 static void check_scx(struct state *s)
 {
 	char st[64];
 
 	if (!s->plan.scheduler || !s->attached || s->scx_lost || s->stopping)
 		return;
-	if (read_small(SCX_STATE, st, sizeof(st)) || strcmp(st, "enabled")) {
+	if (!scx_enabled(st, sizeof(st))) {
 		s->scx_lost = true;
 		tl("sched_ext state left enabled: %s", st);
 	}
@@ -402,7 +412,7 @@ static bool sched_attached_or_dead(struct state *s)
 
 	if (s->sched_dead)
 		return true;
-	return !read_small(SCX_STATE, st, sizeof(st)) && !strcmp(st, "enabled");
+	return scx_enabled(st, sizeof(st));
 }
 
 static bool agent_ready_or_dead(struct state *s)
@@ -467,7 +477,7 @@ static int start_scheduler(struct state *s)
 		tl("SCHEDULER_NOT_ATTACHED: scheduler exited (%s) before sched_ext was enabled", s->sched_status);
 		return -ESRCH;
 	}
-	if (read_small(SCX_STATE, st, sizeof(st)) || strcmp(st, "enabled")) {
+	if (!scx_enabled(st, sizeof(st))) {
 		tl("SCHEDULER_NOT_ATTACHED: sched_ext state '%s' after %ld ms", st, s->plan.attach_timeout_ms);
 		return -ETIMEDOUT;
 	}
