@@ -57,6 +57,9 @@ bool step__reaped(struct step_run *r, pid_t pid, int status);
 void step__stop(struct step_run *r, int idx);
 int cgroups__setup(void);
 
+/* proc.c: fork; the child starts with no signal blocked. */
+pid_t proc__fork(void);
+
 /* sysfs.c: write s into a kernel knob. 0 or -errno. */
 int sysfs__write(const char *path, const char *s);
 

@@ -202,13 +202,10 @@ static void copy_dump(void)
 
 static pid_t start_proc(char *const argv[], int out_fd, int err_fd)
 {
-	sigset_t none;
-	pid_t pid = fork();
+	pid_t pid = proc__fork();
 
 	if (pid)
 		return pid;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	if (out_fd >= 0)
 		dup2(out_fd, STDOUT_FILENO);
 	if (err_fd >= 0)

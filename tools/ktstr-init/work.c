@@ -158,13 +158,10 @@ static pid_t spawn(struct step_run *r, int cgi, int w, struct slot *pair, int si
 {
 	const struct plan_cgroup *cg = &r->st->cgroups[cgi];
 	char path[256];
-	sigset_t none;
-	pid_t pid = fork();
+	pid_t pid = proc__fork();
 
 	if (pid)
 		return pid;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	if (close1 >= 0)
