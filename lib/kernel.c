@@ -87,9 +87,12 @@ static enum kfile file_kind(const char *path)
 
 char *kernel__cache_dir(void)
 {
-	const char *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	const char *k = getenv("KTSTR_CACHE"), *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *s;
 
+	/* The same order as scripts/kernel.sh, which fills the cache. */
+	if (k && *k)
+		return strdup(k);
 	if (x && *x)
 		return asprintf(&s, "%s/ktstr", x) < 0 ? NULL : s;
 	if (home && *home)

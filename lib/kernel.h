@@ -6,7 +6,8 @@
  *   - a cache folder (vmlinux, vmlinux-dbg, bzImage, version, config),
  *   - a kernel build tree (arch/x86/boot/bzImage, vmlinux, include/config/kernel.release),
  *   - a vmlinux ELF file or a bzImage file,
- *   - a version name in the kernel cache ($XDG_CACHE_HOME or ~/.cache, ktstr/kernels/K).
+ *   - a version name in the kernel cache ($KTSTR_CACHE/kernels/K; default
+ *     ${XDG_CACHE_HOME:-~/.cache}/ktstr).
  * When only a bzImage exists, the ELF vmlinux inside it is extracted once
  * (zstd payload) beside it, or into the user cache when that folder is read-only.
  */
@@ -43,7 +44,8 @@ int kernel__build_id(const char *elf_path, char *hex, size_t hexlen);
 /* Whether an ELF file has a section of that name (e.g. ".debug_info"). */
 bool kernel__elf_has_section(const char *path, const char *name);
 
-/* The user cache folder for ktstr ($XDG_CACHE_HOME/ktstr or ~/.cache/ktstr), malloc'd. */
+/* The user cache folder for ktstr: $KTSTR_CACHE, else $XDG_CACHE_HOME/ktstr or
+ * ~/.cache/ktstr; malloc'd. */
 char *kernel__cache_dir(void);
 
 #endif

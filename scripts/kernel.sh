@@ -28,7 +28,8 @@ for t in apt-get apt-cache dpkg-deb zstd readelf; do
 	command -v $t >/dev/null || die "$t not found (run 'make deps')"
 done
 
-cache=${KTSTR_CACHE:-${HOME:-/root}/.cache/ktstr}
+# The same order as kernel__cache_dir() (lib/kernel.c), which reads the cache.
+cache=${KTSTR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ktstr}
 apt=$cache/apt
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" "$cache/kernels" ||
 	die "cannot create $apt"

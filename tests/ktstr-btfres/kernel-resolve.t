@@ -39,6 +39,10 @@ tail -n 1 "$tmp/tout" | jq -e '.source | test("^fake-kernel.c:[0-9]+$")' >/dev/n
 mkdir -p "$tmp/cache/ktstr/kernels" && ln -s "$tmp/k" "$tmp/cache/ktstr/kernels/9.9.9-fake"
 XDG_CACHE_HOME="$tmp/cache" "$B" --kernel 9.9.9-fake "$tmp/in" | cmp -s - "$tmp/out" ||
 	{ echo "--kernel NAME (cache) differs"; fail=1; }
+# $KTSTR_CACHE (where make kernel puts kernels) comes before $XDG_CACHE_HOME.
+mkdir -p "$tmp/kc/kernels" "$tmp/empty" && ln -s "$tmp/k" "$tmp/kc/kernels/9.9.9-fake"
+KTSTR_CACHE="$tmp/kc" XDG_CACHE_HOME="$tmp/empty" "$B" --kernel 9.9.9-fake "$tmp/in" | cmp -s - "$tmp/out" ||
+	{ echo "--kernel NAME (\$KTSTR_CACHE) differs"; fail=1; }
 
 # Only a bzImage: the ELF vmlinux comes out of its zstd payload, byte for byte.
 if [ -f "$K/bzImage" ] && [ -f "$K/vmlinux" ]; then
