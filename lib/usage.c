@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,16 @@ void usage__bad(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(KT_EXIT_USAGE);
+}
+
+void usage__bad_option(int c, char *const argv[], const char *what)
+{
+	/* optind is past the offending word; optopt is set for short options. */
+	if (c == ':')
+		usage__bad("option '%s' needs %s", argv[optind - 1], what);
+	if (optopt)
+		usage__bad("unknown option '-%c'", optopt);
+	usage__bad("unknown option '%s'", argv[optind - 1]);
 }
 
 int usage__exit_code(int err)

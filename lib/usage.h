@@ -30,6 +30,13 @@ noreturn void usage__help(const char *text);
 /* Print "prog: msg" and "Try 'prog --help'." and exit 2. */
 noreturn void usage__bad(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * After getopt_long() returned ':' (missing argument) or '?' (unknown option),
+ * with opterr = 0 and an optstring starting with ':': "prog: option '-x'
+ * needs WHAT" or "prog: unknown option '--foo'", then exit 2 as usage__bad().
+ */
+noreturn void usage__bad_option(int c, char *const argv[], const char *what);
+
 /* Map a negative errno from the library code to an exit code. */
 int usage__exit_code(int err);
 

@@ -308,7 +308,8 @@ int main(int argc, char **argv)
 	int c, ret, code = KT_EXIT_OK;
 
 	usage__set_prog(argv[0]);
-	while ((c = getopt_long(argc, argv, "k:b:am:o:v", longopts, NULL)) != -1) {
+	opterr = 0;	/* one message, with the short program name */
+	while ((c = getopt_long(argc, argv, ":k:b:am:o:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kspec = optarg; break;
 		case OPT_VMLINUX: vmlinux = optarg; break;
@@ -338,7 +339,7 @@ int main(int argc, char **argv)
 		case 'v': verbose++; break;
 		case OPT_HELP: usage__help(help);
 		case OPT_VERSION: usage__version();
-		default: usage__bad("unknown option");
+		default: usage__bad_option(c, argv, "an argument");
 		}
 	}
 	if (argc - optind > 1)

@@ -148,12 +148,8 @@ int main(int argc, char **argv)
 			usage__help(help);
 		case 'V':
 			usage__version();
-		case ':':
-			usage__bad("option '%s' needs a FILE", argv[optind - 1]);
 		default:
-			if (optopt)
-				usage__bad("unknown option '-%c'", optopt);
-			usage__bad("unknown option '%s'", argv[optind - 1]);
+			usage__bad_option(c, argv, "a FILE");
 		}
 		if (err)
 			goto oom;
