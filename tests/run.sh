@@ -93,6 +93,14 @@ run_script_case() { # dir tool name
 	esac
 }
 
+# A misspelt name must not pass as "0 passed, 0 failed".
+for t in $only; do
+	if [ ! -d "$top/tests/$t" ]; then
+		echo "no folder tests/$t" >"$work/why"
+		report FAIL "$t" "$work/why"
+	fi
+done
+
 for d in "$top"/tests/*/; do
 	d=${d%/}
 	tool=$(basename "$d")
