@@ -111,10 +111,11 @@ install: all
 	$(if $(wildcard $(BUILD)/bpf/*.o),install -m 644 $(wildcard $(BUILD)/bpf/*.o) $(DESTDIR)$(PREFIX)/lib/ktstr/)
 
 clean:
-	rm -rf build/bin build/obj build/gen build/bpf build/libktstr.a build/tmp build-san
-	@# build/kernel is only a link into the kernel cache; drop it too.
-	rm -f build/kernel
-	-rmdir build 2>/dev/null
+	@# build/kernel is only a link into the kernel cache: the cache stays.
+	for b in build build-san $(BUILD); do \
+		rm -rf $$b/bin $$b/obj $$b/gen $$b/bpf $$b/libktstr.a $$b/tmp; \
+		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \
+	done
 
 .PHONY: all check bench deps kernel kernel-debug install clean
 .DELETE_ON_ERROR:

@@ -18,7 +18,8 @@ link=build/kernel
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--debug) debug=yes ;;
-	--link) link=$2; shift ;;
+	--link) [ $# -ge 2 ] || { echo "usage: kernel.sh [--debug] [--link PATH]" >&2; exit 2; }
+		link=$2; shift ;;
 	*) echo "usage: kernel.sh [--debug] [--link PATH]" >&2; exit 2 ;;
 	esac
 	shift
