@@ -195,6 +195,26 @@ int yaml__load_buf(const char *name, const char *buf, size_t len, struct ynode *
 	if (top)
 		ret = convert(&c, top, 0, root);
 	yaml_document_delete(&doc);
+	/* A second document (after ---) would be silently ignored: say so instead. */
+	if (!ret && !yaml_parser_load(&parser, &doc)) {
+		seterr(err, errlen, name, (int)parser.problem_mark.line + 1, "YAML syntax error: %s%s%s",
+		       parser.problem ? parser.problem : "malformed document",
+		       parser.context ? " " : "", parser.context ? parser.context : "");
+		ret = -EINVAL;
+	} else if (!ret) {
+		top = yaml_document_get_root_node(&doc);
+		/* A bare trailing --- makes an empty document: harmless. */
+		if (top && !(top->type == YAML_SCALAR_NODE && !top->data.scalar.length)) {
+			seterr(err, errlen, name, (int)top->start_mark.line + 1,
+			       "a second YAML document; a file holds one scenario");
+			ret = -EINVAL;
+		}
+		yaml_document_delete(&doc);
+	}
+	if (ret) {
+		ynode__free(*root);
+		*root = NULL;
+	}
 	yaml_parser_delete(&parser);
 	return ret;
 }

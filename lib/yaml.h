@@ -28,9 +28,9 @@ struct ynode {
 };
 
 /*
- * Parse the first document of path. Returns 0 and *root (NULL for an empty
- * file), or a negative errno with err holding "path:line: message". Map
- * keys must be scalars and unique.
+ * Parse the one document of path (a second one is an error). Returns 0 and
+ * *root (NULL for an empty file), or a negative errno with err holding
+ * "path:line: message". Map keys must be scalars and unique.
  */
 int yaml__load_file(const char *path, struct ynode **root, char *err, size_t errlen);
 /* The same from a buffer; name is used in messages. */
