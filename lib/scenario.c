@@ -293,7 +293,9 @@ static int check_cpuset(const char *s, int ncpus)
 			b = strtol(p, &end, 10);
 			p = end;
 		}
-		if (a > b || b >= ncpus)
+		if (a > b)	/* "3-1": not a list the kernel takes, whatever the topology */
+			return -EINVAL;
+		if (b >= ncpus)
 			return -ERANGE;
 		if (!*p)
 			return 0;
