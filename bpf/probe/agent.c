@@ -247,8 +247,9 @@ static void print_event(const struct probe_event *e, size_t len)
 		printf("{\"ev\":\"trigger\",\"cpu\":%u,\"ts\":%llu,\"task\":\"0x%llx\",\"pid\":%u,\"comm\":", e->cpu,
 		       (unsigned long long)e->ts, (unsigned long long)e->task, e->pid);
 		put_str(e->comm, sizeof(e->comm));
-		printf(",\"kind\":\"0x%llx\",\"inflight\":%d,\"inflight_depth\":%llu", (unsigned long long)e->args[0],
-		       e->target < ntg ? e->target : -1, (unsigned long long)e->args[3]);
+		printf(",\"kind\":\"0x%llx\",\"inflight\":%d,\"inflight_depth\":%llu,\"kf_task\":\"0x%llx\","
+		       "\"inflight_by\":%llu", (unsigned long long)e->args[0], e->target < ntg ? e->target : -1,
+		       (unsigned long long)e->args[3], (unsigned long long)e->args[4], (unsigned long long)e->args[5]);
 		if (e->target < ntg && e->args[1]) {
 			printf(",\"inflight_task\":\"0x%llx\",\"inflight_pid\":%llu,\"inflight_comm\":",
 			       (unsigned long long)e->args[1], (unsigned long long)e->args[2]);

@@ -248,6 +248,10 @@ int probe_kprobe(struct pt_regs *ctx)
  * through the kernel today). A stack found full is stale — a return missed
  * while the probes were being attached or skipped by the trampoline's
  * recursion guard — and starts over; a return pops only its own call.
+ * Callbacks that run preemptible with IRQs on (ops.init_task at fork) can
+ * be interrupted or migrated between their push and pop, leaving entries
+ * of other tasks: each entry notes the task current at the push, and the
+ * trigger takes the innermost one of the task current at the exit.
  */
 static __always_inline void inflight_push(__u32 idx, __u64 task)
 {
@@ -262,6 +266,9 @@ static __always_inline void inflight_push(__u32 idx, __u64 task)
 		d = 0;
 	in->target[d] = idx;
 	in->task[d] = task;
+	in->owner[d] = bpf_get_current_task();
+	/* Published last: a push nested in between (an IRQ) writes the same slot, then pops it. */
+	asm volatile("" ::: "memory");
 	in->depth = d + 1;
 }
 
@@ -338,6 +345,49 @@ SLOT(2)
 SLOT(3)
 
 /*
+ * The task argument of the sched_ext callback current is running: the
+ * kernel keeps it in current->scx.kf_tasks[0] around the callbacks that
+ * take one (ops.enqueue, ops.select_cpu, ops.running, ...), NULL otherwise.
+ */
+static __always_inline __u64 kf_task(void)
+{
+	struct task_struct *cur = bpf_get_current_task_btf();
+
+	if (!bpf_core_field_exists(cur->scx.kf_tasks))
+		return 0;
+	return (__u64)BPF_CORE_READ(cur, scx.kf_tasks[0]);
+}
+
+/*
+ * The call the exit happened in: the innermost entry pushed by the task
+ * current now (an entry above it was left by another task, preempted or
+ * migrated mid-call), else the top of the stack.
+ */
+static __always_inline void trigger_inflight(struct probe_event *e, struct probe_inflight *in)
+{
+	__u64 cur = bpf_get_current_task();
+	__u32 i, d, top;
+
+	if (!in || !in->depth || in->depth > PROBE_INFLIGHT_DEPTH)
+		return;
+	top = in->depth - 1;
+	for (i = 0; i < PROBE_INFLIGHT_DEPTH; i++) {
+		if (i > top)
+			break;
+		d = (top - i) & (PROBE_INFLIGHT_DEPTH - 1);
+		if (in->owner[d] == cur) {
+			e->target = in->target[d];
+			e->args[1] = in->task[d];
+			e->args[5] |= PROBE_TRIG_OWNER;
+			return;
+		}
+	}
+	top &= PROBE_INFLIGHT_DEPTH - 1;
+	e->target = in->target[top];
+	e->args[1] = in->task[top];
+}
+
+/*
  * scx_claim_exit() fires it once per scheduler instance, in the context of
  * the task current at the exit, before the disable work is queued: the BPF
  * callback that called scx_bpf_error() is still in flight on this CPU.
@@ -349,20 +399,24 @@ int probe_trigger(__u64 *ctx)
 	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
 	struct probe_event *e = event_new(PROBE_EV_TRIGGER, 0xffff), *keep;
 	struct task_struct *it;
-	__u64 *f, *fc;
-	__u32 d;
+	__u64 *f, *fc, kf;
 
 	count(2);
 	if (!e)
 		return 0;
 	e->args[0] = kind;
 	e->args[3] = in ? in->depth : 0;	/* for the record: how deep the stack was */
-	if (in && in->depth) {
-		d = in->depth - 1;
-		if (d < PROBE_INFLIGHT_DEPTH) {
-			e->target = in->target[d];
-			e->args[1] = in->task[d];
-		}
+	trigger_inflight(e, in);
+	/*
+	 * The kernel's own word wins: the stack can only be as right as the
+	 * trampolines let it be (a call entered before its fentry was
+	 * attached, one skipped by the recursion guard).
+	 */
+	kf = kf_task();
+	e->args[4] = kf;
+	if (kf && e->target != 0xffff && e->args[1] != kf) {
+		e->args[1] = kf;
+		e->args[5] |= PROBE_TRIG_KF_TASK;
 	}
 	it = (struct task_struct *)e->args[1];
 	if (it) {

@@ -53,7 +53,11 @@ struct probe_event {
 	__u64 task;		/* bpf_get_current_task() */
 	__u32 pid, tgid;
 	char comm[16];
-	__u64 args[PROBE_MAX_ARGS];	/* trigger: args[0] exit kind, [1] in-flight task, [2] its pid, [3] in-flight depth */
+	/*
+	 * Trigger: args[0] exit kind, [1] in-flight task, [2] its pid,
+	 * [3] in-flight depth, [4] current->scx.kf_tasks[0], [5] PROBE_TRIG_*.
+	 */
+	__u64 args[PROBE_MAX_ARGS];
 	__u64 ret;
 	__u32 ok;		/* bit n: field n was read */
 	__u32 pad2;
@@ -69,6 +73,11 @@ struct probe_inflight {
 	__u32 pad;
 	__u16 target[PROBE_INFLIGHT_DEPTH];
 	__u64 task[PROBE_INFLIGHT_DEPTH];
+	__u64 owner[PROBE_INFLIGHT_DEPTH];	/* the task current at the push */
 };
+
+/* Trigger args[5]: how the in-flight call and its task were found. */
+#define PROBE_TRIG_OWNER	1	/* the innermost entry pushed by current */
+#define PROBE_TRIG_KF_TASK	2	/* task from current->scx.kf_tasks[0] */
 
 #endif

@@ -234,6 +234,11 @@ static void on_trigger(struct conv *c, const json_t *rec)
 	json_object_set_new(o, "current_comm", safe_string(json__str(rec, "comm", ""), 16));
 	if (get_uint(rec, "inflight_depth", 1 << 30, &pid))
 		json_object_set_new(o, "inflight_depth", json_integer(pid));
+	/* How the agent found the in-flight call and its task (ktstr-probe-agent(1)). */
+	if (get_uint(rec, "inflight_by", 255, &pid))
+		json_object_set_new(o, "inflight_by", json_integer(pid));
+	if (json_object_get(rec, "kf_task"))
+		json_object_set_new(o, "kf_task", hex_arg(json_object_get(rec, "kf_task")));
 	if (get_uint(rec, "inflight", c->plan->n - 1, &inf)) {
 		json_object_set_new(o, "inflight_func", json_string(c->plan->t[inf].name));
 		json_object_set_new(o, "inflight_task", hex_arg(json_object_get(rec, "inflight_task")));
