@@ -21,4 +21,8 @@ void outfile__abort(struct outfile *o);
 /* Read a whole file (at most max bytes) into a NUL-terminated buffer. */
 int file__read_all(const char *path, size_t max, char **buf, size_t *len);
 
+/* The folder of the running executable (from /proc/self/exe), for finding
+ * the files installed beside it. Returns 0 or -errno. */
+int file__exe_dir(char *out, size_t len);
+
 #endif

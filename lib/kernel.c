@@ -450,17 +450,18 @@ int kernel__resolve(const char *spec, const char *argv0, struct kernel_paths *kp
 	if (!spec || !*spec)
 		spec = getenv("KTSTR_KERNEL_DIR");
 	if (!spec || !*spec) {
-		char exe[PATH_MAX];
-		ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+		char exe[PATH_MAX], dir[PATH_MAX];
+		bool found = !file__exe_dir(dir, sizeof(dir));
 
-		if (n <= 0 && argv0 && strchr(argv0, '/') && realpath(argv0, exe))
-			n = strlen(exe);
-		if (n <= 0) {
+		if (!found && argv0 && strchr(argv0, '/') && realpath(argv0, exe)) {
+			snprintf(dir, sizeof(dir), "%s", dirname(exe));
+			found = true;
+		}
+		if (!found) {
 			snprintf(err, errlen, "no kernel given (--kernel, KTSTR_KERNEL or KTSTR_KERNEL_DIR)");
 			return -ENOENT;
 		}
-		exe[n] = '\0';
-		if (asprintf(&guess, "%s/../kernel", dirname(exe)) < 0)
+		if (asprintf(&guess, "%s/../kernel", dir) < 0)
 			return -ENOMEM;
 		spec = guess;
 	}

@@ -46,21 +46,6 @@ static const char help_text[] =
 /* --agent-arg and --file, each. */
 #define MAX_EXTRA 32
 
-static int exe_dir(char *out, size_t len)
-{
-	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n <= 0)
-		return -errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	return snprintf(out, len, "%s", self) >= (int)len ? -ENAMETOOLONG : 0;
-}
-
 static bool executable(const char *p)
 {
 	struct stat st;
@@ -355,7 +340,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	code = KT_EXIT_ENV;
-	if (exe_dir(bindir, sizeof(bindir))) {
+	if (file__exe_dir(bindir, sizeof(bindir))) {
 		error("cannot find my own folder (/proc/self/exe)");
 		goto cleanup;
 	}

@@ -53,21 +53,6 @@ static const char help_text[] =
 	"1 output not written, 2 bad input, 3 environment (no kernel, no trigger\n"
 	"in this kernel, VM or probe agent failure).\n";
 
-static int exe_dir(char *out, size_t len)
-{
-	char self[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-	if (n <= 0)
-		return -errno;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return -ENOENT;
-	*slash = '\0';
-	return snprintf(out, len, "%s", self) >= (int)len ? -ENAMETOOLONG : 0;
-}
-
 /* 1 the kernel has the trigger, 0 it does not, <0 unknown (no BTF to look at). */
 static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *err, size_t len)
 {
@@ -339,7 +324,7 @@ int main(int argc, char **argv)
 		goto write;
 	}
 
-	if (exe_dir(bindir, sizeof(bindir))) {
+	if (file__exe_dir(bindir, sizeof(bindir))) {
 		error("cannot find my own folder (/proc/self/exe)");
 		goto cleanup;
 	}
