@@ -5,53 +5,14 @@
 
 #include "stackx.h"
 
-/* FNV-1a: names are short and this runs once per frame line. */
-static uint32_t hash(const char *s, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
-}
-
-static int rehash(struct fnlist *l, size_t nslots)
-{
-	uint32_t *slots = calloc(nslots, sizeof(*slots));
-	size_t i, j;
-
-	if (!slots)
-		return -ENOMEM;
-	for (i = 0; i < l->n; i++) {
-		j = hash(l->v[i].name, strlen(l->v[i].name)) & (nslots - 1);
-		while (slots[j])
-			j = (j + 1) & (nslots - 1);
-		slots[j] = i + 1;
-	}
-	free(l->slots);
-	l->slots = slots;
-	l->nslots = nslots;
-	return 0;
-}
-
 int fnlist__add(struct fnlist *l, const struct frame *f)
 {
+	size_t n = l->names.n;
 	struct fn *e;
-	size_t j;
-	int err;
+	long id;
 
-	if (2 * (l->n + 1) > l->nslots) {
-		err = rehash(l, l->nslots ? 2 * l->nslots : 64);
-		if (err)
-			return err;
-	}
-	j = hash(f->name, f->name_len) & (l->nslots - 1);
-	for (; l->slots[j]; j = (j + 1) & (l->nslots - 1)) {
-		e = &l->v[l->slots[j] - 1];
-		if (!strncmp(e->name, f->name, f->name_len) && !e->name[f->name_len])
-			return 0;	/* first occurrence kept */
-	}
-	if (l->n == l->cap) {
+	/* Room for a new entry first, so a new name always has its data. */
+	if (n == l->cap) {
 		size_t cap = l->cap ? 2 * l->cap : 32;
 
 		e = realloc(l->v, cap * sizeof(*e));
@@ -60,32 +21,27 @@ int fnlist__add(struct fnlist *l, const struct frame *f)
 		l->v = e;
 		l->cap = cap;
 	}
-	e = &l->v[l->n];
-	e->name = strndup(f->name, f->name_len);
-	e->raw = strndup(f->sym, f->sym_len);
-	if (!e->name || !e->raw) {
-		free(e->name);
-		free(e->raw);
+	id = strtab__intern(&l->names, f->name, f->name_len);
+	if (id < 0)
+		return (int)id;
+	if ((size_t)id < n)
+		return 0;	/* first occurrence kept */
+	e = &l->v[id];
+	e->raw = l->raws.len;
+	if (strbuf__add(&l->raws, f->sym, f->sym_len) || strbuf__add(&l->raws, "", 1))
 		return -ENOMEM;
-	}
 	e->bpf = f->bpf;
 	/* BPF programs are the scheduler itself: never generic. */
 	e->generic = !f->bpf && frame__generic(f->name, f->name_len);
 	if (!e->generic)
 		l->kept++;
-	l->slots[j] = ++l->n;
 	return 0;
 }
 
 void fnlist__release(struct fnlist *l)
 {
-	size_t i;
-
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].name);
-		free(l->v[i].raw);
-	}
+	strtab__free(&l->names);
+	strbuf__release(&l->raws);
 	free(l->v);
-	free(l->slots);
 	memset(l, 0, sizeof(*l));
 }

@@ -103,11 +103,12 @@ static int print_list(const struct fnlist *l, const char *label)
 	size_t i;
 	int err = 0;
 
-	for (i = 0; i < l->n && !err; i++) {
+	for (i = 0; i < l->names.n && !err; i++) {
 		if (l->v[i].generic)
 			continue;
-		rec = json_pack("{s:s, s:s, s:b, s:s}", "name", l->v[i].name, "raw", l->v[i].raw,
-				"bpf", l->v[i].bpf, "source", label);
+		rec = json_pack("{s:s, s:s, s:b, s:s}", "name", strtab__str(&l->names, i, NULL),
+				"raw", l->raws.buf + l->v[i].raw, "bpf", l->v[i].bpf,
+				"source", label);
 		if (!rec)
 			return -ENOMEM;
 		err = jsonl__write(stdout, rec);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "frame.h"
+#include "strtab.h"
 
 /* Where a frame was seen; the lower tier wins (see ktstr-stackx(1)). */
 enum tier {
@@ -17,19 +18,20 @@ enum tier {
 	TIER_N,
 };
 
+/* What is known of a function besides its short name. */
 struct fn {
-	char *name;	/* short name */
-	char *raw;	/* the symbol as printed */
+	size_t raw;	/* the symbol as printed: offset in fnlist.raws */
 	bool bpf;
 	bool generic;	/* in the generic-function table: never printed */
 };
 
-/* Functions in first-seen order, each name once. */
+/* Functions in first-seen order, each name once: the id of a short name in
+ * names indexes v. */
 struct fnlist {
+	struct strtab names;
+	struct strbuf raws;	/* NUL-terminated symbols, one per entry */
 	struct fn *v;
-	size_t n, cap;
-	uint32_t *slots;	/* open addressing: index + 1 into v, 0 = free */
-	size_t nslots;
+	size_t cap;
 	size_t kept;		/* entries that are not generic */
 };
 

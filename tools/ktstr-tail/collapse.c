@@ -14,16 +14,16 @@
 
 #include "tail.h"
 
-static long marker(struct linetab *t, size_t omitted)
+static long marker(struct strtab *t, size_t omitted)
 {
 	char buf[96];
 	int n = snprintf(buf, sizeof(buf), "--- %zu identical iterations omitted ---", omitted);
 
-	return linetab__intern(t, buf, (size_t)n);
+	return strtab__intern(t, buf, (size_t)n);
 }
 
 /* One pass from in to out (which may not alias). -1 when nothing repeats. */
-static long pass(struct linetab *t, const struct centry *in, size_t n, struct centry *out,
+static long pass(struct strtab *t, const struct centry *in, size_t n, struct centry *out,
 		 uint16_t *best)
 {
 	size_t maxp = n / 3, p, i, k, o = 0, reps;
@@ -66,7 +66,7 @@ static long pass(struct linetab *t, const struct centry *in, size_t n, struct ce
 	return changed ? (long)o : -1;
 }
 
-long collapse__run(struct linetab *t, struct centry *ids, size_t n)
+long collapse__run(struct strtab *t, struct centry *ids, size_t n)
 {
 	struct centry *tmp;
 	uint16_t *best;

@@ -78,7 +78,7 @@ int main(int argc, char **argv)
 	enum mode mode = MODE_ALL;
 	long lines = 40;
 	struct linereader lr;
-	struct linetab tab = { 0 };
+	struct strtab tab = { 0 };
 	struct strbuf sb = { 0 };
 	struct dump_scan scan = { 0 };
 	struct logline *log = NULL;
@@ -150,9 +150,9 @@ int main(int argc, char **argv)
 		/* A trace event shows as the dump text it carries when split out. */
 		if (cls != LINE_DUMP_TRACE || mode != MODE_ONLY_DUMP)
 			skip = 0;
-		id = linetab__intern(&tab, sb.buf + skip, sb.len - skip);
+		id = strtab__intern(&tab, sb.buf + skip, sb.len - skip);
 		stamp = dump__stamp_len(sb.buf + skip, sb.len - skip);
-		key = stamp ? linetab__intern(&tab, sb.buf + skip + stamp, sb.len - skip - stamp) : id;
+		key = stamp ? strtab__intern(&tab, sb.buf + skip + stamp, sb.len - skip - stamp) : id;
 		if (id < 0 || key < 0) {
 			err = -ENOMEM;
 			break;
@@ -211,7 +211,7 @@ int main(int argc, char **argv)
 		printf("--- %s ---\n", section);
 	for (i = start; i < n; i++) {
 		size_t len;
-		const char *s = linetab__str(&tab, ids[i].text, &len);
+		const char *s = strtab__str(&tab, ids[i].text, &len);
 
 		fwrite(s, 1, len, stdout);
 		putchar('\n');
@@ -224,6 +224,6 @@ out:
 	free(ids);
 	free(log);
 	strbuf__release(&sb);
-	linetab__free(&tab);
+	strtab__free(&tab);
 	return code;
 }

@@ -7,21 +7,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "text.h"
+#include "strtab.h"
 
-/* Distinct lines, each stored once; a log is an array of their ids. */
-struct linetab {
-	struct strbuf arena;
-	size_t *off, *len;	/* by id */
-	size_t n, cap;
-	uint32_t *slots;	/* open addressing: id + 1 */
-	size_t nslots;
-};
-
-/* The id of s[0..n), added on first sight; -ENOMEM on failure. */
-long linetab__intern(struct linetab *t, const char *s, size_t n);
-const char *linetab__str(const struct linetab *t, uint32_t id, size_t *len);
-void linetab__free(struct linetab *t);
+/* Distinct lines are interned in a struct strtab; a log is an array of ids. */
 
 /* Periods longer than this many lines are not searched (keeps O(n)). */
 #define COLLAPSE_MAX_PERIOD 256
@@ -39,7 +27,7 @@ struct centry {
  * again until nothing repeats or COLLAPSE_MAX_DEPTH passes (nested loops).
  * e is rewritten in place; returns the new count, or -ENOMEM.
  */
-long collapse__run(struct linetab *t, struct centry *e, size_t n);
+long collapse__run(struct strtab *t, struct centry *e, size_t n);
 
 /* Length of a leading printk time stamp "[    6.069472] " in s, else 0. */
 size_t dump__stamp_len(const char *s, size_t n);
