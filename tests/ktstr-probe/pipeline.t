@@ -55,7 +55,10 @@ head -1 "$tmp/stitch.txt" | grep -qx '=== AUTO-PROBE: scx_exit fired ===' || fai
 grep -q '^exit: ERROR_BPF (1025)' "$tmp/stitch.txt" || fail "no exit line"
 grep -q "^causal task: .*\[$pid\] .*the task of ktstr_enqueue in flight" "$tmp/stitch.txt" || fail "causal task"
 grep -q '^ktstr_enqueue  *main\.bpf\.c:[0-9]' "$tmp/stitch.txt" || fail "no ktstr_enqueue in the chain"
-grep -Eq '^(enqueue_task_scx|scx_do_enqueue_task)  *kernel/sched/ext/ext\.c:[0-9]' "$tmp/stitch.txt" ||
+# Kernel source lines need the DWARF vmlinux of `make kernel-debug`.
+pat='^(enqueue_task_scx|scx_do_enqueue_task)( |$)'
+[ -f "$kernel/vmlinux-dbg" ] && pat='^(enqueue_task_scx|scx_do_enqueue_task)  *kernel/sched/ext/ext\.c:[0-9]'
+grep -Eq "$pat" "$tmp/stitch.txt" ||
 	fail "no enqueue_task_scx or scx_do_enqueue_task in the chain"
 grep -q "^    pid  *$pid\$" "$tmp/stitch.txt" || fail "no decoded pid"
 grep -q '^    cpus_ptr  *0xf(0-3)$' "$tmp/stitch.txt" || fail "no decoded cpumask"
