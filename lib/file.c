@@ -139,3 +139,15 @@ int file__exe_dir(char *out, size_t len)
 	*slash = '\0';
 	return snprintf(out, len, "%s", self) >= (int)len ? -ENAMETOOLONG : 0;
 }
+
+int file__run_dir(const char *arg, const char *prefix, char *out, size_t len)
+{
+	const char *tmp = getenv("TMPDIR");
+
+	if (arg) {
+		snprintf(out, len, "%s", arg);
+		return mkdir(arg, 0755) && errno != EEXIST ? -errno : 0;
+	}
+	snprintf(out, len, "%s/%s.XXXXXX", tmp && *tmp ? tmp : "/tmp", prefix);
+	return mkdtemp(out) ? 0 : -errno;
+}

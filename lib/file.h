@@ -25,4 +25,9 @@ int file__read_all(const char *path, size_t max, char **buf, size_t *len);
  * the files installed beside it. Returns 0 or -errno. */
 int file__exe_dir(char *out, size_t len);
 
+/* The folder a run keeps its files in: arg when given (made if missing), else
+ * a new ${TMPDIR:-/tmp}/<prefix>.XXXXXX. out names the folder, also when this
+ * fails. Returns 0 or -errno. */
+int file__run_dir(const char *arg, const char *prefix, char *out, size_t len);
+
 #endif

@@ -386,20 +386,10 @@ int main(int argc, char **argv)
 			o.sched_args = sched_args;
 		}
 	}
-	if (out_arg) {
-		if (mkdir(out_arg, 0755) && errno != EEXIST) {
-			error("%s: %s", out_arg, strerror(errno));
-			goto cleanup;
-		}
-		snprintf(outbuf, sizeof(outbuf), "%s", out_arg);
-	} else {
-		const char *tmp = getenv("TMPDIR");
-
-		snprintf(outbuf, sizeof(outbuf), "%s/ktstr-boot.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(outbuf)) {
-			error("%s: %s", outbuf, strerror(errno));
-			goto cleanup;
-		}
+	ret = file__run_dir(out_arg, "ktstr-boot", outbuf, sizeof(outbuf));
+	if (ret) {
+		error("%s: %s", outbuf, strerror(-ret));
+		goto cleanup;
 	}
 	o.scn = s;
 	o.out_dir = outbuf;

@@ -342,20 +342,10 @@ int main(int argc, char **argv)
 		error("%s", *err ? err : "no guest kernel with BTF");
 		goto cleanup;
 	}
-	if (out_arg) {
-		if (mkdir(out_arg, 0755) && errno != EEXIST) {
-			error("%s: %s", out_arg, strerror(errno));
-			goto cleanup;
-		}
-		snprintf(dir, sizeof(dir), "%s", out_arg);
-	} else {
-		const char *tmp = getenv("TMPDIR");
-
-		snprintf(dir, sizeof(dir), "%s/ktstr-probe.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-		if (!mkdtemp(dir)) {
-			error("%s: %s", dir, strerror(errno));
-			goto cleanup;
-		}
+	ret = file__run_dir(out_arg, "ktstr-probe", dir, sizeof(dir));
+	if (ret) {
+		error("%s: %s", dir, strerror(-ret));
+		goto cleanup;
 	}
 	snprintf(path, sizeof(path), "%s/probe.plan", dir);
 	pf = fopen(path, "we");
