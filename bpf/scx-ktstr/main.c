@@ -161,10 +161,8 @@ static void parse_args(int argc, char **argv, struct options *o)
 			usage__help(help_text);
 		case 'V':
 			usage__version();
-		case ':':
-			usage__bad("option '%s' needs an argument", argv[optind - 1]);
 		default:
-			usage__bad("unknown option '%s'", argv[optind - 1]);
+			usage__bad_option(c, argv, "an argument");
 		}
 	}
 	if (optind < argc)

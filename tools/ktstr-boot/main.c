@@ -317,10 +317,8 @@ int main(int argc, char **argv)
 			usage__help(help_text);
 		case 'V':
 			usage__version();
-		case ':':
-			usage__bad("%s: missing argument", argv[optind - 1]);
 		default:
-			usage__bad("unknown option '%s'", argv[optind - 1]);
+			usage__bad_option(c, argv, "an argument");
 		}
 	}
 	if (optind != argc - 1)

@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 
 	usage__set_prog(argv[0]);
 	ev.spool_fd = -1;
-	while ((c = getopt_long(argc, argv, "t:f:Hn:o:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:f:Hn:o:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			targets_path = optarg;
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
 		case 'V':
 			usage__version();
 		default:
-			usage__bad("unknown option");
+			usage__bad_option(c, argv, "an argument");
 		}
 	}
 	if (optind < argc)

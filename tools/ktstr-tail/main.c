@@ -88,7 +88,7 @@ int main(int argc, char **argv)
 	char *end;
 
 	usage__set_prog(argv[0]);
-	while ((c = getopt_long(argc, argv, "n:cs:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":n:cs:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
 			errno = 0;
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 		case 'V':
 			usage__version();
 		default:
-			usage__bad("unknown option");
+			usage__bad_option(c, argv, "an argument");
 		}
 	}
 	if (optind < argc)
