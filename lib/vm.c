@@ -20,6 +20,7 @@
 #include "file.h"
 #include "kernel.h"
 #include "log.h"
+#include "scx.h"
 #include "text.h"
 #include "vm.h"
 
@@ -176,6 +177,8 @@ int vm__find_kernel(const char *arg, struct vm_kernel *k, char *err, size_t errl
 	} else {
 		memcpy(k->image, img, strlen(img) + 1);
 		snprintf(k->version, sizeof(k->version), "%s", kp.version ? kp.version : "");
+		snprintf(k->config, sizeof(k->config), "%s", kp.config ? kp.config : "");
+		snprintf(k->dir, sizeof(k->dir), "%s", kp.dir ? kp.dir : "");
 	}
 	kernel_paths__free(&kp);
 	return ret;
@@ -566,6 +569,17 @@ static int build_initramfs(const struct vm_run_opts *o, const char *path, char *
 			goto cleanup;
 		}
 	}
+	/*
+	 * libbpf resolves a scheduler's __kconfig externs from
+	 * /boot/config-$(uname -r); ktstr-init links that name to this copy.
+	 */
+	if (o->kernel.config[0]) {
+		ret = cpio__add_file(&c, KTSTR_GUEST_KCONFIG, o->kernel.config, 0644);
+		if (ret) {
+			snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->kernel.config, strerror(-ret));
+			goto cleanup;
+		}
+	}
 	for (i = 0; i < o->nfiles; i++) {
 		ret = o->files[i].with_libs ? cpio__add_binary(&c, o->files[i].guest, o->files[i].host)
 					    : cpio__add_file(&c, o->files[i].guest, o->files[i].host, 0);
@@ -832,17 +846,9 @@ static void exit_from_console(struct vm_result *r, const char *com1)
 	if (!close || (nl && close > nl))
 		return;
 	set_clean(r->exit_reason, sizeof(r->exit_reason), open + 1, close - open - 1);
+	/* The kind is the kernel's number (exit_kind_from_trace), never guessed from this text. */
 	r->exit_code = -1;
-	if (strstr(r->exit_reason, "stall")) {
-		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_ERROR_STALL");
-		r->exit_code = 1026;
-	} else if (strstr(r->exit_reason, "scx_bpf_error") || strstr(r->exit_reason, "runtime error")) {
-		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_ERROR_BPF");
-		r->exit_code = 1025;
-	} else {
-		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_ERROR");
-		r->exit_code = 1024;
-	}
+	snprintf(r->exit_kind, sizeof(r->exit_kind), "unknown");
 	/* The message is the next console line, after the "sched_ext: " prefix. */
 	if (nl && (next = strstr(nl + 1, "sched_ext: "))) {
 		const char *ne = strchr(next, '\n');
@@ -852,6 +858,87 @@ static void exit_from_console(struct vm_result *r, const char *com1)
 				  ne ? (size_t)(ne - next - 11) : strlen(next + 11));
 	}
 	r->have_exit = true;
+}
+
+/*
+ * The exit kind as the kernel numbered it: the last "sched_ext_exit: ...
+ * kind N" trace line, which ktstr-init copies to the console. -1 if none.
+ */
+static long exit_kind_from_trace(const char *com1)
+{
+	const char *p = com1, *last = NULL, *k, *nl, *kind = NULL;
+	char *end;
+	long v;
+
+	while ((k = strstr(p, "sched_ext_exit: "))) {
+		last = k;
+		p = k + 1;
+	}
+	if (!last)
+		return -1;
+	nl = strchr(last, '\n');
+	for (p = last; (k = strstr(p, " kind ")) && (!nl || k < nl); p = k + 1)
+		kind = k + 6;
+	if (!kind)
+		return -1;
+	v = strtol(kind, &end, 10);
+	if (end == kind || v < 0 || (*end && *end != '\n' && *end != '\r' && *end != ' '))
+		return -1;
+	return v;
+}
+
+static void exit_set_kind(struct vm_result *r, long kind)
+{
+	const char *name = scx__exit_kind_name(kind);
+
+	r->exit_code = (int)kind;
+	if (name)
+		snprintf(r->exit_kind, sizeof(r->exit_kind), "%s", name);
+	else
+		snprintf(r->exit_kind, sizeof(r->exit_kind), "SCX_EXIT_%ld", kind);
+	r->have_exit = true;
+}
+
+/*
+ * Why a scheduler's BPF did not load, from libbpf's messages (COM2):
+ * "verifier rejected PROG (FILE:LINE): FIRST LOG ERROR", or "" if no
+ * program failed to load.
+ */
+static void verifier_summary(const char *com2, char *out, size_t len)
+{
+	const char *f = strstr(com2, "': BPF program load failed: "), *b, *e, *at, *l, *le;
+	char prog[128] = "", where[160] = "", why[256] = "";
+
+	out[0] = '\0';
+	if (!f)
+		return;
+	for (b = f; b > com2 && b[-1] != '\'' && b[-1] != '\n'; b--)
+		;
+	set_clean(prog, sizeof(prog), b, f - b);
+	/* The log: the first line that is neither source (";"), an instruction nor blank. */
+	e = strstr(f, "-- END PROG LOAD LOG --");
+	l = strstr(f, "-- BEGIN PROG LOAD LOG --");
+	for (l = l ? strchr(l, '\n') : NULL; l && (!e || l < e); l = le) {
+		l++;
+		le = strchr(l, '\n');
+		if (!le)
+			break;
+		if (*l == ';' || *l == '\n' || *l == '\r' || (*l >= '0' && *l <= '9') || *l == ' ' ||
+		    !strncmp(l, "func#", 5) || !strncmp(l, "libbpf:", 7))
+			continue;
+		set_clean(why, sizeof(why), l, le - l);
+		break;
+	}
+	/* 7.x verifiers say where: "At:\n  prog @ file:line:col". */
+	at = strstr(f, "\nAt:\n");
+	if (at && (!e || at < e) && (at = strstr(at + 5, " @ ")) && (le = strchr(at, '\n')))
+		set_clean(where, sizeof(where), at + 3, le - at - 3);
+	if (!why[0]) {
+		le = strchr(f, '\n');
+		set_clean(why, sizeof(why), f + 28, le ? (size_t)(le - f - 28) : strlen(f + 28));
+	}
+	snprintf(out, len, "verifier rejected %s%s%s%s: %s", prog, where[0] ? " (" : "", where,
+		 where[0] ? ")" : "", why);
 }
 
 /* Every "name=N" of "step K done: iterations ..." must have N > 0. */
@@ -901,10 +988,16 @@ static void judge(const struct vm_run_opts *o, struct vm_result *r, bool timed_o
 	}
 	last = r->ntl ? &r->tl[r->ntl - 1] : NULL;
 	r->verdict = "fail";
-	if (na) {
+	if (na && r->have_exit) {
+		/* sched_ext disabled it: it attached, then failed before user space saw "enabled". */
 		r->verdict = s->expect_err ? "pass" : "fail";
-		snprintf(r->reason, sizeof(r->reason), "scheduler did not attach: %s%s", na->stage + 24,
+		snprintf(r->reason, sizeof(r->reason), "scheduler error during enable: %.400s%s",
+			 r->exit_msg[0] ? r->exit_msg : r->exit_reason[0] ? r->exit_reason : r->exit_kind,
 			 s->expect_err ? " (expected an error)" : "");
+	} else if (na) {
+		r->verdict = s->expect_err ? "pass" : "fail";
+		snprintf(r->reason, sizeof(r->reason), "scheduler did not attach: %.400s%s",
+			 r->load_error[0] ? r->load_error : na->stage + 24, s->expect_err ? " (expected an error)" : "");
 	} else if (trouble) {
 		if (s->expect_err) {
 			r->verdict = "pass";
@@ -963,6 +1056,7 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 	double t0 = mono_now();
 	int ret, attempt;
 	size_t len, len1, len2;
+	long kind;
 
 	memset(r, 0, sizeof(*r));
 	r->exit_code = -1;
@@ -1049,6 +1143,10 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		}
 		if (!exit_from_loader(r, com2))
 			exit_from_console(r, com1);
+		if ((kind = exit_kind_from_trace(com1)) >= 0)
+			exit_set_kind(r, kind);
+		if (!r->have_exit)
+			verifier_summary(com2, r->load_error, sizeof(r->load_error));
 		judge(o, r, l.timed_out, panic);
 		/* It quotes timeline stages, which snprintf may have cut mid-character. */
 		clean_in_place(r->reason, sizeof(r->reason));

@@ -31,6 +31,8 @@ struct vm_kernel {
 	char image[PATH_MAX];	/* what QEMU's -kernel gets */
 	bool pvh;		/* image is an ELF vmlinux with a PVH entry note */
 	char version[128];	/* from a "version" file beside it, or "" */
+	char config[PATH_MAX];	/* the kernel's .config, or "": the guest's /boot/config-$(uname -r) */
+	char dir[PATH_MAX];	/* the folder the kernel came from, or "" */
 };
 /*
  * arg: whatever kernel__resolve (lib/kernel.h) takes: a folder holding vmlinux
@@ -117,6 +119,7 @@ struct vm_result {
 	int exit_code;			/* 1025, -1 unknown */
 	char exit_reason[256];
 	char exit_msg[512];
+	char load_error[512];		/* the scheduler's BPF did not load: the verifier's summary, or "" */
 	const char *vm_exit;		/* "poweroff", "timeout", "kernel panic", "qemu error", "reboot" */
 	double duration_s;		/* wall time of the run, both attempts */
 	int attempts;

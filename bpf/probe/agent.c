@@ -6,11 +6,14 @@
  * ktstr-btfres and flattened by ktstr-probe), attaches the generic programs
  * of probe.bpf.c, prints KTSTR_AGENT_READY (ktstr-init starts the scheduler
  * only then), attaches fentry/fexit to the scheduler's struct_ops programs
- * once sched_ext is enabled, and streams one JSON line per ring buffer record
- * on stdout until SIGINT/SIGTERM. Static: it runs in a bare initramfs.
+ * (found by the op they implement, whatever their names) while probe_hold
+ * keeps the scheduler stopped between loading and enabling, and streams one
+ * JSON line per ring buffer record on stdout until SIGINT/SIGTERM. Static:
+ * it runs in a bare initramfs.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
@@ -26,13 +29,16 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "discover.h"
+#include "scx.h"
 #include "usage.h"
 #include "probe.h"
 #include "probe.skel.h"
 
 #define READY_LINE "KTSTR_AGENT_READY"
-#define SCX_STATE "/sys/kernel/sched_ext/state"
-#define TRIGGER_TP "btf_trace_sched_ext_exit"
+#define TRIGGER_TP "btf_trace_" SCX_EXIT_TP
+/* A plan target named so stands for whatever program implements ops.OP. */
+#define OP_TEMPLATE "ops."
 /* While it exists, ktstr-init holds sys_rdy back (see ktstr-init(1)). */
 #define ATTACHING_FILE "/ktstr/agent-attaching"
 
@@ -58,7 +64,10 @@ struct field {
 };
 
 struct target {
-	char name[128];
+	char name[128];		/* as the plan names it */
+	char attach[128];	/* the function attached to ("" until a template is matched) */
+	char op[48];		/* templates: the sched_ext_ops member */
+	bool tmpl;
 	bool bpf;
 	int nargs, task_param, packed, nfields;
 	struct field f[PROBE_MAX_FIELDS];
@@ -170,6 +179,16 @@ static int plan_load(const char *path)
 			sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &t->nargs, &t->packed,
 			       &t->task_param, t->name);
 			t->bpf = !strcmp(kind, "bpf");
+			if (t->bpf && !strncmp(t->name, OP_TEMPLATE, strlen(OP_TEMPLATE))) {
+				size_t n = strlen(t->name + strlen(OP_TEMPLATE));
+
+				t->tmpl = true;
+				n = n < sizeof(t->op) ? n : sizeof(t->op) - 1;
+				memcpy(t->op, t->name + strlen(OP_TEMPLATE), n);
+				t->op[n] = '\0';
+			} else {
+				memcpy(t->attach, t->name, sizeof(t->attach));
+			}
 			if (t->nargs < 0 || t->nargs > PROBE_MAX_ARGS)
 				t->nargs = PROBE_MAX_ARGS;
 		} else if (sscanf(line, "field %d %d %ld %ld %d %d %d", &idx, &fl.arg, &fl.offset, &fl.deref,
@@ -422,11 +441,11 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 		s->rodata->slot_target[k] = idx[k];
 		if (t->bpf) {
 			bpf_program__set_autoload(slot_prog(s, k, false), true);
-			err = bpf_program__set_attach_target(slot_prog(s, k, false), prog_fd[k], t->name);
+			err = bpf_program__set_attach_target(slot_prog(s, k, false), prog_fd[k], t->attach);
 		}
 		bpf_program__set_autoload(slot_prog(s, k, true), true);
 		if (!err)
-			err = bpf_program__set_attach_target(slot_prog(s, k, true), prog_fd[k], t->name);
+			err = bpf_program__set_attach_target(slot_prog(s, k, true), prog_fd[k], t->attach);
 	}
 	if (!err)
 		err = probe_bpf__load(s);
@@ -510,16 +529,30 @@ static void attach_tracing(const int *idx, const int *prog_fd, int n)
 		pthread_join(th[i], NULL);
 }
 
-static bool trigger_in_btf(void)
-{
-	struct btf *vm = btf__load_vmlinux_btf();
-	bool ok;
+/* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout. */
+static struct btf *vmbtf;
 
-	if (!vm)
-		return false;
-	ok = btf__find_by_name_kind(vm, TRIGGER_TP, BTF_KIND_TYPEDEF) > 0;
-	btf__free(vm);
-	return ok;
+static bool any_bpf_target(void)
+{
+	int i;
+
+	for (i = 0; i < ntg; i++)
+		if (tg[i].bpf)
+			return true;
+	return false;
+}
+
+/* Let a held scheduler go on (once: probe_hold stops no one after this). */
+static void hold_release(void)
+{
+	struct probe_hold h = { 0 }, done = { .done = 1 };
+	__u32 k = 0;
+
+	if (!main_skel || bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.hold), &k, &h))
+		return;
+	bpf_map_update_elem(bpf_map__fd(main_skel->maps.hold), &k, &done, BPF_ANY);
+	if (h.tgid)
+		kill((pid_t)h.tgid, SIGCONT);
 }
 
 /* Phase 1, before the scheduler: maps, trigger, kprobes, kernel fexits. */
@@ -530,16 +563,20 @@ static int attach_kernel(void)
 	struct timespec a;
 	int i, n = 0, err;
 	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
-	bool trig;
+	bool trig, hold;
 
 	main_skel = probe_bpf__open();
 	if (!main_skel)
 		return -errno;
 	autoload_none(main_skel);
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
-	trig = trigger_in_btf();
+	vmbtf = btf__load_vmlinux_btf();
+	trig = vmbtf && btf__find_by_name_kind(vmbtf, TRIGGER_TP, BTF_KIND_TYPEDEF) > 0;
 	if (trig)
 		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
+	hold = any_bpf_target() && vmbtf && (main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
+	if (hold)
+		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	err = probe_bpf__load(main_skel);
 	if (err)
@@ -561,6 +598,12 @@ static int attach_kernel(void)
 		fprintf(out(), "{\"ev\":\"trigger_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
 			ms_since(&a));
 	}
+	if (hold) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		err = bpf_program__attach(main_skel->progs.probe_hold) ? 0 : -errno;
+		fprintf(out(), "{\"ev\":\"hold_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
+			ms_since(&a));
+	}
 	for (i = 0; i < ntg; i++) {
 		if (tg[i].bpf)
 			continue;
@@ -577,7 +620,7 @@ static int attach_kernel(void)
 static bool scx_enabled(void)
 {
 	char buf[32] = "";
-	FILE *f = fopen(SCX_STATE, "re");
+	FILE *f = fopen(SCX_STATE_PATH, "re");
 
 	if (!f)
 		return false;
@@ -587,74 +630,129 @@ static bool scx_enabled(void)
 	return !strncmp(buf, "enabled", 7);
 }
 
-/* Phase 2: the struct_ops programs of the scheduler, found by name. */
+/* The process probe_hold stopped, or 0. */
+static __u32 held_tgid(void)
+{
+	struct probe_hold h = { 0 };
+	__u32 k = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.hold), &k, &h);
+	return h.tgid;
+}
+
+/* Wait (a little) until the held process is really stopped: the map is filled by then. */
+static void wait_stopped(__u32 tgid)
+{
+	char path[64], buf[512], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", tgid);
+	for (i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "re");
+		bool stopped = false;
+
+		if (!f)
+			return;	/* gone */
+		if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+			stopped = p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+		fclose(f);
+		if (stopped)
+			return;
+		usleep(2000);
+	}
+}
+
+/* The target for a discovered program: the plan's one of that name, else the op's template. */
+static int match_target(const struct found_prog *f, const int *idx, int n)
+{
+	int i, k, tmpl = -1;
+
+	for (i = 0; i < ntg; i++) {
+		bool taken = false;
+
+		for (k = 0; k < n; k++)
+			taken |= idx[k] == i;
+		if (!tg[i].bpf || tg[i].attached || taken)
+			continue;
+		if (!tg[i].tmpl && !strcmp(tg[i].name, f->name))
+			return i;
+		if (tg[i].tmpl && !strcmp(tg[i].op, f->op) && tmpl < 0)
+			tmpl = i;
+	}
+	return tmpl;
+}
+
+static void put_prog(int t, const struct found_prog *f)
+{
+	printf("{\"ev\":\"prog\",\"i\":%d,\"op\":", t);
+	put_str(f->op, sizeof(f->op));
+	printf(",\"name\":");
+	put_str(f->name, sizeof(f->name));
+	printf(",\"id\":%u,\"source\":", f->id);
+	put_str(f->source, sizeof(f->source));
+	puts("}");
+}
+
+/*
+ * Phase 2: the struct_ops programs of the scheduler. Found when probe_hold
+ * has stopped it between loading and enabling (every callback is then
+ * probed from its first call), else once sched_ext is enabled (a legacy
+ * struct_ops map, or a kernel where bpf_struct_ops_map_update_elem cannot
+ * be traced). Each program's op comes from the map, not from its name.
+ */
 static void attach_bpf(long wait_ms)
 {
-	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS], owned[PROBE_MAX_TARGETS];
-	int i, n = 0, nowned = 0, nbpf = 0;
+	static struct found_prog found[PROBE_MAX_TARGETS];
+	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS];
+	int i, k, n = 0, nfound;
 	struct timespec a;
-	__u32 id = 0;
+	__u32 held = 0;
 
-	for (i = 0; i < ntg; i++)
-		nbpf += tg[i].bpf;
-	if (!nbpf)
+	if (!any_bpf_target())
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	while (!stop && !scx_enabled() && ms_since(&a) < wait_ms)
-		usleep(20000);
-	if (!scx_enabled()) {
+	while (!stop && !(held = held_tgid()) && !scx_enabled() && ms_since(&a) < wait_ms)
+		usleep(2000);
+	if (held) {
+		wait_stopped(held);
+		printf("{\"ev\":\"phase\",\"name\":\"held\",\"pid\":%u,\"ms\":%.2f}\n", held, ms_since(&t0));
+	} else if (scx_enabled()) {
+		printf("{\"ev\":\"phase\",\"name\":\"scx_enabled\",\"ms\":%.2f}\n", ms_since(&t0));
+	} else {
 		note("sched_ext not enabled after %ld ms: BPF callbacks not probed", wait_ms);
 		return;
 	}
-	printf("{\"ev\":\"phase\",\"name\":\"scx_enabled\",\"ms\":%.2f}\n", ms_since(&t0));
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	while (!bpf_prog_get_next_id(id, &id)) {
-		struct bpf_prog_info info = { 0 };
-		__u32 len = sizeof(info);
-		int fd = bpf_prog_get_fd_by_id(id), used = 0;
+	nfound = vmbtf ? discover__ops(vmbtf, found, PROBE_MAX_TARGETS) : -ENOENT;
+	if (nfound < 0)
+		note("no sched_ext_ops layout in the kernel BTF: BPF callbacks not probed");
+	for (i = 0; i < nfound; i++) {
+		int t = match_target(&found[i], idx, n);
 
-		if (fd < 0)
+		put_prog(t, &found[i]);
+		if (t < 0)
 			continue;
-		if (bpf_prog_get_info_by_fd(fd, &info, &len) || info.type != BPF_PROG_TYPE_STRUCT_OPS) {
-			close(fd);
-			continue;
-		}
-		/* bpf_prog_info.name is cut at BPF_OBJ_NAME_LEN - 1 characters. */
-		for (i = 0; i < ntg; i++) {
-			if (tg[i].bpf && !tg[i].attached && !strncmp(tg[i].name, info.name, BPF_OBJ_NAME_LEN - 1) &&
-			    n < PROBE_MAX_TARGETS) {
-				bool dup = false;
-				int k;
-
-				for (k = 0; k < n; k++)
-					dup |= idx[k] == i;
-				if (dup)
-					continue;
-				idx[n] = i;
-				fds[n++] = fd;
-				used = 1;
-			}
-		}
-		if (used && nowned < PROBE_MAX_TARGETS)
-			owned[nowned++] = fd;
-		else
-			close(fd);
+		memcpy(tg[t].attach, found[i].name, sizeof(tg[t].attach));
+		idx[n] = t;
+		fds[n++] = found[i].fd;
 	}
 	printf("{\"ev\":\"phase\",\"name\":\"discovered\",\"progs\":%d,\"ms\":%.2f}\n", n, ms_since(&a));
 	for (i = 0; i < ntg; i++) {
-		bool found = false;
-		int k;
+		bool hit = false;
 
 		for (k = 0; k < n; k++)
-			found |= idx[k] == i;
-		if (tg[i].bpf && !found)
+			hit |= idx[k] == i;
+		/* A template whose op the scheduler does not implement is no failure. */
+		if (tg[i].bpf && !tg[i].tmpl && !hit)
 			printf("{\"ev\":\"attach\",\"i\":%d,\"how\":\"fentry+fexit\",\"ok\":false,\"ms\":0,"
 			       "\"error\":\"no loaded struct_ops program of that name\"}\n", i);
 	}
 	attach_tracing(idx, fds, n);
 	printf("{\"ev\":\"phase\",\"name\":\"bpf_attached\",\"ms\":%.2f}\n", ms_since(&t0));
-	for (i = 0; i < nowned; i++)
-		close(owned[i]);
+	if (held)
+		hold_release();
+	for (i = 0; i < nfound; i++)
+		close(found[i].fd);
 }
 
 int main(int argc, char **argv)
@@ -787,10 +885,13 @@ int main(int argc, char **argv)
 	close(STDOUT_FILENO);
 	code = KT_EXIT_OK;
 cleanup:
+	/* Never leave a scheduler stopped, whatever happened here. */
+	hold_release();
 	ring_buffer__free(rb);
 	while (nbatches)
 		probe_bpf__destroy(batches[--nbatches]);
 	probe_bpf__destroy(main_skel);
+	btf__free(vmbtf);
 	free(early);
 	free(q.rec);
 	free(q.len);

@@ -10,6 +10,7 @@
  *   so the agent loads this object once per batch of PROBE_BATCH targets
  *   (slot_target[] says which), every copy sharing the maps below.
  * - probe_trigger: tp_btf/sched_ext_exit, the one-shot trigger.
+ * - probe_hold: stops a scheduler between loading and enabling (see there).
  *
  * Every record goes to one ring buffer; a failed reservation is counted.
  */
@@ -24,6 +25,16 @@ char _license[] SEC("license") = "GPL";
 
 /* Per batch copy: the target index of each fentry/fexit slot. */
 const volatile __u32 slot_target[PROBE_BATCH];
+/* vmlinux BTF id of struct bpf_struct_ops_sched_ext_ops: the maps probe_hold stops for. */
+const volatile __u32 hold_value_type;
+
+/* The scheduler process probe_hold stopped (see there). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct probe_hold);
+} hold SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -434,5 +445,29 @@ int probe_trigger(__u64 *ctx)
 			__builtin_memcpy(keep, e, PROBE_HDR_SZ);
 	}
 	event_done(e, 0);
+	return 0;
+}
+
+/*
+ * Holding a scheduler between load and attach, so that its callbacks are
+ * probed from the first one (ops.init, the first select_cpu): a
+ * .struct_ops.link map is only filled by this update; the scheduler is
+ * enabled by the BPF_LINK_CREATE that follows. SIGSTOP takes effect on the
+ * return to user space, between the two; the agent attaches to the now
+ * loaded programs and sends SIGCONT. Legacy maps (no BPF_F_LINK) register
+ * in this very call: they are probed once sched_ext is enabled instead.
+ */
+SEC("fentry/bpf_struct_ops_map_update_elem")
+int BPF_PROG(probe_hold, struct bpf_map *map, void *key, void *value, __u64 flags)
+{
+	__u32 zero = 0;
+	struct probe_hold *h = bpf_map_lookup_elem(&hold, &zero);
+
+	if (!h || h->done || h->tgid || !(map->map_flags & BPF_F_LINK))
+		return 0;
+	if (map->btf_vmlinux_value_type_id != hold_value_type)
+		return 0;
+	if (!bpf_send_signal(PROBE_SIGSTOP))
+		h->tgid = bpf_get_current_pid_tgid() >> 32;
 	return 0;
 }

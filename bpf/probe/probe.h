@@ -80,4 +80,12 @@ struct probe_inflight {
 #define PROBE_TRIG_OWNER	1	/* the innermost entry pushed by current */
 #define PROBE_TRIG_KF_TASK	2	/* task from current->scx.kf_tasks[0] */
 
+/* probe_hold's state: the process it stopped; done once released (one hold only). */
+struct probe_hold {
+	__u32 tgid;
+	__u32 done;
+};
+
+#define PROBE_SIGSTOP	19	/* x86_64 */
+
 #endif

@@ -134,6 +134,7 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 	} else {
 		json_object_set_new(o, "sched_ext_exit", json_null());
 	}
+	json_object_set_new(o, "load_error", r->load_error[0] ? json_string(r->load_error) : json_null());
 	json_object_set_new(o, "vm_exit", r->vm_exit ? json_string(r->vm_exit) : json_null());
 	json_object_set_new(o, "duration_s", json_real(round_to(r->duration_s, 100)));
 	json_object_set_new(o, "attempts", json_integer(r->attempts));

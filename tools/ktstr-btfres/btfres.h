@@ -33,6 +33,7 @@ struct btfres {
 	unsigned int max_fields;
 	const char *kernel_version;
 	json_t *emitted;		/* names already written: a set */
+	json_t *ops_done;		/* ops a callback was written for: a set */
 };
 
 /* bpfobj.c */
@@ -59,6 +60,9 @@ int fields__task_param(const struct btf *btf, unsigned int proto_id);
 /* target.c */
 int target__kernel(struct btfres *r, const char *name, const char *bridge_for, json_t **out);
 int target__bpf(struct btfres *r, const char *name, json_t **out, const char **op);
+/* The template "ops.OP" for the program implementing op (bound in the guest). */
+int target__op(struct btfres *r, const char *op, json_t **out);
+int target__each_op(struct btfres *r, int (*fn)(struct btfres *r, const char *op, void *ctx), void *ctx);
 /* The kernel caller of a struct_ops op, checked against vmlinux BTF. */
 const char *bridge__pick(struct btfres *r, const char *op, int *task_param);
 /* Whether the bridge table has an entry for op (then a missing caller is noted). */

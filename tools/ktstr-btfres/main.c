@@ -37,6 +37,9 @@ static const char help[] =
 	"      --no-source       no kernel source locations (skip DWARF)\n"
 	"  -b, --bpf-obj FILE    scheduler BPF object (BTF + line info); repeatable\n"
 	"  -a, --all-callbacks   also emit every struct_ops callback of the objects\n"
+	"  -O, --ops             also emit a template ops.OP for every sched_ext_ops\n"
+	"                        callback no object covers: the probe agent binds it\n"
+	"                        to the program implementing OP in the loaded scheduler\n"
 	"  -m, --max-fields N    fields per function, curated first (default 16)\n"
 	"      --srcidx FILE     source index cache (default: beside the DWARF file)\n"
 	"  -o, --output FILE     write here (atomically) instead of stdout\n"
@@ -56,6 +59,7 @@ static const struct option longopts[] = {
 	{ "no-source", no_argument, NULL, OPT_NO_SOURCE },
 	{ "bpf-obj", required_argument, NULL, 'b' },
 	{ "all-callbacks", no_argument, NULL, 'a' },
+	{ "ops", no_argument, NULL, 'O' },
 	{ "max-fields", required_argument, NULL, 'm' },
 	{ "srcidx", required_argument, NULL, OPT_SRCIDX },
 	{ "output", required_argument, NULL, 'o' },
@@ -141,6 +145,7 @@ static int emit_bpf(struct btfres *r, FILE *f, json_t *rec, const char *op)
 	int task, ret;
 
 	if (op) {
+		json_object_set_new(r->ops_done, op, json_true());
 		bridge = bridge__pick(r, op, &task);
 		if (!bridge) {
 			char msg[160];
@@ -233,6 +238,16 @@ static int resolve_one(struct btfres *r, FILE *f, const char *name, bool bpf)
 	return emit_bpf(r, f, rec, ret ? NULL : op);
 }
 
+/* ops.OP for an op no named callback covered. */
+static int emit_template(struct btfres *r, const char *op, void *f)
+{
+	json_t *rec;
+
+	if (json_object_get(r->ops_done, op) || target__op(r, op, &rec))
+		return 0;
+	return emit_bpf(r, f, rec, op);
+}
+
 static char *srcidx_path(const char *dwarf, const char *build_id)
 {
 	char *copy = strdup(dwarf), *dir, *s = NULL, *cache;
@@ -298,7 +313,7 @@ int main(int argc, char **argv)
 	struct btfres r = { .max_fields = 16 };
 	const char *kspec = NULL, *vmlinux = NULL, *dwarf = NULL, *srcidx = NULL, *output = NULL;
 	const char **objs = NULL;
-	bool no_source = false, all = false;
+	bool no_source = false, all = false, ops = false;
 	struct kernel_paths kp = { 0 };
 	struct input in = { 0 };
 	struct outfile of = { 0 };
@@ -309,7 +324,7 @@ int main(int argc, char **argv)
 
 	usage__set_prog(argv[0]);
 	opterr = 0;	/* one message, with the short program name */
-	while ((c = getopt_long(argc, argv, ":k:b:am:o:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:b:aOm:o:v", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kspec = optarg; break;
 		case OPT_VMLINUX: vmlinux = optarg; break;
@@ -325,6 +340,7 @@ int main(int argc, char **argv)
 			break;
 		}
 		case 'a': all = true; break;
+		case 'O': ops = true; break;
 		case 'm': {
 			char *end;
 			long v = strtol(optarg, &end, 10);
@@ -404,6 +420,7 @@ int main(int argc, char **argv)
 		open_sources(&r, vmlinux, dwarf, srcidx);
 
 	r.emitted = json_object();
+	r.ops_done = json_object();
 	ret = outfile__open(&of, output);
 	if (ret) {
 		error("%s: %s", output, strerror(-ret));
@@ -436,6 +453,12 @@ int main(int argc, char **argv)
 				ret = resolve_one(&r, of.f, p->name, true);
 		}
 	}
+	if (ops && !ret)
+		ret = target__each_op(&r, emit_template, of.f);
+	if (ret == -ENOENT) {
+		warning("no struct sched_ext_ops in %s: no op templates", vmlinux);
+		ret = 0;
+	}
 	if (ret) {
 		error("%s: write failed", output ? output : "<stdout>");
 		outfile__abort(&of);
@@ -458,6 +481,7 @@ cleanup:
 	srcidx__free(r.src);
 	btfx__close(&r.vm);
 	json_decref(r.emitted);
+	json_decref(r.ops_done);
 	json_decref(seen);
 	kernel_paths__free(&kp);
 	return code;

@@ -276,3 +276,59 @@ int target__bpf(struct btfres *r, const char *name, json_t **out, const char **o
 	*op_out = op;
 	return 0;
 }
+
+/*
+ * A template for ops.OP: no program known on the host, so the op's kernel
+ * prototype gives the arguments; the probe agent binds it to whatever
+ * program implements that op in the loaded scheduler (its struct_ops map
+ * says which) and reports the program's name and source line.
+ */
+int target__op(struct btfres *r, const char *op, json_t **out)
+{
+	unsigned int sid = btfx__find(&r->vm, "sched_ext_ops", BTF_KIND_STRUCT), bits, tid, bf, proto_id;
+	const struct btf_type *t;
+	char name[128];
+	json_t *o, *notes;
+
+	*out = NULL;
+	if (!sid || btfx__member(r->vm.btf, sid, op, &bits, &tid, &bf))
+		return -ENOENT;
+	t = btfx__strip(r->vm.btf, tid, NULL);
+	if (!t || !btf_is_ptr(t) || !op_proto(r, op, t->type, &proto_id))
+		return -ENOENT;
+	snprintf(name, sizeof(name), "ops.%s", op);
+	o = json_object();
+	notes = json_array();
+	json_object_set_new(o, "kind", json_string("bpf"));
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "attach", json_string(name));
+	json_object_set_new(o, "op", json_string(op));
+	json_object_set_new(o, "template", json_true());
+	set_common(o, r, &(struct proto_src){ r->vm.btf, proto_id, NULL }, notes);
+	json_decref(notes);
+	*out = o;
+	return 0;
+}
+
+/* Calls fn for each function pointer member of the kernel's sched_ext_ops. */
+int target__each_op(struct btfres *r, int (*fn)(struct btfres *r, const char *op, void *ctx), void *ctx)
+{
+	unsigned int sid = btfx__find(&r->vm, "sched_ext_ops", BTF_KIND_STRUCT);
+	const struct btf_type *st = sid ? btf__type_by_id(r->vm.btf, sid) : NULL;
+	const struct btf_member *m;
+	int i, ret = 0;
+
+	if (!st)
+		return -ENOENT;
+	m = btf_members(st);
+	for (i = 0; i < btf_vlen(st) && !ret; i++, m++) {
+		const struct btf_type *t = btfx__strip(r->vm.btf, m->type, NULL);
+
+		if (!t || !btf_is_ptr(t))
+			continue;
+		t = btfx__strip(r->vm.btf, t->type, NULL);
+		if (t && btf_is_func_proto(t))
+			ret = fn(r, btf__name_by_offset(r->vm.btf, m->name_off), ctx);
+	}
+	return ret;
+}

@@ -19,14 +19,15 @@
 #include <sys/reboot.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "channel.h"
+#include "scx.h"
 #include "init.h"
 
-#define SCX_STATE "/sys/kernel/sched_ext/state"
 #define TRACEFS "/sys/kernel/tracing"
 #define COM2 "/dev/ttyS1"
 #define SCHED_START_MARK "===== ktstr: scheduler output begin =====\n"
@@ -104,13 +105,31 @@ static void mounts(void)
 		{ "tracefs", TRACEFS, "tracefs" },
 		{ "debugfs", "/sys/kernel/debug", "debugfs" },
 		{ "bpf", "/sys/fs/bpf", "bpf" },
+		{ "tmpfs", "/run", "tmpfs" },
 	};
+	struct utsname u;
+	char cfg[400];
 	size_t i;
 
 	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
 		mkdir(m[i].dst, 0755);
 		if (mount(m[i].src, m[i].dst, m[i].type, 0, NULL) && errno != EBUSY)
 			tl("mount %s on %s failed: %s", m[i].type, m[i].dst, strerror(errno));
+	}
+	/*
+	 * What schedulers built for a full system expect: /var/run (scx's
+	 * Rust schedulers keep state in /var/run/scx) and the kernel config
+	 * libbpf reads for __kconfig externs, /boot/config-$(uname -r).
+	 */
+	mkdir("/var", 0755);
+	if (symlink("/run", "/var/run") && errno != EEXIST)
+		tl("cannot link /var/run: %s", strerror(errno));
+	mkdir("/run/scx", 0755);
+	if (!access(KTSTR_GUEST_KCONFIG, R_OK) && !uname(&u)) {
+		mkdir("/boot", 0755);
+		snprintf(cfg, sizeof(cfg), "/boot/config-%s", u.release);
+		if (symlink(KTSTR_GUEST_KCONFIG, cfg) && errno != EEXIST)
+			tl("cannot link %s: %s", cfg, strerror(errno));
 	}
 }
 
@@ -258,7 +277,7 @@ static void reap(struct state *s)
 /* Whether sched_ext is enabled; st gets the state, or why it could not be read. */
 static bool scx_enabled(char *st, size_t len)
 {
-	int err = read_small(SCX_STATE, st, len);
+	int err = read_small(SCX_STATE_PATH, st, len);
 
 	if (err)	/* st was left unwritten: say why rather than print stack bytes */
 		snprintf(st, len, "unreadable (%s)", strerror(-err));
@@ -459,8 +478,8 @@ static int start_scheduler(struct state *s)
 {
 	char st[64], wd[32];
 
-	if (access(SCX_STATE, F_OK)) {
-		tl("SCHEDULER_NOT_ATTACHED: kernel has no sched_ext (%s missing)", SCX_STATE);
+	if (access(SCX_STATE_PATH, F_OK)) {
+		tl("SCHEDULER_NOT_ATTACHED: kernel has no sched_ext (%s missing)", SCX_STATE_PATH);
 		return -ENOENT;
 	}
 	snprintf(wd, sizeof(wd), "%ld", s->plan.watchdog_ms);
@@ -503,6 +522,20 @@ static void stop_scheduler(struct state *s)
 	put(s->com2_fd, SCHED_END_MARK);
 }
 
+/* The agent flushes what it captured and exits; its stream drains here. */
+static void stop_agent(struct state *s)
+{
+	if (!s->agent_pid && s->agent_out < 0)
+		return;
+	if (s->agent_pid)
+		kill(s->agent_pid, SIGINT);
+	serve(s, 10000, agent_stream_closed);
+	/* Its stream complete, an agent may still be releasing probes: not for long. */
+	serve(s, 1000, agent_done);
+	if (s->agent_pid)
+		kill(s->agent_pid, SIGKILL);
+}
+
 static void run(struct state *s)
 {
 	char err[512];
@@ -523,6 +556,8 @@ static void run(struct state *s)
 	}
 	if (s->plan.scheduler && start_scheduler(s)) {
 		stop_scheduler(s);
+		/* A scheduler that failed while enabling: what the probes saw of it counts most. */
+		stop_agent(s);
 		return;
 	}
 	if (s->agent_pid && !access(AGENT_ATTACHING, F_OK)) {
@@ -547,16 +582,7 @@ static void run(struct state *s)
 		tl("workload done");
 	tl("teardown");
 	stop_scheduler(s);
-	if (s->agent_pid || s->agent_out >= 0) {
-		/* The agent flushes what it captured and exits; its stream drains here. */
-		if (s->agent_pid)
-			kill(s->agent_pid, SIGINT);
-		serve(s, 10000, agent_stream_closed);
-		/* Its stream complete, an agent may still be releasing probes: not for long. */
-		serve(s, 1000, agent_done);
-		if (s->agent_pid)
-			kill(s->agent_pid, SIGKILL);
-	}
+	stop_agent(s);
 }
 
 int main(int argc, char **argv)

@@ -137,7 +137,7 @@ static void add_fields(json_t *hit, const struct ptarget *t, const json_t *f, co
 	}
 }
 
-static json_t *new_hit(const struct ptarget *t, const json_t *rec, long long cpu)
+static json_t *new_hit(const struct ptarget *t, const char *name, const json_t *rec, long long cpu)
 {
 	json_t *hit = json_object(), *args = json_array(), *a = json_object_get(rec, "args");
 	const char *comm = json__str(rec, "comm", "");
@@ -145,7 +145,7 @@ static json_t *new_hit(const struct ptarget *t, const json_t *rec, long long cpu
 	int i;
 
 	json_object_set_new(hit, "type", json_string("hit"));
-	json_object_set_new(hit, "func", json_string(t->name));
+	json_object_set_new(hit, "func", json_string(name));
 	json_object_set_new(hit, "cpu", json_integer(cpu));
 	json_object_set_new(hit, "task_ptr", hex_arg(json_object_get(rec, "task")));
 	if (get_uint(rec, "pid", INT32_MAX, &pid))
@@ -203,7 +203,7 @@ static void on_call(struct conv *c, json_t *open, const json_t *rec, bool is_exi
 	if (pos >= 0) {
 		hit = json_array_get(c->hits, pos);
 	} else {
-		hit = new_hit(t, rec, cpu);
+		hit = new_hit(t, c->disc[i] ? c->disc[i] : t->name, rec, cpu);
 		json_array_append_new(c->hits, hit);
 		if (!is_exit)
 			push_open(open, key, json_array_size(c->hits) - 1);
@@ -253,6 +253,36 @@ static void on_trigger(struct conv *c, const json_t *rec)
 	json_array_append_new(c->triggers, o);
 }
 
+/*
+ * A struct_ops program the agent found in the guest: its op, name and
+ * source line. A template target (ops.OP) takes the program's name from
+ * here on; the record tells ktstr-stitch which target describes it.
+ */
+static void on_prog(struct conv *c, const json_t *rec)
+{
+	json_t *o = json_object(), *name = safe_string(json__str(rec, "name", ""), 127);
+	json_t *v = json_object_get(rec, "i");
+	long long i = -1;
+
+	json_object_set_new(o, "type", json_string("prog"));
+	json_object_set_new(o, "func", name);
+	json_object_set_new(o, "op", safe_string(json__str(rec, "op", ""), 47));
+	if (json_is_string(json_object_get(rec, "source")) && *json__str(rec, "source", ""))
+		json_object_set_new(o, "source", safe_string(json__str(rec, "source", ""), 159));
+	if (json_is_integer(v) && json_integer_value(v) >= 0 && !get_uint(rec, "i", c->plan->n - 1, &i)) {
+		c->bad_lines++;
+		json_decref(o);
+		return;
+	}
+	if (i >= 0) {
+		json_object_set_new(o, "target", json_string(c->plan->t[i].name));
+		/* Hits name the program; a named target already does. */
+		if (!c->disc[i] && *json_string_value(name))
+			c->disc[i] = json_string_value(name);
+	}
+	json_array_append_new(c->progs, o);
+}
+
 /* Attach results and timings, for the meta record. */
 static void on_info(struct conv *c, const char *ev, const json_t *rec)
 {
@@ -276,7 +306,7 @@ static void on_info(struct conv *c, const char *ev, const json_t *rec)
 		if (err)
 			json_object_set_new(a, "error", safe_string(err, 128));
 		json_array_append_new(json_object_get(probe, "attach"), a);
-	} else if (!strcmp(ev, "phase") || !strcmp(ev, "batch") || !strcmp(ev, "trigger_attach") ||
+	} else if (!strcmp(ev, "phase") || !strcmp(ev, "batch") || !strcmp(ev, "trigger_attach") || !strcmp(ev, "hold_attach") ||
 		   !strcmp(ev, "stats")) {
 		json_t *copy = json_deep_copy(rec);
 
@@ -298,6 +328,8 @@ static void on_info(struct conv *c, const char *ev, const json_t *rec)
 	} else if (!strcmp(ev, "trigger_unavailable")) {
 		json_object_set_new(c->meta, "trigger_available", json_false());
 		json_object_set_new(c->meta, "error", json_string("trigger unavailable in this kernel"));
+	} else if (!strcmp(ev, "prog")) {
+		on_prog(c, rec);
 	} else if (!strcmp(ev, "note")) {
 		json_array_append_new(json_object_get(probe, "notes"), safe_string(json__str(rec, "msg", ""), 256));
 	}
@@ -328,6 +360,7 @@ int conv__read(struct conv *c, const char *path)
 
 	c->hits = json_array();
 	c->triggers = json_array();
+	c->progs = json_array();
 	if (!c->meta)
 		c->meta = json_object();
 	probe = json_pack("{s:[], s:{}, s:[], s:[]}", "attach", "phases", "batches", "notes");
@@ -399,5 +432,6 @@ void conv__free(struct conv *c)
 	json_decref(c->meta);
 	json_decref(c->hits);
 	json_decref(c->triggers);
-	c->meta = c->hits = c->triggers = NULL;
+	json_decref(c->progs);
+	c->meta = c->hits = c->triggers = c->progs = NULL;
 }

@@ -191,6 +191,9 @@ static int write_events(const char *path, json_t *meta, const struct conv *c)
 		return err;
 	err = write_rec(of.f, meta);
 	if (c) {
+		/* Before the hits: ktstr-stitch learns from them what a hit's func is. */
+		json_array_foreach(c->progs, i, r)
+			err = err ?: jsonl__write(of.f, r);
 		json_array_foreach(c->hits, i, r)
 			err = err ?: jsonl__write(of.f, r);
 		json_array_foreach(c->triggers, i, r)

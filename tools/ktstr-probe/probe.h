@@ -49,6 +49,8 @@ struct conv {
 	json_t *meta;		/* filled: attach results, timings, stats */
 	json_t *hits;		/* array of hit records, in entry order */
 	json_t *triggers;	/* array */
+	json_t *progs;		/* array: the struct_ops programs the agent found ("prog" records) */
+	const char *disc[PLAN_MAX_TARGETS];	/* a template's program name, once found (in progs) */
 	bool ready;		/* the stream had records (the agent came up) */
 	long bad_lines;
 };

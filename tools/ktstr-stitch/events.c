@@ -162,6 +162,16 @@ static long func_intern(struct events *ev, const char *name, const struct target
 	if (!f[ev->nfuncs].name)
 		return -ENOMEM;
 	f[ev->nfuncs].tgt = targets__find(tg, name);
+	f[ev->nfuncs].source = NULL;
+	{
+		/* A program the agent bound to a template (ops.OP): described by that target. */
+		const json_t *pr = json_object_get(ev->progs, name);
+
+		if (pr && !f[ev->nfuncs].tgt)
+			f[ev->nfuncs].tgt = targets__find(tg, json__str(pr, "target", ""));
+		if (pr)
+			f[ev->nfuncs].source = json__str(pr, "source", NULL);
+	}
 	ev->fhash[h] = ev->nfuncs + 1;
 	return (long)ev->nfuncs++;
 }
@@ -299,6 +309,7 @@ int events__read(struct events *ev, const char *path, const struct targets *tg,
 	memset(ev, 0, sizeof(*ev));
 	ev->spool_fd = -1;
 	ev->meta.trigger_available = -1;
+	ev->progs = json_object();
 	msg[0] = '\0';
 	err = map_input(ev, path);
 	if (err) {
@@ -347,6 +358,8 @@ int events__read(struct events *ev, const char *path, const struct targets *tg,
 				err = add_trigger(ev, rec);
 			else if (!strcmp(type, "meta"))
 				add_meta(ev, rec);
+			else if (!strcmp(type, "prog") && json_is_string(json_object_get(rec, "func")))
+				json_object_set(ev->progs, json__str(rec, "func", ""), rec);
 		}
 		json_decref(rec);
 		if (err) {
@@ -382,6 +395,7 @@ void events__free(struct events *ev)
 	free(ev->trig.inflight_comm);
 	free(ev->trig.msg);
 	free(ev->meta.error);
+	json_decref(ev->progs);
 	memset(ev, 0, sizeof(*ev));
 	ev->spool_fd = -1;
 }

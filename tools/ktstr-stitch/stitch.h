@@ -66,6 +66,7 @@ struct call {
 struct func {
 	char *name;
 	const struct target *tgt;
+	const char *source;		/* where the program was found to come from, else NULL (in progs) */
 };
 
 struct trigger {
@@ -104,6 +105,7 @@ struct events {
 	size_t nfuncs;
 	size_t *fhash;			/* open addressing: func index + 1 */
 	size_t fhash_cap;
+	json_t *progs;			/* "prog" records by func: a discovered program's target and source */
 	struct trigger trig;
 	struct meta meta;
 	size_t ntriggers;

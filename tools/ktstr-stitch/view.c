@@ -189,7 +189,7 @@ int vcall__build(struct vcall *vc, const struct events *ev, const struct call *c
 	if (!vc->func_buf)
 		return -ENOMEM;
 	vc->func = vc->func_buf;
-	vc->source = f->tgt ? f->tgt->source : NULL;
+	vc->source = f->source ? f->source : f->tgt ? f->tgt->source : NULL;
 	vc->kind = f->tgt ? f->tgt->kind : NULL;
 	rec = events__record(ev, c);
 	if (!rec)

@@ -111,8 +111,10 @@ auto_repro() { # scenario dir result
 	say "stack extraction"
 	"$here/ktstr-stackx" --com2 "$d/primary/com2.log" --com1 "$d/primary/com1.log" >"$d/stack.jsonl" 2>"$d/stackx.err"
 	say "BTF resolution"
-	# No stack functions is fine: the struct_ops callbacks are added anyway (spec step 3).
-	if ! "$here/ktstr-btfres" $kargs ${obj:+-b "$obj" --all-callbacks} -o "$d/targets.jsonl" "$d/stack.jsonl" 2>"$d/btfres.err"; then
+	# No stack functions is fine: the struct_ops callbacks are added anyway (spec
+	# step 3): --ops templates are bound in the guest to whatever programs the
+	# scheduler has, known here or not.
+	if ! "$here/ktstr-btfres" $kargs --ops ${obj:+-b "$obj" --all-callbacks} -o "$d/targets.jsonl" "$d/stack.jsonl" 2>"$d/btfres.err"; then
 		echo "auto-repro: BTF resolution failed: $("$here/ktstr-tail" -n 1 "$d/btfres.err")"
 		return
 	fi
