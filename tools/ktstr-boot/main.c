@@ -70,10 +70,13 @@ static bool in_path(const char *name, char *out, size_t len)
 }
 
 /*
- * The scheduler's host path: a path (as given, then beside the scenario), or
- * a name built into the tools' folder. *ours: built by ktstr (takes --timeout-ms).
+ * The scheduler's host path: a path (as given, then beside the scenario), a
+ * name built into the tools' folder, or one of the kernel's example
+ * schedulers that `make schedulers` built beside the kernel (kdir/schedulers/).
+ * *ours: built by ktstr (takes --timeout-ms).
  */
-static int find_scheduler(const struct scenario *s, const char *bindir, char *out, size_t len, bool *ours)
+static int find_scheduler(const struct scenario *s, const char *bindir, const char *kdir, char *out, size_t len,
+			  bool *ours)
 {
 	*ours = false;
 	if (strchr(s->scheduler, '/')) {
@@ -91,6 +94,9 @@ static int find_scheduler(const struct scenario *s, const char *bindir, char *ou
 		*ours = true;
 		return 0;
 	}
+	if (kdir && *kdir && snprintf(out, len, "%s/schedulers/%s", kdir, s->scheduler) < (int)len &&
+	    executable(out))
+		return 0;
 	return -ENOENT;
 }
 
@@ -365,10 +371,10 @@ int main(int argc, char **argv)
 	}
 	o.busybox = in_path("busybox", busybox, sizeof(busybox)) ? busybox : NULL;
 	if (strcmp(s->scheduler, SCENARIO_EEVDF)) {
-		if (find_scheduler(s, bindir, sched, sizeof(sched), &ours)) {
+		if (find_scheduler(s, bindir, o.kernel.dir, sched, sizeof(sched), &ours)) {
 			/* Nothing booted: still one JSON line, so drivers see reached_workload false. */
 			snprintf(r.reason, sizeof(r.reason), "scheduler '%s' not found (%s)", s->scheduler,
-				 strchr(s->scheduler, '/') ? "no such executable" : "not built in the tools' folder");
+				 strchr(s->scheduler, '/') ? "no such executable" : "neither built in the tools' folder nor by 'make schedulers'");
 			r.verdict = "error";
 			error("%s: %s", s->path, r.reason);
 			j = result_json(s, &r, vm__accel_name(o.accel), NULL, &o.kernel);

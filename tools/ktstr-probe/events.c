@@ -240,7 +240,8 @@ static void on_trigger(struct conv *c, const json_t *rec)
 	if (json_object_get(rec, "kf_task"))
 		json_object_set_new(o, "kf_task", hex_arg(json_object_get(rec, "kf_task")));
 	if (get_uint(rec, "inflight", c->plan->n - 1, &inf)) {
-		json_object_set_new(o, "inflight_func", json_string(c->plan->t[inf].name));
+		/* The agent reports the programs it found (prog) before the trigger. */
+		json_object_set_new(o, "inflight_func", json_string(c->disc[inf] ? c->disc[inf] : c->plan->t[inf].name));
 		json_object_set_new(o, "inflight_task", hex_arg(json_object_get(rec, "inflight_task")));
 		if (get_uint(rec, "inflight_pid", INT32_MAX, &pid))
 			json_object_set_new(o, "inflight_pid", json_integer(pid));
@@ -298,7 +299,7 @@ static void on_info(struct conv *c, const char *ev, const json_t *rec)
 			json_decref(a);
 			return;
 		}
-		json_object_set_new(a, "func", json_string(c->plan->t[i].name));
+		json_object_set_new(a, "func", json_string(c->disc[i] ? c->disc[i] : c->plan->t[i].name));
 		json_object_set_new(a, "how", safe_string(json__str(rec, "how", "?"), 32));
 		json_object_set_new(a, "ok", json_boolean(json__bool(rec, "ok", 0)));
 		if (json_is_number(json_object_get(rec, "ms")))

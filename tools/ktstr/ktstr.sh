@@ -94,6 +94,9 @@ passed=0 failed=0 worst=0
 crash_status() { # result.json of the repro VM
 	if [ ! -s "$1" ]; then
 		echo "crash reproduction: unknown (the repro VM left no result)"
+	elif [ "$(jq -r '.verdict' "$1")" = fail ] && [ "$(jq -r '.sched_ext_exit' "$1")" = null ] &&
+		jq -e '.reason | startswith("scheduler did not attach")' "$1" >/dev/null; then
+		echo "crash reproduction: the scheduler did not attach in the repro VM either ($(jq -r '.reason' "$1" | cut -c27-))"
 	elif [ "$(jq -r '.verdict' "$1")" = fail ]; then
 		echo "crash reproduction: reproduced ($(jq -r '.sched_ext_exit.kind // .reason' "$1"))"
 	else
