@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 
 #include "discover.h"
+#include "lineinfo.h"
 
 #define OPS_STRUCT "sched_ext_ops"
 #define OPS_VALUE "bpf_struct_ops_sched_ext_ops"
@@ -52,14 +53,14 @@ static bool is_func_ptr(const struct btf *btf, __u32 id)
 
 /*
  * Name and source line of a loaded program, from its BTF and line_info:
- * the function of its first func_info record; the line is the lowest of its
- * file among the main function's records (the BPF_PROG() line of a
- * callback), as ktstr-btfres reads it from an object file.
+ * the function of its first func_info record; the line by lib/lineinfo.h's
+ * rule (the BPF_PROG() line of a callback), as ktstr-btfres reads an object.
  */
 static void prog_details(int fd, struct found_prog *f)
 {
 	struct bpf_prog_info info = { 0 };
-	__u32 len = sizeof(info), nfi, nli, fsz, lsz, end = ~0u, i, best = 0;
+	__u32 len = sizeof(info), nfi, nli, fsz, lsz, end = ~0u, i, best;
+	struct lineinfo lines = { 0 };
 	struct bpf_line_info *li = NULL;
 	struct bpf_func_info *fi = NULL;
 	struct btf *btf = NULL;
@@ -103,15 +104,15 @@ static void prog_details(int fd, struct found_prog *f)
 	for (i = 0; i < nli; i++) {
 		const struct bpf_line_info *l = (const void *)((char *)li + (size_t)i * lsz);
 		const char *lf = btf__name_by_offset(btf, l->file_name_off);
-		__u32 line = l->line_col >> 10;
 
 		if (l->insn_off >= end || !lf)
 			continue;
-		if (!file)
+		if (!file && l->insn_off == fi[0].insn_off)
 			file = lf;
-		if (!strcmp(file, lf) && line && (!best || line < best))
-			best = line;
+		if (file && !strcmp(file, lf))
+			lineinfo__add(&lines, l->line_col >> 10);
 	}
+	best = lineinfo__line(&lines);
 	if (file && best) {
 		base = strrchr(file, '/');
 		snprintf(f->source, sizeof(f->source), "%s:%u", base ? base + 1 : file, best);

@@ -14,7 +14,7 @@ command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not install
 command -v jq >/dev/null || skip "jq not installed (make deps)"
 
 out=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-boot-test.XXXXXX")
-trap 'rm -rf "$out"' EXIT INT TERM
+[ -n "${KEEP:-}" ] || trap 'rm -rf "$out"' EXIT INT TERM
 
 # boot SCENARIO: runs ktstr-boot; $rc, $json (the stdout line) and $out are set.
 boot() {

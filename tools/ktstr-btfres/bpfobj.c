@@ -103,18 +103,11 @@ static int add_line(struct bpfobj *o, const char *sec, const void *rec, uint32_t
 	file = btf__name_by_offset(o->bx.btf, l.file_name_off);
 	if (!owner || !file)
 		return 0;
-	/*
-	 * The file is the one of the first instruction; the line is the lowest
-	 * of that file within the function: the BPF_PROG() line of a callback,
-	 * else its first statement (line_info has no declaration line).
-	 */
-	if (!owner->file && l.insn_off == owner->insn_off) {
+	/* The file is the one of the first instruction; the line, lib/lineinfo.h's rule. */
+	if (!owner->file && l.insn_off == owner->insn_off)
 		owner->file = file;
-		owner->line = l.line_col >> 10;
-	} else if (owner->file && !strcmp(owner->file, file) && (l.line_col >> 10) &&
-		   (l.line_col >> 10) < owner->line) {
-		owner->line = l.line_col >> 10;
-	}
+	if (owner->file && !strcmp(owner->file, file))
+		lineinfo__add(&owner->li, l.line_col >> 10);
 	return 0;
 }
 
@@ -158,6 +151,7 @@ int bpfobj__open(struct bpfobj *o, const char *path, char *err, size_t errlen)
 	for (size_t i = 0; i < o->nprogs; i++) {
 		const char *slash = o->progs[i].file ? strrchr(o->progs[i].file, '/') : NULL;
 
+		o->progs[i].line = lineinfo__line(&o->progs[i].li);
 		if (slash)
 			o->progs[i].file = slash + 1;
 	}

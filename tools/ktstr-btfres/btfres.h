@@ -8,6 +8,7 @@
 
 #include "btf.h"
 #include "dwarf.h"
+#include "lineinfo.h"
 
 /* One program of a BPF object, from its .BTF.ext func_info and line_info. */
 struct bprog {
@@ -16,7 +17,8 @@ struct bprog {
 	unsigned int insn_off;	/* bytes into the section */
 	unsigned int type_id;	/* the FUNC */
 	const char *file;	/* line_info of its first instruction; NULL if none */
-	unsigned int line;
+	unsigned int line;	/* lineinfo__line() once the object is read */
+	struct lineinfo li;
 };
 
 struct bpfobj {
