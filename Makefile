@@ -6,6 +6,8 @@
 #   make deps            install build and run dependencies (Debian 12)
 #   make kernel          fetch the guest kernel into the cache, link build/kernel
 #   make kernel-debug    the same plus the DWARF vmlinux
+#   make schedulers      build the kernel's example sched_ext schedulers (static,
+#                        from Debian's linux-source) into $(KERNEL_DIR)/schedulers/
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -103,6 +105,9 @@ kernel:
 kernel-debug:
 	sh scripts/kernel.sh --debug --link $(KERNEL_DIR)
 
+schedulers:
+	sh scripts/schedulers.sh --kernel-dir $(KERNEL_DIR)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/ktstr
 	install -m 755 $(ALL) $(DESTDIR)$(PREFIX)/bin/
@@ -117,5 +122,5 @@ clean:
 		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \
 	done
 
-.PHONY: all check bench deps kernel kernel-debug install clean
+.PHONY: all check bench deps kernel kernel-debug schedulers install clean
 .DELETE_ON_ERROR:

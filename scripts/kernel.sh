@@ -29,31 +29,9 @@ for t in apt-get apt-cache dpkg-deb zstd readelf; do
 	command -v $t >/dev/null || die "$t not found (run 'make deps')"
 done
 
-# The same order as kernel__cache_dir() (lib/kernel.c), which reads the cache.
-cache=${KTSTR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ktstr}
-apt=$cache/apt
-mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" "$cache/kernels" ||
-	die "cannot create $apt"
-: >"$apt/status"
-
-# Same mirror as the system's own Debian sources; newer suites than the host's.
-mirror=$(grep -hE '^(URIs:|deb )' /etc/apt/sources.list.d/*.sources /etc/apt/sources.list 2>/dev/null |
-	grep -Eo 'https?://[^ ]+/debian/?' | grep -v security | head -n1)
-[ -n "$mirror" ] || die "no Debian mirror found in the system's apt sources"
-mirror=${mirror%/}
-printf 'deb %s trixie-backports main\ndeb %s sid main\n' "$mirror" "$mirror" >"$apt/etc/sources.list"
-
-set -- -o Dir::Etc::SourceList="$apt/etc/sources.list" -o Dir::Etc::SourceParts=/dev/null \
-	-o Dir::State::Lists="$apt/lists" -o Dir::Cache="$apt/cache" -o Dir::State::status="$apt/status" \
-	-o APT::Architecture=amd64 -o Debug::NoLocking=1 -q
-
-# Refresh the package lists at most once a day, so re-runs are cheap and
-# work offline with what is cached.
-fresh=$(find "$apt/lists" -maxdepth 1 -name '*_Packages*' -mmin -1440 2>/dev/null | head -n1)
-if [ -z "$fresh" ] || [ -n "${KTSTR_KERNEL_REFRESH:-}" ]; then
-	say "updating package lists of trixie-backports and sid"
-	apt-get "$@" update >"$apt/update.log" 2>&1 || say "apt-get update failed (see $apt/update.log); using cached lists"
-fi
+# Private apt setup shared with schedulers.sh: sets cache, apt and "$@".
+. "$(dirname "$0")/apt-private.sh"
+mkdir -p "$cache/kernels" || die "cannot create $cache/kernels"
 
 # Newest first.
 candidates=$(apt-cache "$@" search --names-only '^linux-binary-unsigned-.*-cloud-amd64$' 2>/dev/null |
