@@ -906,7 +906,7 @@ static void exit_set_kind(struct vm_result *r, long kind)
  */
 static void verifier_summary(const char *com2, char *out, size_t len)
 {
-	const char *f = strstr(com2, "': BPF program load failed: "), *b, *e, *at, *l, *le;
+	const char *f = strstr(com2, "': BPF program load failed: "), *b, *e, *at, *l, *le, *end_at = NULL;
 	char prog[128] = "", where[160] = "", why[256] = "";
 
 	out[0] = '\0';
@@ -915,19 +915,39 @@ static void verifier_summary(const char *com2, char *out, size_t len)
 	for (b = f; b > com2 && b[-1] != '\'' && b[-1] != '\n'; b--)
 		;
 	set_clean(prog, sizeof(prog), b, f - b);
-	/* The log: the first line that is neither source (";"), an instruction nor blank. */
+	/*
+	 * The error is the last line before the verifier's closing words
+	 * ("Verification failed: ..." on 7.x, "processed N insns" before);
+	 * lines ahead of it are instructions, source and notes ("func 'x' arg0
+	 * has btf_id ..."). Without either, the first line that is none of those.
+	 */
 	e = strstr(f, "-- END PROG LOAD LOG --");
-	l = strstr(f, "-- BEGIN PROG LOAD LOG --");
-	for (l = l ? strchr(l, '\n') : NULL; l && (!e || l < e); l = le) {
+	b = strstr(f, "-- BEGIN PROG LOAD LOG --");
+	if (b && (l = strstr(b, "\nVerification failed: ")) && (!e || l < e)) {
+		end_at = l;
+	} else if (b && (l = strstr(b, "\nprocessed ")) && (!e || l < e)) {
+		end_at = l;
+	}
+	if (end_at) {
+		for (le = end_at; le > b; le = l) {
+			for (l = le; l > b && l[-1] != '\n'; l--)
+				;
+			if (l < le && !(le - l == 1 && *l == '\r')) {
+				set_clean(why, sizeof(why), l, le - l);
+				break;
+			}
+			l--;	/* the newline before an empty line */
+		}
+	}
+	for (l = b ? strchr(b, '\n') : NULL; !why[0] && l && (!e || l < e); l = le) {
 		l++;
 		le = strchr(l, '\n');
 		if (!le)
 			break;
 		if (*l == ';' || *l == '\n' || *l == '\r' || (*l >= '0' && *l <= '9') || *l == ' ' ||
-		    !strncmp(l, "func#", 5) || !strncmp(l, "libbpf:", 7))
+		    !strncmp(l, "func", 4) || !strncmp(l, "libbpf:", 7))
 			continue;
 		set_clean(why, sizeof(why), l, le - l);
-		break;
 	}
 	/* 7.x verifiers say where: "At:\n  prog @ file:line:col". */
 	at = strstr(f, "\nAt:\n");
