@@ -107,7 +107,7 @@ static double round_to(double x, double scale)
 }
 
 static json_t *result_json(const struct scenario *s, const struct vm_result *r, const char *accel,
-			   const char *out_dir, const struct vm_kernel *k)
+			   const char *out_dir, const struct vm_kernel *k, const char *sched_path)
 {
 	char topo[48];
 	json_t *o = json_object(), *tl = json_array(), *logs = json_object();
@@ -116,6 +116,8 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 	topology__format(&s->topo, topo, sizeof(topo));
 	json_object_set_new(o, "test", json_string(s->name));
 	json_object_set_new(o, "scheduler", json_string(s->scheduler));
+	/* Where it was found on the host: its embedded BPF object serves ktstr-btfres. */
+	json_object_set_new(o, "scheduler_path", sched_path ? json_string(sched_path) : json_null());
 	json_object_set_new(o, "topology", json_string(topo));
 	json_object_set_new(o, "accel", json_string(accel));
 	json_object_set_new(o, "verdict", json_string(r->verdict ? r->verdict : "error"));
@@ -377,7 +379,7 @@ int main(int argc, char **argv)
 				 strchr(s->scheduler, '/') ? "no such executable" : "neither built in the tools' folder nor by 'make schedulers'");
 			r.verdict = "error";
 			error("%s: %s", s->path, r.reason);
-			j = result_json(s, &r, vm__accel_name(o.accel), NULL, &o.kernel);
+			j = result_json(s, &r, vm__accel_name(o.accel), NULL, &o.kernel, NULL);
 			emit(j, NULL);
 			json_decref(j);
 			goto cleanup;
@@ -434,7 +436,7 @@ int main(int argc, char **argv)
 		error("%s", err);
 		goto cleanup;
 	}
-	j = result_json(s, &r, vm__accel_name(o.accel), outbuf, &o.kernel);
+	j = result_json(s, &r, vm__accel_name(o.accel), outbuf, &o.kernel, o.sched_path);
 	if (!j || emit(j, outbuf))
 		error("cannot write the result");
 	json_decref(j);

@@ -7,6 +7,8 @@
  * walked here from btf_ext__raw_data(), every length checked.
  */
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -120,6 +122,28 @@ int bpfobj__open(struct bpfobj *o, const char *path, char *err, size_t errlen)
 
 	memset(o, 0, sizeof(*o));
 	ret = btfx__open(&o->bx, path, true, err, errlen);
+	if (ret == -EINVAL) {
+		/* A scheduler binary: its skeleton's object, when it embeds one. */
+		char tmp[PATH_MAX], why[512] = "";
+		int e = embedded__extract(path, tmp, sizeof(tmp), why, sizeof(why));
+
+		if (!e) {
+			ret = btfx__open(&o->bx, tmp, true, err, errlen);
+			unlink(tmp);
+			if (!ret) {
+				char *name = NULL;
+
+				if (asprintf(&name, "%s[embedded]", path) >= 0) {
+					free(o->bx.path);
+					o->bx.path = name;
+				}
+			}
+		} else if (why[0]) {
+			snprintf(err, errlen, "%s", why);
+		} else if (strstr(err, "no .BTF section")) {
+			snprintf(err, errlen, "%s: no .BTF section and no BPF object embedded", path);
+		}
+	}
 	if (ret)
 		return ret;
 	if (!o->bx.ext) {

@@ -38,6 +38,11 @@ struct btfres {
 	json_t *ops_done;		/* ops a callback was written for: a set */
 };
 
+/* embedded.c: the BPF object embedded in a binary at path, copied to a new
+ * temporary file named in tmp (the caller unlinks it). -ENOENT: none (err
+ * untouched), other -errno with err set. */
+int embedded__extract(const char *path, char *tmp, size_t tmplen, char *err, size_t errlen);
+
 /* bpfobj.c */
 int bpfobj__open(struct bpfobj *o, const char *path, char *err, size_t errlen);
 void bpfobj__close(struct bpfobj *o);

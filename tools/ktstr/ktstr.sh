@@ -111,6 +111,12 @@ auto_repro() { # scenario dir result
 	fi
 	sched=$(jq -r '.scheduler' "$res")
 	obj=$(bpf_obj "$sched")
+	# Any other scheduler: the BPF object its binary embeds (a libbpf or
+	# libbpf-rs skeleton), when it has one; discovery in the guest otherwise.
+	spath=$(jq -r '.scheduler_path // empty' "$res")
+	if [ -z "$obj" ] && [ -n "$spath" ] && "$here/ktstr-btfres" $kargs --no-source -b "$spath" /dev/null >/dev/null 2>&1; then
+		obj=$spath
+	fi
 	say "stack extraction"
 	"$here/ktstr-stackx" --com2 "$d/primary/com2.log" --com1 "$d/primary/com1.log" >"$d/stack.jsonl" 2>"$d/stackx.err"
 	say "BTF resolution"
