@@ -1,0 +1,24 @@
+#!/bin/sh
+# vm: boots one VM per kernel example scheduler (seven): every one that
+# verifies here runs a mixed load and passes, unmodified. scx_central has
+# __kconfig externs (the guest's /boot/config-$(uname -r)); scx_qmap does not
+# verify with clang-19 (qmap.t says so exactly).
+. ./extlib.sh
+need_sched scx_simple
+n=0 bad=
+for s in $(sed -n 's/^\(scx_[a-z0-9_]*\) ok$/\1/p' "$SCHED_DIR/STATUS"); do
+	# Injected-bug variants (patches/) and scx_qmap have tests of their own.
+	[ -f "patches/$s.patch" ] || [ "$s" = scx_qmap ] && continue
+	sed -e "s/^scheduler: scx_simple\$/scheduler: $s/" -e "s/^name: example_mixed\$/name: ${s}_mixed/" \
+		scenarios/example_mixed.yaml >"$out/$s.yaml"
+	rm -f "$out/com1.log" "$out/com2.log"
+	boot "$out/$s.yaml"
+	n=$((n + 1))
+	why=$(printf '%s\n' "$json" | jq -r 'if .verdict == "pass" and .reason == "workload completed" and
+		.sched_ext_exit.kind == "SCX_EXIT_UNREG" then empty else "\(.verdict): \(.reason), exit \(.sched_ext_exit)" end')
+	grep -q 'failed to open system Kconfig' "$out/com2.log" && why="libbpf found no kernel config"
+	[ -z "$why" ] || { echo "$s: $why" >&2; bad="$bad $s"; }
+done
+[ $n -ge 6 ] || fail "only $n example schedulers ran"
+[ -z "$bad" ] || { json=; fail "did not pass:$bad"; }
+exit 0
