@@ -27,6 +27,11 @@ $(BPF_BUILD)/obj/usage.o: lib/usage.c lib/usage.h
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -c $< -o $@
 
+# lib/scx.c (exit kind names) the same way.
+$(BPF_BUILD)/obj/scx.o: lib/scx.c lib/scx.h
+	@mkdir -p $(@D)
+	$(CC) $(LOADER_CFLAGS) -c $< -o $@
+
 # $(call bpf_sched,NAME,BPF_SRC,LOADER_SRC,OBJ,LOADER)
 # NAME.bpf.o (BTF + line info, no DWARF) -> $(BUILD)/gen/NAME.skel.h, whose
 # skeleton is always named scx_ktstr so every variant shares the loader

@@ -100,6 +100,28 @@ static int find_scheduler(const struct scenario *s, const char *bindir, const ch
 	return -ENOENT;
 }
 
+/* A bare BPF object as the scheduler: "x.bpf.o" (or any "*.o"). */
+static bool is_bpf_object(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 2 && !strcmp(name + n - 2, ".o");
+}
+
+/* The object's host path: as given, then beside the scenario. */
+static int find_object(const struct scenario *s, char *out, size_t len)
+{
+	const char *slash = strrchr(s->path, '/');
+
+	if (!access(s->scheduler, R_OK))
+		return snprintf(out, len, "%s", s->scheduler) >= (int)len ? -ENAMETOOLONG : 0;
+	if (s->scheduler[0] != '/' && slash &&
+	    snprintf(out, len, "%.*s/%s", (int)(slash - s->path), s->path, s->scheduler) < (int)len &&
+	    !access(out, R_OK))
+		return 0;
+	return -ENOENT;
+}
+
 /* Non-negative x to 1/scale: guest seconds in ms, durations in 10 ms. */
 static double round_to(double x, double scale)
 {
@@ -265,13 +287,15 @@ int main(int argc, char **argv)
 	};
 	const char *kernel_arg = NULL, *out_arg = NULL, *agent_arg = NULL;
 	char agent_guest[PATH_MAX + 16], agent_out[PATH_MAX + 16];
-	struct vm_file files[MAX_EXTRA + 1];
+	struct vm_file files[MAX_EXTRA + 2];	/* --file, the agent, a bare scheduler object */
 	char *agent_args[MAX_EXTRA + 1] = { NULL };
 	int nagent_args = 0, nfiles = 0;
 	struct outfile agent_f = { 0 };
 	char err[1024], bindir[PATH_MAX], sched[PATH_MAX], init[PATH_MAX + 16], busybox[PATH_MAX], why[256];
 	char outbuf[PATH_MAX], wd[32];
-	char *sched_args[3] = { NULL, NULL, NULL };
+	char *sched_args[4] = { NULL, NULL, NULL, NULL };
+	char obj[PATH_MAX], obj_guest[PATH_MAX + 16];
+	const char *sched_host = NULL;	/* what the scenario named, found: binary or object */
 	enum vm_accel want = VM_ACCEL_AUTO;
 	struct vm_run_opts o = { 0 };
 	struct vm_result r = { 0 };
@@ -372,7 +396,38 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	o.busybox = in_path("busybox", busybox, sizeof(busybox)) ? busybox : NULL;
-	if (strcmp(s->scheduler, SCENARIO_EEVDF)) {
+	if (strcmp(s->scheduler, SCENARIO_EEVDF) && is_bpf_object(s->scheduler)) {
+		/* ktstr-bpf-loader loads it in the guest, like scx-ktstr its own object. */
+		const char *base = strrchr(s->scheduler, '/');
+
+		if (find_object(s, obj, sizeof(obj)) ||
+		    snprintf(sched, sizeof(sched), "%s/ktstr-bpf-loader", bindir) >= (int)sizeof(sched) ||
+		    !executable(sched)) {
+			snprintf(r.reason, sizeof(r.reason), "scheduler '%s' not found (%s)", s->scheduler,
+				 access(sched, X_OK) && !find_object(s, obj, sizeof(obj)) ?
+				 "ktstr-bpf-loader is not built" : "no such BPF object");
+			r.verdict = "error";
+			error("%s: %s", s->path, r.reason);
+			j = result_json(s, &r, vm__accel_name(o.accel), NULL, &o.kernel, NULL);
+			emit(j, NULL);
+			json_decref(j);
+			goto cleanup;
+		}
+		if (s->sched_args && s->sched_args[0]) {
+			error("%s: scheduler_args: a bare BPF object takes none (ktstr-bpf-loader loads it)", s->path);
+			code = KT_EXIT_USAGE;
+			goto cleanup;
+		}
+		snprintf(obj_guest, sizeof(obj_guest), "/ktstr/sched/%s", base ? base + 1 : s->scheduler);
+		files[nfiles++] = (struct vm_file){ .host = obj, .guest = obj_guest };
+		o.sched_path = sched;
+		sched_host = obj;
+		snprintf(wd, sizeof(wd), "%ld", s->watchdog_ms);
+		sched_args[0] = "--timeout-ms";
+		sched_args[1] = wd;
+		sched_args[2] = obj_guest;
+		o.sched_args = sched_args;
+	} else if (strcmp(s->scheduler, SCENARIO_EEVDF)) {
 		if (find_scheduler(s, bindir, o.kernel.dir, sched, sizeof(sched), &ours)) {
 			/* Nothing booted: still one JSON line, so drivers see reached_workload false. */
 			snprintf(r.reason, sizeof(r.reason), "scheduler '%s' not found (%s)", s->scheduler,
@@ -385,6 +440,7 @@ int main(int argc, char **argv)
 			goto cleanup;
 		}
 		o.sched_path = sched;
+		sched_host = sched;
 		if (ours) {
 			/* Our loaders take the watchdog timeout; others get only scheduler_args. */
 			snprintf(wd, sizeof(wd), "%ld", s->watchdog_ms);
@@ -436,7 +492,7 @@ int main(int argc, char **argv)
 		error("%s", err);
 		goto cleanup;
 	}
-	j = result_json(s, &r, vm__accel_name(o.accel), outbuf, &o.kernel, o.sched_path);
+	j = result_json(s, &r, vm__accel_name(o.accel), outbuf, &o.kernel, sched_host);
 	if (!j || emit(j, outbuf))
 		error("cannot write the result");
 	json_decref(j);
