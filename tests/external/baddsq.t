@@ -17,6 +17,7 @@ want '.sched_ext_exit.kind == "SCX_EXIT_ERROR" and .sched_ext_exit.code == 1024'
 want '.sched_ext_exit.message | test("non-existent DSQ 0x29")'
 in_report '^=== AUTO-PROBE: scx_exit fired ===$'
 in_report '^exit: ERROR \(1024\)'
+in_report '^message: .*non-existent DSQ 0x29'
 # The scheduler's own callback, named and placed by the guest's line info,
 # with its task decoded; then the kernel path to the error.
 in_report '^simple_enqueue +scx_simple\.bpf\.c:[0-9]+$'

@@ -16,6 +16,7 @@ want '.sched_ext_exit.kind == "SCX_EXIT_ERROR" and .sched_ext_exit.code == 1024'
 in_report '^PRIMARY DID NOT REACH WORKLOAD'
 in_report '^=== AUTO-PROBE: scx_exit fired ===$'
 in_report '^exit: ERROR \(1024\)'
+in_report '^message: .*non-existent DSQ 0x29'
 # The kernel finds the DSQ missing on dispatch: that path, with the id, and a
 # callback of the scheduler named and placed by discovery in the guest.
 in_report '^find_dsq_for_dispatch$'

@@ -376,6 +376,20 @@ int main(int argc, char **argv)
 		error("the probe agent did not come up (%s); logs in %s", *why ? why : "no stream", dir);
 		goto cleanup;
 	}
+	{
+		/*
+		 * The exit's message, as the repro VM's kernel or scheduler gave it
+		 * (ktstr-boot made it printable): the chain's "message:" line.
+		 */
+		const char *msg = json_string_value(
+			json_object_get(json_object_get(json_object_get(conv.meta, "boot"), "sched_ext_exit"), "message"));
+		size_t i;
+		json_t *t;
+
+		json_array_foreach(conv.triggers, i, t)
+			if (msg && *msg && !json_object_get(t, "msg"))
+				json_object_set_new(t, "msg", json_string(msg));
+	}
 write:
 	json_object_set_new(conv.meta, "recorded", json_integer(json_array_size(conv.hits)));
 	json_object_set_new(conv.meta, "trigger_fired", json_boolean(json_array_size(conv.triggers) > 0));
