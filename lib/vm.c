@@ -849,13 +849,20 @@ static void exit_from_console(struct vm_result *r, const char *com1)
 	/* The kind is the kernel's number (exit_kind_from_trace), never guessed from this text. */
 	r->exit_code = -1;
 	snprintf(r->exit_kind, sizeof(r->exit_kind), "unknown");
-	/* The message is the next console line, after the "sched_ext: " prefix. */
+	/*
+	 * The message is the next console line, after "sched_ext: " and the
+	 * scheduler's name, which the first line quotes ("sched_ext: simple:
+	 * non-existent DSQ 0x29").
+	 */
 	if (nl && (next = strstr(nl + 1, "sched_ext: "))) {
-		const char *ne = strchr(next, '\n');
+		const char *ne = strchr(next, '\n'), *name = strstr(com1, "sched_ext: BPF scheduler \"") + 26;
+		size_t nlen = d - name;
 
+		next += 11;
+		if (nlen && nlen < 128 && !strncmp(next, name, nlen) && next[nlen] == ':' && next[nlen + 1] == ' ')
+			next += nlen + 2;
 		if (!memchr(nl + 1, '\n', next - nl - 1) || next - nl < 40)
-			set_clean(r->exit_msg, sizeof(r->exit_msg), next + 11,
-				  ne ? (size_t)(ne - next - 11) : strlen(next + 11));
+			set_clean(r->exit_msg, sizeof(r->exit_msg), next, ne ? (size_t)(ne - next) : strlen(next));
 	}
 	r->have_exit = true;
 }
