@@ -11,7 +11,8 @@ BPF_BUILD := $(BUILD)/bpf
 BPF_CFLAGS := -target bpf -O2 -g -D__TARGET_ARCH_x86 -Wall -Wno-missing-declarations \
 	-fdebug-compilation-dir=. -I$(BUILD)/gen -Ibpf
 # The loaders run in a minimal initramfs: static, and never sanitized.
-LOADER_CFLAGS := $(CFLAGS) -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -I$(BUILD)/gen \
+# -Ibpf: bpf/loader.h, what they share.
+LOADER_CFLAGS := $(CFLAGS) -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -Ibpf -I$(BUILD)/gen \
 	-DKTSTR_VERSION='"$(VERSION)"'
 LOADER_LDFLAGS := -static
 LOADER_LDLIBS := -l:libbpf.a -l:libelf.a -l:libz.a -l:libzstd.a
@@ -29,6 +30,14 @@ $(BPF_BUILD)/obj/usage.o: lib/usage.c lib/usage.h
 
 # lib/scx.c (exit kind names) the same way.
 $(BPF_BUILD)/obj/scx.o: lib/scx.c lib/scx.h
+	@mkdir -p $(@D)
+	$(CC) $(LOADER_CFLAGS) -c $< -o $@
+
+# bpf/loader.c: what the scheduler loaders share (signals, timing, libbpf's
+# messages, sched_ext state, the EXIT line); it needs lib/scx.o's kind names.
+LOADER_OBJS := $(BPF_BUILD)/obj/loader.o $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o
+
+$(BPF_BUILD)/obj/loader.o: bpf/loader.c bpf/loader.h lib/scx.h lib/usage.h
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -c $< -o $@
 
@@ -59,7 +68,7 @@ $(BPF_BUILD)/obj/$(1).o: $(3) $(BUILD)/gen/$(1).skel.h
 	@mkdir -p $$(@D)
 	$(CC) $(LOADER_CFLAGS) -Ibpf/scx-ktstr -DKTSTR_SKEL='"$(1).skel.h"' -MMD -MP -c $$< -o $$@
 
-$(5): $(BPF_BUILD)/obj/$(1).o $(BPF_BUILD)/obj/usage.o
+$(5): $(BPF_BUILD)/obj/$(1).o $(LOADER_OBJS)
 	@mkdir -p $$(@D)
 	$(CC) $(CFLAGS) $(LOADER_LDFLAGS) -o $$@ $$^ $(LOADER_LDLIBS)
 

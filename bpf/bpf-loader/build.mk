@@ -6,7 +6,7 @@ $(BPF_BUILD)/obj/bpf-loader.o: bpf/bpf-loader/main.c
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BIN)/ktstr-bpf-loader: $(BPF_BUILD)/obj/bpf-loader.o $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o
+$(BIN)/ktstr-bpf-loader: $(BPF_BUILD)/obj/bpf-loader.o $(LOADER_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LOADER_LDFLAGS) -o $@ $^ $(LOADER_LDLIBS)
 

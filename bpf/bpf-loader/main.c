@@ -24,29 +24,23 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
-#include "scx.h"
+#include "loader.h"
 #include "usage.h"
 
 #define HOTPLUG_SEQ_PATH "/sys/kernel/sched_ext/hotplug_seq"
 #define KMSG_PATH "/dev/kmsg"
-#define POLL_MS 50
-/* How long to wait for ops.exit's record once sched_ext left "enabled". */
-#define EXIT_GRACE_MS 2000
 /* struct user_exit_info of tools/sched_ext/include/scx/user_exit_info_common.h */
 #define UEI_STRUCT "user_exit_info"
 #define UEI_DUMP_DFL_LEN 32768
@@ -97,46 +91,6 @@ struct uei {
 };
 
 static int verbose;
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);	/* EINTR is fine: the loop checks stop_signal */
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	if (level == LIBBPF_DEBUG && !verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static long parse_ms(const char *opt, const char *arg)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > UINT32_MAX)
-		usage__bad("%s: not a number of milliseconds: '%s'", opt, arg);
-	return v;
-}
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
@@ -155,7 +109,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TIMEOUT:
-			o->timeout_ms = parse_ms("--timeout-ms", optarg);
+			o->timeout_ms = loader__parse_ms("--timeout-ms", optarg, UINT32_MAX);
 			break;
 		case 'v':
 			o->verbose++;
@@ -683,68 +637,20 @@ static const char *lerr(int err)
 
 /* ---- reporting ---- */
 
-/* "SCX_EXIT_ERROR" for 1024: ktstr's table, then the kernel's enum scx_exit_kind. */
-static const char *exit_kind_name(const struct btf *vmlinux, long kind, char *buf, size_t size)
-{
-	const char *name = scx__exit_kind_name(kind);
-	int id;
-
-	if (name)
-		return name;
-	id = vmlinux ? btf__find_by_name_kind(vmlinux, "scx_exit_kind", BTF_KIND_ENUM) : -1;
-	if (id > 0) {
-		const struct btf_type *t = btf__type_by_id(vmlinux, id);
-		const struct btf_enum *e = btf_enum(t);
-		int i;
-
-		for (i = 0; i < btf_vlen(t); i++, e++)
-			if (e->val == kind) {
-				snprintf(buf, size, "%s", btf__name_by_offset(vmlinux, e->name_off));
-				return buf;
-			}
-	}
-	return "SCX_EXIT_UNKNOWN";
-}
-
-/* A string of at most max bytes, as one line: control characters become spaces. */
-static void put_line_str(const char *s, size_t max)
-{
-	size_t i, n = s ? strnlen(s, max) : 0;
-
-	for (i = 0; i < n; i++)
-		putchar((unsigned char)s[i] < 0x20 || s[i] == 0x7f ? ' ' : s[i]);
-}
-
-static void print_exit_line(const char *kind_name, long kind, const char *reason, size_t rmax, const char *msg,
-			    size_t mmax)
-{
-	printf("EXIT: kind=%s(%ld) reason=", kind_name, kind);
-	put_line_str(reason, rmax);
-	printf(" msg=");
-	put_line_str(msg, mmax);
-	putchar('\n');
-}
-
 /* The EXIT line and the dump from the exit record; returns the kind. */
 static int print_uei(const struct btf *vmlinux, struct uei *u)
 {
 	char name[64];
 	int kind = (int)uei_int(u, u->kind, 0);
 
-	print_exit_line(exit_kind_name(vmlinux, kind, name, sizeof(name)), kind, uei_field(u, u->reason),
-			u->reason.size, uei_field(u, u->msg), u->msg.size);
+	loader__print_exit_line(loader__exit_kind_name(vmlinux, kind, name, sizeof(name)), kind,
+				uei_field(u, u->reason), u->reason.size, uei_field(u, u->msg), u->msg.size);
 	if (u->dump_map) {
-		size_t len = bpf_map__value_size(u->dump_map), n;
+		size_t len = bpf_map__value_size(u->dump_map);
 		char *dump = calloc(1, len + 1);
 
-		if (dump && !bpf_map_lookup_elem(bpf_map__fd(u->dump_map), &(int){ 0 }, dump)) {
-			n = strnlen(dump, len);
-			if (n) {
-				fwrite(dump, 1, n, stdout);
-				if (dump[n - 1] != '\n')
-					putchar('\n');
-			}
-		}
+		if (dump && !bpf_map_lookup_elem(bpf_map__fd(u->dump_map), &(int){ 0 }, dump))
+			loader__print_dump(dump, len);
 		free(dump);
 	}
 	printf("%s: exit_code %lld, exit_cpu %lld (%s)\n", usage__prog(), uei_int(u, u->exit_code, 0),
@@ -753,24 +659,11 @@ static int print_uei(const struct btf *vmlinux, struct uei *u)
 	return kind;
 }
 
-/* Contents of /sys/kernel/sched_ext/state without the newline, or "" */
-static void read_state(char *buf, size_t size)
-{
-	FILE *f = fopen(SCX_STATE_PATH, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
 static bool state_enabled(void)
 {
 	char st[64];
 
-	read_state(st, sizeof(st));
+	loader__read_state(st, sizeof(st));
 	return !strcmp(st, "enabled") || !strcmp(st, "enabling");
 }
 
@@ -814,14 +707,14 @@ int main(int argc, char **argv)
 	parse_args(argc, argv, &o);
 	verbose = o.verbose;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	libbpf_set_print(libbpf_print);
+	loader__set_libbpf_print(verbose);
 
 	/* The object first: a bad one is a usage error on any kernel. */
 	if (stat(o.obj_path, &st))
 		die(KT_EXIT_USAGE, "%s: %s", o.obj_path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		die(KT_EXIT_USAGE, "%s: not a regular file", o.obj_path);
-	t0 = now_s();
+	t0 = loader__now_s();
 	obj = bpf_object__open_file(o.obj_path, NULL);
 	if (!obj)
 		die(KT_EXIT_USAGE, "%s: cannot open as a BPF object: %s", o.obj_path, lerr(errno));
@@ -841,10 +734,8 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 
-	if (access(SCX_STATE_PATH, R_OK) != 0) {
-		error("%s: %s: the kernel has no sched_ext", SCX_STATE_PATH, strerror(errno));
+	if (loader__check_sched_ext())
 		goto cleanup;
-	}
 	vmlinux = btf__load_vmlinux_btf();
 	if (!vmlinux) {
 		error("the kernel's BTF: %s", strerror(errno));
@@ -889,7 +780,7 @@ int main(int argc, char **argv)
 		error("loading %s: %s", o.obj_path, lerr(err));
 		goto cleanup;
 	}
-	t_loaded = now_s();
+	t_loaded = loader__now_s();
 	bpf_object__for_each_program(prog, obj)
 		if (bpf_program__autoload(prog))
 			nprogs++;
@@ -900,8 +791,7 @@ int main(int argc, char **argv)
 		error("out of memory");
 		goto cleanup;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	loader__catch_signals();
 	kmsg = kmsg_open();
 	/* The skeleton's attach (fentry/bpf_scx_reg probes and the like), then the maps. */
 	bpf_object__for_each_program(prog, obj) {
@@ -942,32 +832,32 @@ int main(int argc, char **argv)
 		}
 		links[nlinks++] = l;
 	}
-	t_attached = now_s();
-	read_state(state, sizeof(state));
+	t_attached = loader__now_s();
+	loader__read_state(state, sizeof(state));
 	printf("%s: attached %s (%d programs; state %s, open+load %.2fs, attach %.2fs)\n", usage__prog(),
 	       obj_name(o.obj_path), nprogs, state[0] ? state : "unknown", t_loaded - t0, t_attached - t_loaded);
 
 	/* Until a signal, an exit record, or sched_ext no longer enabled. */
 	for (;;) {
-		if (stop_signal)
+		if (loader__stop_signal())
 			break;
 		if (have_uei && (kind = uei_kind(&u)))
 			break;
 		if (!state_enabled()) {
 			if (!left) {
 				left = true;
-				t_left = now_s();
+				t_left = loader__now_s();
 			}
 			/* ops.exit writes the record while the kernel disables: give it a moment. */
-			if (!have_uei || (now_s() - t_left) * 1000 >= EXIT_GRACE_MS)
+			if (!have_uei || (loader__now_s() - t_left) * 1000 >= LOADER__EXIT_GRACE_MS)
 				break;
 		}
-		sleep_ms(POLL_MS);
+		loader__sleep_ms(LOADER__POLL_MS);
 	}
 	/* Anything but our own unload after a signal: the kernel ended it. */
-	by_kernel = !stop_signal || kind || left;
+	by_kernel = !loader__stop_signal() || kind || left;
 	if (!by_kernel)
-		printf("%s: %s, unloading\n", usage__prog(), strsignal(stop_signal));
+		printf("%s: %s, unloading\n", usage__prog(), strsignal(loader__stop_signal()));
 	/* Unregistering runs ops.exit before the link's release returns. */
 	while (nlinks)
 		bpf_link__destroy(links[--nlinks]);
@@ -982,8 +872,8 @@ int main(int argc, char **argv)
 		if (is_err < 0)
 			snprintf(reason, sizeof(reason), "%s", have_uei ? "no exit record" :
 				 "no exit record (the object has no struct user_exit_info)");
-		print_exit_line(exit_kind_name(vmlinux, -1, kname, sizeof(kname)), -1, reason, sizeof(reason),
-				msg, sizeof(msg));
+		loader__print_exit_line(loader__exit_kind_name(vmlinux, -1, kname, sizeof(kname)), -1, reason,
+					sizeof(reason), msg, sizeof(msg));
 		ret = is_err > 0 || by_kernel ? KT_EXIT_FAIL : KT_EXIT_OK;
 	}
 cleanup:

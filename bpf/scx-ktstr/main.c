@@ -10,17 +10,17 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
+#include "loader.h"
 #include "usage.h"
 #include "ktstr_exit.h"
 /* After ktstr_exit.h: the skeleton names struct ktstr_exit_info. */
@@ -28,11 +28,6 @@
 #define KTSTR_SKEL "scx-ktstr.skel.h"
 #endif
 #include KTSTR_SKEL
-
-#define STATE_PATH "/sys/kernel/sched_ext/state"
-#define POLL_MS 50
-/* How long to wait for ops.exit's record once the kernel says disabled. */
-#define EXIT_GRACE_MS 2000
 
 static const char help_text[] =
 	"Usage: scx-ktstr [OPTIONS]\n"
@@ -63,51 +58,6 @@ struct options {
 	int verbose;
 };
 
-static volatile sig_atomic_t stop_signal;
-
-static void on_signal(int sig)
-{
-	stop_signal = sig;
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);	/* EINTR is fine: the loop checks stop_signal */
-}
-
-static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	static int verbose = -1;
-
-	if (verbose < 0)
-		verbose = getenv("SCX_KTSTR_VERBOSE") != NULL;
-	if (level == LIBBPF_DEBUG && !verbose)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
-static long parse_ms(const char *opt, const char *arg)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > INT_MAX)
-		usage__bad("%s: not a number of milliseconds: '%s'", opt, arg);
-	return v;
-}
-
 static void parse_args(int argc, char **argv, struct options *o)
 {
 	enum { OPT_TIMEOUT = 256, OPT_CRASH, OPT_CRASH_IN, OPT_STALL, OPT_STALL_TASKS };
@@ -130,10 +80,10 @@ static void parse_args(int argc, char **argv, struct options *o)
 	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TIMEOUT:
-			o->timeout_ms = parse_ms("--timeout-ms", optarg);
+			o->timeout_ms = loader__parse_ms("--timeout-ms", optarg, INT_MAX);
 			break;
 		case OPT_CRASH:
-			o->crash_after_ms = parse_ms("--crash-after-ms", optarg);
+			o->crash_after_ms = loader__parse_ms("--crash-after-ms", optarg, INT_MAX);
 			break;
 		case OPT_CRASH_IN:
 			if (!strcmp(optarg, "enqueue"))
@@ -144,7 +94,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 				usage__bad("--crash-in: expected enqueue or dispatch, got '%s'", optarg);
 			break;
 		case OPT_STALL:
-			o->stall_after_ms = parse_ms("--stall-after-ms", optarg);
+			o->stall_after_ms = loader__parse_ms("--stall-after-ms", optarg, INT_MAX);
 			break;
 		case OPT_STALL_TASKS:
 			if (!strcmp(optarg, "all"))
@@ -167,52 +117,6 @@ static void parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc)
 		usage__bad("unexpected argument '%s'", argv[optind]);
-}
-
-/* Contents of /sys/kernel/sched_ext/state without the newline, or "" */
-static void read_state(char *buf, size_t size)
-{
-	FILE *f = fopen(STATE_PATH, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
-/* The name of an scx_exit_kind value, from the running kernel's BTF. */
-static const char *exit_kind_name(int kind, char *buf, size_t size)
-{
-	static const struct { int v; const char *n; } fallback[] = {
-		{ 0, "SCX_EXIT_NONE" }, { 1, "SCX_EXIT_DONE" }, { 64, "SCX_EXIT_UNREG" },
-		{ 65, "SCX_EXIT_UNREG_BPF" }, { 66, "SCX_EXIT_UNREG_KERN" },
-		{ 67, "SCX_EXIT_SYSRQ" }, { 1024, "SCX_EXIT_ERROR" },
-		{ 1025, "SCX_EXIT_ERROR_BPF" }, { 1026, "SCX_EXIT_ERROR_STALL" },
-	};
-	struct btf *btf = btf__load_vmlinux_btf();
-	const char *name = NULL;
-	size_t i;
-
-	if (btf) {
-		int id = btf__find_by_name_kind(btf, "scx_exit_kind", BTF_KIND_ENUM);
-		const struct btf_type *t = id > 0 ? btf__type_by_id(btf, id) : NULL;
-		const struct btf_enum *e = t ? btf_enum(t) : NULL;
-
-		for (i = 0; e && i < btf_vlen(t); i++) {
-			if (e[i].val == kind) {
-				snprintf(buf, size, "%s", btf__name_by_offset(btf, e[i].name_off));
-				name = buf;
-				break;
-			}
-		}
-		btf__free(btf);
-	}
-	for (i = 0; !name && i < sizeof(fallback) / sizeof(fallback[0]); i++)
-		if (fallback[i].v == kind)
-			name = fallback[i].n;
-	return name ? name : "SCX_EXIT_UNKNOWN";
 }
 
 /* "crash@0 stall@4": where the knobs sit in the .bss map, from the object's BTF. */
@@ -240,19 +144,21 @@ static void describe_knobs(struct bpf_object *obj, char *buf, size_t size)
 /* Print the EXIT line and the dump. Returns the exit status it implies. */
 static int print_exit(const struct ktstr_exit_info *ei)
 {
+	struct btf *vmlinux = btf__load_vmlinux_btf();
 	char name[64];
-	size_t n;
 
-	printf("EXIT: kind=%s(%d) reason=%.*s msg=%.*s\n", exit_kind_name(ei->kind, name, sizeof(name)),
-	       ei->kind, (int)sizeof(ei->reason), ei->reason, (int)sizeof(ei->msg), ei->msg);
-	n = strnlen(ei->dump, sizeof(ei->dump));
-	if (n) {
-		fwrite(ei->dump, 1, n, stdout);
-		if (ei->dump[n - 1] != '\n')
-			putchar('\n');
-	}
+	loader__print_exit_line(loader__exit_kind_name(vmlinux, ei->kind, name, sizeof(name)), ei->kind, ei->reason,
+				sizeof(ei->reason), ei->msg, sizeof(ei->msg));
+	btf__free(vmlinux);
+	loader__print_dump(ei->dump, sizeof(ei->dump));
 	fflush(stdout);
 	return ei->kind >= 1024 ? KT_EXIT_FAIL : KT_EXIT_OK;
+}
+
+/* The EXIT line when ops.exit left no record: kind 0, said to be unknown. */
+static void print_no_record(const char *reason)
+{
+	loader__print_exit_line("SCX_EXIT_UNKNOWN", 0, reason, SIZE_MAX, NULL, 0);
 }
 
 int main(int argc, char **argv)
@@ -268,15 +174,13 @@ int main(int argc, char **argv)
 	usage__set_prog(argv[0]);
 	parse_args(argc, argv, &o);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (o.verbose)
-		setenv("SCX_KTSTR_VERBOSE", "1", 1);
-	libbpf_set_print(libbpf_print);
+	loader__set_libbpf_print(o.verbose || getenv("SCX_KTSTR_VERBOSE"));
 
-	if (access(STATE_PATH, R_OK) != 0)
-		die(KT_EXIT_ENV, "%s: %s: the kernel has no sched_ext", STATE_PATH, strerror(errno));
+	if (loader__check_sched_ext())
+		return KT_EXIT_ENV;
 
 	printf("scx-ktstr %s: starting (pid %d)\n", KTSTR_VERSION, (int)getpid());
-	t0 = now_s();
+	t0 = loader__now_s();
 	skel = scx_ktstr__open();
 	if (!skel) {
 		err = -errno;
@@ -291,10 +195,9 @@ int main(int argc, char **argv)
 		ret = (err == -EPERM || err == -EACCES) ? KT_EXIT_ENV : KT_EXIT_FAIL;
 		goto cleanup;
 	}
-	t_loaded = now_s();
+	t_loaded = loader__now_s();
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	loader__catch_signals();
 	/* The .struct_ops.link map: closing the link unloads the scheduler. */
 	link = bpf_map__attach_struct_ops(skel->maps.ktstr_ops);
 	if (!link) {
@@ -303,19 +206,19 @@ int main(int argc, char **argv)
 		ret = (err == -EPERM || err == -EACCES) ? KT_EXIT_ENV : KT_EXIT_FAIL;
 		goto cleanup;
 	}
-	t_attached = now_s();
-	read_state(state, sizeof(state));
+	t_attached = loader__now_s();
+	loader__read_state(state, sizeof(state));
 	describe_knobs(skel->obj, knobs, sizeof(knobs));
 	snprintf(map_name, sizeof(map_name), "%s", bpf_map__name(skel->maps.bss));
 	printf("scx-ktstr: attached (state %s, open+load %.2fs, attach %.2fs, knobs map %s: %s)\n",
 	       state[0] ? state : "unknown", t_loaded - t0, t_attached - t_loaded, map_name, knobs);
 
 	for (;;) {
-		double since = (now_s() - t_attached) * 1000;
+		double since = (loader__now_s() - t_attached) * 1000;
 
 		if (skel->data_uei->uei.kind)
 			break;
-		if (stop_signal)
+		if (loader__stop_signal())
 			break;
 		if (!crash_set && o.crash_after_ms >= 0 && since >= o.crash_after_ms) {
 			skel->bss->crash = o.crash_value;
@@ -328,24 +231,24 @@ int main(int argc, char **argv)
 			printf("scx-ktstr: stall knob set to %u\n", o.stall_value);
 		}
 		/* The kernel dropped the scheduler but ops.exit left no record. */
-		read_state(state, sizeof(state));
+		loader__read_state(state, sizeof(state));
 		if (!strcmp(state, "disabled")) {
 			if (!t_disabled)
-				t_disabled = now_s();
-			else if ((now_s() - t_disabled) * 1000 >= EXIT_GRACE_MS) {
-				printf("EXIT: kind=SCX_EXIT_UNKNOWN(0) reason=scheduler disabled without exit record msg=\n");
+				t_disabled = loader__now_s();
+			else if ((loader__now_s() - t_disabled) * 1000 >= LOADER__EXIT_GRACE_MS) {
+				print_no_record("scheduler disabled without exit record");
 				goto cleanup;
 			}
 		}
-		sleep_ms(POLL_MS);
+		loader__sleep_ms(LOADER__POLL_MS);
 	}
-	if (stop_signal && !skel->data_uei->uei.kind)
-		printf("scx-ktstr: %s, unloading\n", strsignal(stop_signal));
+	if (loader__stop_signal() && !skel->data_uei->uei.kind)
+		printf("scx-ktstr: %s, unloading\n", strsignal(loader__stop_signal()));
 	/* Unregistering runs ops.exit before the link's release returns. */
 	bpf_link__destroy(link);
 	link = NULL;
 	if (!skel->data_uei->uei.kind) {
-		printf("EXIT: kind=SCX_EXIT_UNKNOWN(0) reason=no exit record msg=\n");
+		print_no_record("no exit record");
 		goto cleanup;
 	}
 	ret = print_exit(&skel->data_uei->uei);
