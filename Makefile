@@ -8,6 +8,8 @@
 #   make kernel-debug    the same plus the DWARF vmlinux
 #   make schedulers      build the kernel's example sched_ext schedulers (static,
 #                        from Debian's linux-source) into $(KERNEL_DIR)/schedulers/
+#   make rust-schedulers build scx's Rust schedulers (cargo) into $(KERNEL_DIR)/schedulers/rust/
+#   make demo            the README's demo: the host-made crash and its auto-repro report
 #   make install PREFIX=/usr/local DESTDIR=
 #   make clean
 
@@ -93,6 +95,9 @@ check: all
 	@KTSTR_BIN=$(abspath $(BIN)) KTSTR_BUILD=$(abspath $(BUILD)) KTSTR_KERNEL_DIR=$(abspath $(KERNEL_DIR)) \
 		sh tests/run.sh $(TESTS)
 
+demo: all
+	$(BIN)/ktstr test --run-ignored ignored-only -E 'test(demo_host_crash_auto_repro)'
+
 bench: all
 	@for b in bench/*.sh; do echo "== $$b"; KTSTR_BIN=$(abspath $(BIN)) sh $$b || exit 1; done
 
@@ -108,6 +113,9 @@ kernel-debug:
 schedulers:
 	sh scripts/schedulers.sh --kernel-dir $(KERNEL_DIR)
 
+rust-schedulers:
+	sh scripts/rust-schedulers.sh --kernel-dir $(KERNEL_DIR)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/ktstr
 	install -m 755 $(ALL) $(DESTDIR)$(PREFIX)/bin/
@@ -122,5 +130,5 @@ clean:
 		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \
 	done
 
-.PHONY: all check bench deps kernel kernel-debug schedulers install clean
+.PHONY: all check demo bench deps kernel kernel-debug schedulers rust-schedulers install clean
 .DELETE_ON_ERROR:

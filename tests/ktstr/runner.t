@@ -1,0 +1,33 @@
+#!/bin/sh
+# vm: two boots at once: ktstr test -j 2 runs two passing tests side by side
+# (--oversubscribe: 2+2 vCPUs on this host's cores), one line each, the
+# summary, the run folder with run.conf, status and junit.xml.
+set -u
+B=${KTSTR_BIN:?}
+for t in ktstr ktstr-boot scx-ktstr; do
+	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
+done
+[ -f "$KTSTR_KERNEL_DIR/vmlinux" ] || { echo "no kernel (make kernel)" >&2; exit 77; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-runner.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $1"; cat "$tmp/out"; exit 1; }
+t0=$(date +%s)
+"$B/ktstr" test -j 2 --oversubscribe -o "$tmp/runs" -E 'test(eevdf_basic)' -E 'test(/^scx_ktstr_basic$/)' \
+	>"$tmp/out" 2>"$tmp/err"
+rc=$?
+[ $rc -eq 0 ] || fail "exit $rc"
+grep -Eqx 'PASS eevdf_basic [0-9]+\.[0-9]s' "$tmp/out" || fail "no PASS line for eevdf_basic"
+grep -Eqx 'PASS scx_ktstr_basic [0-9]+\.[0-9]s' "$tmp/out" || fail "no PASS line for scx_ktstr_basic"
+[ "$(tail -n 1 "$tmp/out")" = "2 passed, 0 failed, 0 skipped" ] || fail "bad summary"
+# Side by side: their guest runs overlapped (each records its start and end).
+for n in eevdf_basic scx_ktstr_basic; do
+	[ -s "$tmp/runs/$n/result.json" ] || fail "no result of $n"
+	[ "$(cat "$tmp/runs/$n/status")" = PASS ] || fail "status of $n"
+done
+a=$(stat -c %Y "$tmp/runs/eevdf_basic/done") b=$(stat -c %Y "$tmp/runs/scx_ktstr_basic/done")
+sa=$(stat -c %Y "$tmp/runs/eevdf_basic/scenario.path") sb=$(stat -c %Y "$tmp/runs/scx_ktstr_basic/scenario.path")
+[ "$sb" -le "$a" ] && [ "$sa" -le "$b" ] || fail "the two tests did not overlap (-j 2)"
+grep -q "jobs='2'" "$tmp/runs/run.conf" || fail "run.conf lacks the options"
+grep -c '<testcase ' "$tmp/runs/junit.xml" | grep -qx 2 || fail "junit.xml has not two testcases"
+grep -q '<testsuite name="ktstr" tests="2" failures="0" skipped="0">' "$tmp/runs/junit.xml" || fail "junit.xml counts"
+exit 0
