@@ -35,4 +35,11 @@ d=$tmp/runs/demo_host_crash_auto_repro
 for f in result.json stack.jsonl targets.jsonl events.jsonl chain.txt primary/com1.log repro/com2.log; do
 	[ -s "$d/$f" ] || fail "missing $f"
 done
+# Its Makefile re-renders the host stages from the saved files, nothing booted.
+cp "$d/chain.txt" "$tmp/chain.first"
+rm -f "$d/chain.txt"
+make -s -C "$d" chain.txt history.txt trace.json >"$tmp/make.out" 2>&1 || fail "make in the run folder: $(cat "$tmp/make.out")"
+cmp -s "$d/chain.txt" "$tmp/chain.first" || fail "the re-rendered chain differs"
+grep -Eq '^#[0-9]+ .* ktstr_enqueue +main\.bpf\.c:[0-9]+$' "$d/history.txt" || fail "history.txt lacks ktstr_enqueue"
+jq -e '.traceEvents | length > 0' "$d/trace.json" >/dev/null || fail "trace.json has no events"
 exit 0
