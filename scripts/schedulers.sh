@@ -133,7 +133,8 @@ if [ -f "$out/STATUS" ] && [ "$(cat "$out/.key" 2>/dev/null)" = "$key" ]; then
 fi
 
 say "building in $out from $(cat "$src/.source")"
-rm -rf "$out"
+# Everything of the last build but rust/ (scripts/rust-schedulers.sh's).
+if [ -d "$out" ]; then find "$out" -mindepth 1 -maxdepth 1 ! -name rust -exec rm -rf {} +; fi
 b=$out/build
 mkdir -p "$b/libbpf" "$b/include"
 jobs=$(nproc 2>/dev/null || echo 2)

@@ -1,0 +1,63 @@
+#!/bin/sh
+# vm: three boots: scx_bpfland, a Rust scheduler of the sched_ext project
+# (built by `make rust-schedulers`; dynamically linked, so ktstr-boot copies
+# its libraries into the initramfs), attaches under a mixed load and passes;
+# then, with a fault injected into its .bss, the whole driver (primary and
+# repro VM) must take the kernel's error apart, reading the BPF object that
+# libbpf-rs embedded in the binary.
+. ./extlib.sh
+
+RUST_DIR=$SCHED_DIR/rust
+name=scx_bpfland
+
+# As need_sched, for $RUST_DIR: skip when nothing was built, fail when the
+# build failed.
+[ -f "$RUST_DIR/STATUS" ] || skip "no Rust schedulers (make rust-schedulers)"
+st=$(grep "^$name " "$RUST_DIR/STATUS" | head -n 1)
+case "$st" in
+"$name ok") [ -x "$RUST_DIR/bin/$name" ] || fail "$RUST_DIR/bin/$name missing though STATUS says ok" ;;
+"") skip "$name is not among the built Rust schedulers" ;;
+*) fail "$name did not build: $st" ;;
+esac
+
+# The scenarios with the binary's absolute path in $KTSTR_KERNEL_DIR.
+bin=$(cd "$RUST_DIR/bin" && pwd -P)/$name
+sed "s|^scheduler: .*|scheduler: $bin|" scenarios/rust_bpfland.yaml >"$out/rust_bpfland.yaml"
+grep -qx "scheduler: $bin" "$out/rust_bpfland.yaml" || fail "cannot set the scheduler path in the scenario"
+
+boot "$out/rust_bpfland.yaml"
+want_rc 0
+want '.verdict == "pass" and .reason == "workload completed"'
+want '[.timeline[].stage] | index("scheduler attached") != null'
+# ktstr-init stopped it at teardown (SIGINT): it unregistered and exited 0.
+want '.sched_ext_exit.kind == "SCX_EXIT_UNREG" and .sched_ext_exit.code == 64'
+want '[.timeline[].stage] | index("scheduler stopped: exit status 0") != null'
+# Its own start-up line reached COM2 (the Rust side ran, not just the BPF).
+grep -q "scx_bpfland [0-9.]* x86_64" "$out/com2.log" || fail "no scx_bpfland start-up line in com2.log"
+grep -q 'failed to open system Kconfig' "$out/com2.log" && fail "libbpf found no kernel config"
+
+# The injected fault: nr_cpu_ids's place in .bss, from the object's BTF.
+command -v bpftool >/dev/null || skip "bpftool not installed (make deps)"
+[ -f "$RUST_DIR/$name.bpf.o" ] || fail "$RUST_DIR/$name.bpf.o missing (make rust-schedulers)"
+off=$(bpftool btf dump file "$RUST_DIR/$name.bpf.o" 2>/dev/null |
+	awk "/^\[[0-9]+\] DATASEC '\.bss'/ {s=1; next} /^\[/ {s=0}
+		s && /\(VAR 'nr_cpu_ids'\)/ {sub(/.*offset=/, \"\"); sub(/ .*/, \"\"); print; exit}")
+[ -n "$off" ] || fail "no nr_cpu_ids in the .bss of $RUST_DIR/$name.bpf.o (another bpfland version?)"
+sed -e "s|^scheduler: .*|scheduler: $bin|" -e "s|offset: [0-9]*|offset: $off|" \
+	scenarios/rust_bpfland_baddsq.yaml >"$out/rust_bpfland_baddsq.yaml"
+drive "$out/rust_bpfland_baddsq.yaml"
+[ "$rc" -eq 1 ] || { cat "$out/driver.err" >&2; fail "driver exit $rc, expected 1"; }
+d=$drv/rust_bpfland_baddsq
+json=$(cat "$d/result.json")
+want '.verdict == "fail" and .reached_workload == true'
+want '.sched_ext_exit.kind == "SCX_EXIT_ERROR" and .sched_ext_exit.code == 1024'
+want '.sched_ext_exit.message | test("non-existent DSQ 0x8")'
+in_report '^=== AUTO-PROBE: scx_exit fired ===$'
+in_report '^exit: ERROR \(1024\)'
+in_report '^message: .*non-existent DSQ 0x8'
+# bpfland's own callbacks, placed by the line info of the embedded object.
+in_report '^bpfland_enqueue +main\.bpf\.c:[0-9]+$'
+in_report '^  dsq_id +8$'
+jq -se '[.[] | select(.name == "bpfland_enqueue") | .object | endswith("[embedded]")] | any' \
+	"$d/targets.jsonl" >/dev/null || fail "the host did not read the object embedded in the Rust binary"
+exit 0
