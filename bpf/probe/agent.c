@@ -30,6 +30,7 @@
 #include <bpf/libbpf.h>
 
 #include "discover.h"
+#include "recorder.h"
 #include "scx.h"
 #include "usage.h"
 #include "probe.h"
@@ -78,7 +79,7 @@ static struct target tg[PROBE_MAX_TARGETS];
 static int ntg;
 static volatile sig_atomic_t stop;
 static int verbose;
-static long max_events = 20000, nevents, capped;
+static long max_events = 20000;
 static struct timespec t0;
 
 static double ms_since(const struct timespec *a)
@@ -309,43 +310,25 @@ static void print_event(const struct probe_event *e, size_t len)
 }
 
 /*
- * The ring buffer is drained by its own thread into this queue, so a slow
- * console never makes the kernel side drop records. When the queue is full
- * the oldest record goes: a flight recorder keeps the latest calls.
+ * The ring buffer is drained by its own thread into the flight recorder
+ * (recorder.c), so a slow console never makes the kernel side drop records.
  */
-static struct {
-	pthread_mutex_t lock;
-	void **rec;
-	size_t *len;
-	long head, count;
-} q = { .lock = PTHREAD_MUTEX_INITIALIZER };
 static volatile int drain_stop;
 
 static int on_event(void *ctx, void *data, size_t len)
 {
-	void *copy;
-	long slot;
+	const struct probe_event *e = data;
+	__u64 task;
 
 	(void)ctx;
 	if (len < PROBE_HDR_SZ || len > sizeof(struct probe_event))
 		return 0;
-	copy = malloc(len);
-	if (!copy)
-		return 0;
-	memcpy(copy, data, len);
-	pthread_mutex_lock(&q.lock);
-	if (q.count == max_events) {
-		free(q.rec[q.head]);
-		q.head = (q.head + 1) % max_events;
-		q.count--;
-		capped++;
-	}
-	slot = (q.head + q.count) % max_events;
-	q.rec[slot] = copy;
-	q.len[slot] = len;
-	q.count++;
-	nevents++;
-	pthread_mutex_unlock(&q.lock);
+	/* The task a call is about: its task argument, else current. */
+	task = e->task;
+	if (e->type != PROBE_EV_TRIGGER && e->target < ntg && tg[e->target].task_param >= 0 &&
+	    tg[e->target].task_param < tg[e->target].nargs && e->args[tg[e->target].task_param])
+		task = e->args[tg[e->target].task_param];
+	recorder__add(data, len, task);
 	return 0;
 }
 
@@ -360,25 +343,19 @@ static void *drain(void *rb)
 	return NULL;
 }
 
-/*
- * Print what is queued, newest first: should the agent be cut short (ktstr-init
- * kills it after a while), what is lost is the oldest. The host sorts.
- */
+static long printed;
+
+static void print_one(const void *data, size_t len)
+{
+	print_event(data, len);
+	if (!(++printed % 256))
+		fflush(stdout);
+}
+
+/* Print what was recorded; the host sorts. */
 static void print_queue(void)
 {
-	long i;
-
-	pthread_mutex_lock(&q.lock);
-	for (i = q.count - 1; i >= 0; i--) {
-		long slot = (q.head + i) % max_events;
-
-		print_event(q.rec[slot], q.len[slot]);
-		free(q.rec[slot]);
-		if (!(i % 256))
-			fflush(stdout);
-	}
-	q.count = 0;
-	pthread_mutex_unlock(&q.lock);
+	recorder__drain(print_one);
 	fflush(stdout);
 }
 
@@ -770,6 +747,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	pthread_t drainer;
 	struct timespec t1;
+	struct recorder_stats rs;
 	struct sigaction sa = { .sa_handler = on_signal };
 	long wait_ms = 60000;
 	__u64 drops = 0, submitted = 0, triggers = 0;
@@ -837,9 +815,7 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	q.rec = calloc(max_events, sizeof(*q.rec));
-	q.len = calloc(max_events, sizeof(*q.len));
-	if (!q.rec || !q.len || pthread_create(&drainer, NULL, drain, rb)) {
+	if (recorder__init(max_events) || pthread_create(&drainer, NULL, drain, rb)) {
 		fprintf(stderr, "ktstr-probe-agent: out of memory\n");
 		goto cleanup;
 	}
@@ -870,13 +846,16 @@ int main(int argc, char **argv)
 		bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.counters), &k, &v);
 		*(k == 0 ? &drops : k == 1 ? &submitted : &triggers) = v;
 	}
+	recorder__stats(&rs);
 	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%ld,"
-	       "\"capped\":%ld,\"queued\":%ld}\n", (unsigned long long)drops, (unsigned long long)submitted,
-	       (unsigned long long)triggers, nevents, capped, q.count);
+	       "\"capped\":%ld,\"queued\":%ld,\"per_task\":%d}\n", (unsigned long long)drops,
+	       (unsigned long long)submitted, (unsigned long long)triggers, rs.recorded, rs.capped, rs.queued,
+	       RECORDER_PER_TASK);
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	print_queue();
-	printf("{\"ev\":\"phase\",\"name\":\"printed\",\"ms\":%.2f}\n", ms_since(&t1));
+	recorder__stats(&rs);
+	printf("{\"ev\":\"phase\",\"name\":\"printed\",\"ms\":%.2f,\"kept\":%ld}\n", ms_since(&t1), rs.kept);
 	fflush(stdout);
 	/*
 	 * The stream is complete: say so before detaching, which takes
@@ -893,7 +872,6 @@ cleanup:
 	probe_bpf__destroy(main_skel);
 	btf__free(vmbtf);
 	free(early);
-	free(q.rec);
-	free(q.len);
+	recorder__free();
 	return code;
 }

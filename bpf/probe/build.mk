@@ -25,11 +25,15 @@ $(BPF_BUILD)/obj/probe-discover.o: bpf/probe/discover.c bpf/probe/discover.h
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -Ibpf/probe -MMD -MP -c $< -o $@
 
-$(BIN)/ktstr-probe-agent: $(BPF_BUILD)/obj/probe-agent.o $(BPF_BUILD)/obj/probe-discover.o $(BPF_BUILD)/obj/usage.o
+$(BPF_BUILD)/obj/probe-recorder.o: bpf/probe/recorder.c bpf/probe/recorder.h
+	@mkdir -p $(@D)
+	$(CC) $(LOADER_CFLAGS) -Ibpf/probe -MMD -MP -c $< -o $@
+
+$(BIN)/ktstr-probe-agent: $(BPF_BUILD)/obj/probe-agent.o $(BPF_BUILD)/obj/probe-discover.o $(BPF_BUILD)/obj/probe-recorder.o $(BPF_BUILD)/obj/usage.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LOADER_LDFLAGS) -o $@ $^ $(LOADER_LDLIBS)
 
--include $(BPF_BUILD)/obj/probe.raw.d $(BPF_BUILD)/obj/probe-agent.d $(BPF_BUILD)/obj/probe-discover.d
+-include $(BPF_BUILD)/obj/probe.raw.d $(BPF_BUILD)/obj/probe-agent.d $(BPF_BUILD)/obj/probe-discover.d $(BPF_BUILD)/obj/probe-recorder.d
 
 all: $(BIN)/ktstr-probe-agent
 ALL += $(BIN)/ktstr-probe-agent

@@ -18,8 +18,49 @@ static int call_cmp(const void *a, const void *b)
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
 
+/* A stall keeps this many of the stalled task's last calls (--history: all). */
+#define STALL_CALLS 40
+#define SCX_EXIT_ERROR_STALL 1026
+
+/*
+ * The task a watchdog exit names: "<comm>[<pid>] failed to run for N s".
+ * Its pointer is current's in any call it made itself. 0: none found.
+ */
+static uint64_t stalled_task(struct chain *ch, const struct events *ev, long long *pid)
+{
+	const char *m = ev->trig.msg, *open, *close, *after;
+	size_t i, clen;
+	char *end;
+	long long p;
+
+	if (!m || !ev->trig.kind_ok || ev->trig.kind != SCX_EXIT_ERROR_STALL ||
+	    !(after = strstr(m, "] failed to run for ")))
+		return 0;
+	for (open = after; open > m && open[-1] != '['; open--)
+		;
+	if (open == m)
+		return 0;
+	p = strtoll(open, &end, 10);
+	close = end;
+	if (end == open || close != after || p < 0)
+		return 0;
+	clen = open - 1 - m;
+	snprintf(ch->stall_comm, sizeof(ch->stall_comm), "%.*s", (int)(clen < 31 ? clen : 31), m);
+	ch->stall_for = after + 20;
+	ch->stall_for_len = strcspn(ch->stall_for, " \n");
+	for (i = ev->n; i-- > 0;) {
+		if (ev->calls[i].pid == p && ev->calls[i].cur) {
+			*pid = p;
+			return ev->calls[i].cur;
+		}
+	}
+	return 0;
+}
+
 int chain__build(struct chain *ch, struct events *ev, bool history)
 {
+	uint64_t stalled;
+	long long spid = -1;
 	const struct trigger *t = &ev->trig;
 	size_t i, n = 0, *last = NULL;
 
@@ -43,7 +84,19 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 	 * kworker waking the task being enqueued): the task the callback was
 	 * handling is the one the scheduler choked on.
 	 */
-	if (t->inflight_task) {
+	if ((stalled = stalled_task(ch, ev, &spid))) {
+		/*
+		 * A stall: current at the exit is the watchdog's context; the
+		 * task to follow is the one it named, and what matters is when
+		 * it was last enqueued and run: its own history, timed to the exit.
+		 */
+		ch->causal_why = CAUSAL_STALLED;
+		ch->causal = stalled;
+		ch->causal_pid = spid;
+		ch->causal_comm = ch->stall_comm;
+		ch->history = true;
+		ch->rel_exit = t->ts_ok;
+	} else if (t->inflight_task) {
 		ch->causal_why = CAUSAL_INFLIGHT;
 		ch->causal = t->inflight_task;
 		ch->causal_pid = t->inflight_pid;
@@ -76,7 +129,11 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 	}
 	ch->of_task = n;
 	qsort(ch->calls, n, sizeof(*ch->calls), call_cmp);
-	if (!history && n) {
+	if (ch->causal_why == CAUSAL_STALLED && !history && n > STALL_CALLS) {
+		ch->left_out = n - STALL_CALLS;
+		memmove(ch->calls, ch->calls + ch->left_out, STALL_CALLS * sizeof(*ch->calls));
+		n = STALL_CALLS;
+	} else if (!ch->history && n) {
 		/* The last call of each function, still in time order. */
 		size_t m = 0;
 

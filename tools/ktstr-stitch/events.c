@@ -229,6 +229,7 @@ static int add_hit(struct events *ev, const json_t *rec, size_t off, size_t len,
 	c->len = (uint32_t)len;
 	c->lineno = (uint32_t)lineno;
 	c->cpu = get_cpu(rec);
+	c->pid = (int32_t)json__int(rec, "pid", -1);
 	c->ts = get_u64(rec, "ts_entry", get_u64(rec, "ts_exit", 0));
 	c->cur = get_u64(rec, "task_ptr", get_u64(rec, "current", 0));
 	/* The task argument: explicit, else the targets' task_param into args. */

@@ -140,6 +140,62 @@ static void delta(char *buf, size_t sz, uint64_t ns)
 			 ns / 1000000 % 1000);
 }
 
+/* "-4.279s": how long before the exit at ts a call at call_ts was. */
+static void before_exit(char *buf, size_t sz, uint64_t ts, uint64_t call_ts)
+{
+	delta(buf, sz, ts > call_ts ? ts - call_ts : 0);
+	buf[0] = '-';
+}
+
+/* A function's name says which op or kernel step it is (simple_enqueue, enqueue_task_scx). */
+static bool func_is(const char *name, const char *what)
+{
+	return strstr(name, what) != NULL;
+}
+
+/*
+ * What a stall's reader wants first: when the task was last enqueued and
+ * last run, and whether it ran after that enqueue ("enqueued ..., never run
+ * since"). From the calls of the task shown.
+ */
+static void stall_line(const struct render_opts *o)
+{
+	const struct chain *ch = o->ch;
+	const struct events *ev = o->ev;
+	const struct call *enq = NULL, *ran = NULL;
+	char a[48], b[48];
+	size_t i;
+
+	for (i = 0; i < ch->n; i++) {
+		const char *f = ev->funcs[ch->calls[i]->func].name;
+
+		if (func_is(f, "enqueue"))
+			enq = ch->calls[i];
+		if (func_is(f, "running") || func_is(f, "set_next_task"))
+			ran = ch->calls[i];
+	}
+	if (!enq && !ran) {
+		fputs("stall: no enqueue or run of the task recorded\n", o->f);
+		return;
+	}
+	fputs("stall:", o->f);
+	if (enq) {
+		before_exit(a, sizeof(a), ev->trig.ts, enq->ts);
+		fprintf(o->f, " last enqueued %s (", a);
+		put_safe(o->f, ev->funcs[enq->func].name);
+		fputc(')', o->f);
+	}
+	if (ran) {
+		before_exit(b, sizeof(b), ev->trig.ts, ran->ts);
+		fprintf(o->f, "%s last run %s (", enq ? "," : "", b);
+		put_safe(o->f, ev->funcs[ran->func].name);
+		fputc(')', o->f);
+	}
+	if (enq && (!ran || ran->ts < enq->ts))
+		fputs(", not run since it was enqueued", o->f);
+	fputc('\n', o->f);
+}
+
 static void text_call(FILE *f, const struct vcall *vc)
 {
 	size_t j, nw = 0, ew = 0;
@@ -209,7 +265,11 @@ int render__text(const struct render_opts *o)
 	pid = causal_pid(o);
 	fputs("causal task: ", o->f);
 	task_desc(o->f, ch->causal_comm, pid, ch->causal);
-	if (ch->causal_why == CAUSAL_INFLIGHT) {
+	if (ch->causal_why == CAUSAL_STALLED) {
+		fputs(", named by the watchdog (failed to run for ", o->f);
+		fprintf(o->f, "%.*s)\n", (int)ch->stall_for_len, ch->stall_for);
+		stall_line(o);
+	} else if (ch->causal_why == CAUSAL_INFLIGHT) {
 		fputs(", the task of ", o->f);
 		put_safe(o->f, t->inflight_func ? t->inflight_func : "the callback");
 		fprintf(o->f, " in flight on cpu %d\n", t->cpu);
@@ -245,7 +305,9 @@ int render__text(const struct render_opts *o)
 		for (i = 0; i < ch->n; i++) {
 			int w;
 
-			if (i)
+			if (ch->rel_exit)
+				before_exit(deltas[i], sizeof(deltas[i]), ev->trig.ts, ch->calls[i]->ts);
+			else if (i)
 				delta(deltas[i], sizeof(deltas[i]), ch->calls[i]->ts - ch->calls[i - 1]->ts);
 			else
 				snprintf(deltas[i], sizeof(deltas[i]), "-");
@@ -256,6 +318,8 @@ int render__text(const struct render_opts *o)
 				cw = w;
 		}
 	}
+	if (ch->left_out)
+		fprintf(o->f, "(%zu earlier calls of this task; --history shows all)\n", ch->left_out);
 	for (i = 0; i < ch->n; i++) {
 		err = vcall__build(&vc, ev, ch->calls[i], o->dt);
 		if (err)
@@ -381,7 +445,8 @@ int render__json(const struct render_opts *o)
 		      "task", jhex(ch->causal),
 		      "pid", (json_int_t)causal_pid(o),
 		      "comm", jstr(ch->causal_comm),
-		      "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" : "current");
+		      "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" :
+			     ch->causal_why == CAUSAL_STALLED ? "stalled" : "current");
 	err = jsonl__write(o->f, j);
 	json_decref(j);
 	for (i = 0; !err && i < ch->n; i++) {

@@ -60,6 +60,7 @@ struct call {
 	uint32_t func;			/* index in events.funcs */
 	int32_t cpu;
 	uint32_t lineno;
+	int32_t pid;			/* current's pid at probe time, -1 unknown */
 	bool has_task;
 };
 
@@ -118,7 +119,8 @@ json_t *events__record(const struct events *ev, const struct call *c);
 void events__free(struct events *ev);
 
 /* ---- the stitched chain ---- */
-enum causal_why { CAUSAL_INFLIGHT, CAUSAL_CURRENT };
+/* STALLED: the task the watchdog named ("comm[pid] failed to run for N s"). */
+enum causal_why { CAUSAL_INFLIGHT, CAUSAL_CURRENT, CAUSAL_STALLED };
 
 struct chain {
 	const char *why_none;		/* set when there is no chain to show */
@@ -132,6 +134,11 @@ struct chain {
 	struct call **calls;		/* shown, sorted */
 	size_t n;
 	bool history;
+	bool rel_exit;			/* times relative to the exit (a stall's view) */
+	size_t left_out;		/* earlier calls of the task not shown */
+	char stall_comm[32];		/* CAUSAL_STALLED: as the message names it */
+	const char *stall_for;		/* "4.232s", into the trigger's message */
+	size_t stall_for_len;
 };
 
 int chain__build(struct chain *ch, struct events *ev, bool history);
