@@ -487,6 +487,8 @@ int decode__value(struct strbuf *out, const struct decode_tables *t, enum decode
 
 	if (!v || json_is_null(v))
 		return strbuf__addstr(out, "?");	/* the probe could not read it */
+	if (json_is_false(v))
+		return strbuf__addstr(out, "NULL");	/* a pointer on the way was NULL */
 	if (d == DEC_STRING && json_is_string(v))
 		return text__sanitize(out, json_string_value(v), json_string_length(v));
 	if (d == DEC_CPUMASK) {

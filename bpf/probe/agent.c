@@ -296,7 +296,8 @@ static void print_event(const struct probe_event *e, size_t len)
 		if (i)
 			putchar(',');
 		if (!(e->ok & (1u << i)) || (size_t)(f->out + f->size) > dlen) {
-			fputs("null", stdout);
+			/* false: a NULL pointer on the way; null: unreadable. */
+			fputs(e->nul & (1u << i) ? "false" : "null", stdout);
 			continue;
 		}
 		if (f->str)

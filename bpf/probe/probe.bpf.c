@@ -162,7 +162,7 @@ static __always_inline struct probe_event *event_new(__u8 type, __u32 target)
 	__builtin_memset(e->args, 0, sizeof(e->args));
 	e->ret = 0;
 	e->ok = 0;
-	e->pad2 = 0;
+	e->nul = 0;
 	__builtin_memset(e->icomm, 0, sizeof(e->icomm));
 	return e;
 }
@@ -203,12 +203,19 @@ static __always_inline void read_fields(struct probe_event *e, const struct prob
 		if (a >= PROBE_MAX_ARGS)
 			continue;
 		base = e->args[a];
-		if (!base)
+		/* NULL is a value (dispatch's prev, a task on no DSQ), not a failed read. */
+		if (!base) {
+			e->nul |= 1u << i;
 			continue;
+		}
 		addr = base + f->offset;
 		if (f->has_deref) {
-			if (bpf_probe_read_kernel(&p, sizeof(p), (void *)addr) || !p)
+			if (bpf_probe_read_kernel(&p, sizeof(p), (void *)addr))
 				continue;
+			if (!p) {
+				e->nul |= 1u << i;
+				continue;
+			}
 			addr = p + f->deref;
 		}
 		/*

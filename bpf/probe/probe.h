@@ -60,7 +60,7 @@ struct probe_event {
 	__u64 args[PROBE_MAX_ARGS];
 	__u64 ret;
 	__u32 ok;		/* bit n: field n was read */
-	__u32 pad2;
+	__u32 nul;		/* bit n: field n was not read: a pointer on the way was NULL */
 	char icomm[16];		/* trigger: the in-flight task's comm */
 	__u8 data[PROBE_DATA_SZ + PROBE_FIELD_MAX];	/* slack: see read_fields */
 };

@@ -66,6 +66,8 @@ static json_t *field_value(const struct pfield *f, const json_t *v)
 	json_t *arr;
 	char word[19];
 
+	if (json_is_false(v))
+		return json_false();	/* the agent's mark: a pointer on the way was NULL */
 	if (!s)
 		return json_null();
 	n = strlen(s);
