@@ -539,6 +539,7 @@ static void stop_agent(struct state *s)
 static void run(struct state *s)
 {
 	char err[512];
+	uint64_t sysrdy_ns;
 	int i;
 
 	if (plan__load(PLAN_PATH, &s->plan, err, sizeof(err))) {
@@ -564,12 +565,14 @@ static void run(struct state *s)
 		serve(s, s->plan.agent_ready_ms, agent_attached_or_dead);
 		tl(access(AGENT_ATTACHING, F_OK) ? "agent attached" : "agent still attaching: going on");
 	}
+	/* Workers report times from here, in their own clock (CLOCK_MONOTONIC). */
+	sysrdy_ns = mono_ns();
 	tl("sys_rdy");
 	tl("workload started");
 	for (i = 0; i < s->plan.nsteps && !sched_trouble(s); i++) {
 		const struct plan_step *st = &s->plan.steps[i];
 
-		if (step__start(st, s->plan.cpus, &s->step))
+		if (step__start(st, s->plan.cpus, sysrdy_ns, &s->step))
 			tl("step %d: some workers could not start", i + 1);
 		tl("step %d started: %d cgroups, hold %ld ms", i + 1, st->ncgroups, st->hold_ms);
 		serve(s, st->hold_ms, sched_trouble);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Workers: each is a forked process in its step's cgroup running one work
- * type forever, counting iterations in shared memory so progress can be
- * reported; the step's end kills them. Paired types run two by two.
+ * type forever, counting iterations and measuring itself (meter.c) in
+ * shared memory so progress and scheduling can be reported; the step's end
+ * kills them. Paired types run two by two.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,9 +27,15 @@
 #define CGROOT "/sys/fs/cgroup"
 
 struct slot {
-	_Atomic uint64_t iters;
+	struct meter_shared m;
 	_Atomic uint32_t futex;		/* FutexPingPong: whose turn (0 or 1) */
 	uint32_t pad;
+};
+
+/* What ktstr-init itself reads of a worker from /proc. */
+struct seen {
+	bool ok;			/* cpu_ns and delay_ns are valid */
+	uint64_t cpu_ns, delay_ns;
 };
 
 struct step_run {
@@ -36,10 +43,35 @@ struct step_run {
 	int nworkers;
 	pid_t *pids;		/* 0 once reaped */
 	int *cg_of;		/* cgroup index of each worker */
+	int *nth;		/* its index within the cgroup */
+	struct seen *base;	/* /proc readings once every worker was started */
 	struct slot *slots;	/* shared with the workers */
 	size_t slots_len;
 	int ncpus;
+	uint64_t ref_ns;	/* sys_rdy, CLOCK_MONOTONIC */
 };
+
+enum wt {
+	CPU_SPIN, YIELD_HEAVY, MIXED, IO_SYNC, BURSTY, PIPE_IO, FUTEX_PING_PONG, FORK_EXIT, NICE_SWEEP,
+	AFFINITY_CHURN, WT_UNKNOWN,
+};
+
+static enum wt wt_parse(const char *s)
+{
+	static const char *const names[] = { "CpuSpin", "YieldHeavy", "Mixed", "IoSync", "Bursty", "PipeIo",
+					      "FutexPingPong", "ForkExit", "NiceSweep", "AffinityChurn" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i]))
+			return (enum wt)i;
+	return WT_UNKNOWN;
+}
+
+/* Types that block: their gaps come from run_delay, not from the clock (meter.c). */
+static bool wt_blocks(enum wt t)
+{
+	return t == IO_SYNC || t == PIPE_IO || t == FUTEX_PING_PONG || t == FORK_EXIT;
+}
 
 int cgroups__setup(void)
 {
@@ -51,20 +83,20 @@ int cgroups__setup(void)
 	return err;
 }
 
-static void spin_for_ns(long ns)
+/* Busy for ns of wall time, ticking the meter at every clock read. */
+static void spin_for_ns(struct meter *m, long ns)
 {
-	struct timespec a, b;
+	uint64_t end = meter__tick(m) + (uint64_t)ns;
 
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	do
-		clock_gettime(CLOCK_MONOTONIC, &b);
-	while ((b.tv_sec - a.tv_sec) * 1000000000L + (b.tv_nsec - a.tv_nsec) < ns);
+	while (meter__tick(m) < end)
+		;
 }
 
-static void nap_ns(long ns)
+static void nap_ns(struct meter *m, long ns)
 {
 	struct timespec ts = { ns / 1000000000L, ns % 1000000000L };
 
+	meter__sleep(m, ns);
 	nanosleep(&ts, NULL);
 }
 
@@ -73,23 +105,33 @@ static long futex(_Atomic uint32_t *uaddr, int op, uint32_t val)
 	return syscall(SYS_futex, uaddr, op, val, NULL, NULL, 0);
 }
 
-/* The body of one worker; never returns. peer_* are for the paired types. */
+/* The body of one worker; never returns. pair, side, rfd and wfd are for the paired types. */
 static void __attribute__((noreturn)) work(const char *type, struct slot *me, struct slot *pair, int side,
 					   int rfd, int wfd, int ncpus, int idx)
 {
 	char c = 0, path[64];
 	int nice_v = 0, cpu = idx % (ncpus ? ncpus : 1);
+	enum wt t = wt_parse(type);
+	struct meter m;
 
+	if (t == WT_UNKNOWN)
+		_exit(2);
+	meter__start(&m, &me->m, wt_blocks(t));
+	meter__tick(&m);
 	for (;;) {
-		if (!strcmp(type, "CpuSpin")) {
-			spin_for_ns(1000000);
-		} else if (!strcmp(type, "YieldHeavy")) {
+		switch (t) {
+		case CPU_SPIN:
+			spin_for_ns(&m, 1000000);
+			break;
+		case YIELD_HEAVY:
 			sched_yield();
-		} else if (!strcmp(type, "Mixed")) {
-			spin_for_ns(500000);
+			break;
+		case MIXED:
+			spin_for_ns(&m, 500000);
 			sched_yield();
-			nap_ns(200000);
-		} else if (!strcmp(type, "IoSync")) {
+			nap_ns(&m, 200000);
+			break;
+		case IO_SYNC: {
 			int fd;
 
 			snprintf(path, sizeof(path), "/tmp/iosync.%d", getpid());
@@ -98,15 +140,18 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 				static char blk[4096];
 
 				if (write(fd, blk, sizeof(blk)) < 0)
-					nap_ns(1000000);
+					nap_ns(&m, 1000000);
 				fsync(fd);
 				close(fd);
 			}
-			nap_ns(100000);
-		} else if (!strcmp(type, "Bursty")) {
-			spin_for_ns(5000000);
-			nap_ns(10000000);
-		} else if (!strcmp(type, "PipeIo")) {
+			nap_ns(&m, 100000);
+			break;
+		}
+		case BURSTY:
+			spin_for_ns(&m, 5000000);
+			nap_ns(&m, 10000000);
+			break;
+		case PIPE_IO:
 			/* Side 0 serves first; each read blocks until the peer writes. */
 			if (side == 0 && write(wfd, &c, 1) != 1)
 				_exit(1);
@@ -114,25 +159,31 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 				_exit(1);
 			if (side == 1 && write(wfd, &c, 1) != 1)
 				_exit(1);
-		} else if (!strcmp(type, "FutexPingPong")) {
+			break;
+		case FUTEX_PING_PONG: {
 			_Atomic uint32_t *w = &pair->futex;
 
 			while (atomic_load(w) != (uint32_t)side)
 				futex(w, FUTEX_WAIT, (uint32_t)!side);
 			atomic_store(w, (uint32_t)!side);
 			futex(w, FUTEX_WAKE, 1);
-		} else if (!strcmp(type, "ForkExit")) {
+			break;
+		}
+		case FORK_EXIT: {
 			pid_t p = fork();
 
 			if (p == 0)
 				_exit(0);
 			if (p > 0)
 				waitpid(p, NULL, 0);
-		} else if (!strcmp(type, "NiceSweep")) {
+			break;
+		}
+		case NICE_SWEEP:
 			nice_v = (nice_v + 1) % 40;
 			setpriority(PRIO_PROCESS, 0, nice_v - 20);
-			spin_for_ns(200000);
-		} else if (!strcmp(type, "AffinityChurn")) {
+			spin_for_ns(&m, 200000);
+			break;
+		case AFFINITY_CHURN: {
 			cpu_set_t set;
 
 			CPU_ZERO(&set);
@@ -140,11 +191,13 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 			/* A cpuset may forbid some CPUs: just try the next. */
 			sched_setaffinity(0, sizeof(set), &set);
 			cpu = (cpu + 1) % (ncpus ? ncpus : 1);
-			spin_for_ns(200000);
-		} else {
+			spin_for_ns(&m, 200000);
+			break;
+		}
+		case WT_UNKNOWN:
 			_exit(2);
 		}
-		atomic_fetch_add_explicit(&me->iters, 1, memory_order_relaxed);
+		meter__iter(&m);
 	}
 }
 
@@ -174,7 +227,25 @@ static pid_t spawn(struct step_run *r, int cgi, int w, struct slot *pair, int si
 	work(cg->work_type, &r->slots[w], pair, side, rfd, wfd, r->ncpus, w);
 }
 
-int step__start(const struct plan_step *st, int ncpus, struct step_run **out)
+static void step_free(struct step_run *r)
+{
+	if (r->slots && r->slots != MAP_FAILED)
+		munmap(r->slots, r->slots_len);
+	free(r->pids);
+	free(r->cg_of);
+	free(r->nth);
+	free(r->base);
+	free(r);
+}
+
+/* Worker w of cgroup cgi is the n-th of its cgroup. */
+static void place(struct step_run *r, int w, int cgi, int n)
+{
+	r->cg_of[w] = cgi;
+	r->nth[w] = n;
+}
+
+int step__start(const struct plan_step *st, int ncpus, uint64_t ref_ns, struct step_run **out)
 {
 	struct step_run *r;
 	char path[256];
@@ -186,16 +257,17 @@ int step__start(const struct plan_step *st, int ncpus, struct step_run **out)
 		return -ENOMEM;
 	r->st = st;
 	r->ncpus = ncpus;
+	r->ref_ns = ref_ns;
 	for (i = 0; i < st->ncgroups; i++)
 		r->nworkers += st->cgroups[i].workers;
 	r->pids = calloc(r->nworkers + 1, sizeof(*r->pids));
 	r->cg_of = calloc(r->nworkers + 1, sizeof(*r->cg_of));
+	r->nth = calloc(r->nworkers + 1, sizeof(*r->nth));
+	r->base = calloc(r->nworkers + 1, sizeof(*r->base));
 	r->slots_len = (r->nworkers + 1) * sizeof(struct slot);
 	r->slots = mmap(NULL, r->slots_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	if (!r->pids || !r->cg_of || r->slots == MAP_FAILED) {
-		free(r->pids);
-		free(r->cg_of);
-		free(r);
+	if (!r->pids || !r->cg_of || !r->nth || !r->base || r->slots == MAP_FAILED) {
+		step_free(r);
 		return -ENOMEM;
 	}
 	for (i = 0; i < st->ncgroups; i++) {
@@ -222,10 +294,10 @@ int step__start(const struct plan_step *st, int ncpus, struct step_run **out)
 					break;
 				}
 				/* Side 0 writes p1, reads p2; side 1 the reverse. */
-				r->cg_of[w] = i;
+				place(r, w, i, j);
 				r->pids[w] = spawn(r, i, w, &r->slots[w], 0, p2[0], p1[1], p1[0], p2[1]);
 				w++;
-				r->cg_of[w] = i;
+				place(r, w, i, j + 1);
 				r->pids[w] = spawn(r, i, w, &r->slots[w - 1], 1, p1[0], p2[1], p1[1], p2[0]);
 				w++;
 				j++;
@@ -237,12 +309,18 @@ int step__start(const struct plan_step *st, int ncpus, struct step_run **out)
 				}
 				continue;
 			}
-			r->cg_of[w] = i;
+			place(r, w, i, j);
 			r->pids[w] = spawn(r, i, w, &r->slots[w], 0, -1, -1, -1, -1);
 			w++;
 		}
 	}
 	r->nworkers = w;
+	/*
+	 * CPU time counts from here, when every worker exists: workers forked
+	 * early would otherwise look favoured next to the last ones.
+	 */
+	for (i = 0; i < r->nworkers; i++)
+		r->base[i].ok = r->pids[i] > 0 && !proc__schedstat(r->pids[i], &r->base[i].cpu_ns, &r->base[i].delay_ns);
 	*out = r;
 	return err;
 }
@@ -264,28 +342,156 @@ bool step__reaped(struct step_run *r, pid_t pid, int status)
 	return false;
 }
 
+/* A worker as ktstr-init sees it at the step's end. */
+struct last_look {
+	struct seen end;	/* just before the kill */
+	char state;		/* then: 'R' runnable or running, 'S' asleep, ... */
+	int cpu;		/* the CPU /proc says it last ran on, or -1 */
+	uint64_t dead_delay;	/* run_delay once it died of the kill */
+	bool dead_ok;
+};
+
+static void look(const struct step_run *r, int i, struct last_look *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->cpu = -1;
+	l->state = '?';
+	if (r->pids[i] <= 0)
+		return;
+	l->end.ok = !proc__schedstat(r->pids[i], &l->end.cpu_ns, &l->end.delay_ns);
+	if (proc__state(r->pids[i], &l->state, &l->cpu)) {
+		l->state = '?';
+		l->cpu = -1;
+	}
+}
+
+/*
+ * The gap the worker could not record itself: the waits since its last
+ * read of run_delay, and one still going on (a worker stuck for good never
+ * runs again to note it). The latter is counted from the worker's last tick
+ * (or the end of the sleep it asked for) while it is runnable, but never
+ * beyond what run_delay grew until the kill let it run and die: a worker
+ * running on a vCPU the host froze is no gap.
+ */
+static struct meter_gap last_gap(const struct step_run *r, int i, const struct last_look *l, uint64_t now)
+{
+	struct meter_shared *m = &r->slots[i].m;
+	struct meter_gap g = { .cpu = -1 }, open = { .cpu = -1 };
+	uint64_t last = atomic_load(&m->last_ns), slept = atomic_load(&m->sleep_ns);
+	uint64_t read = atomic_load_explicit(&m->delay_read, memory_order_acquire) ? atomic_load(&m->delay) : 0;
+
+	if (!last || !l->end.ok)
+		return g;
+	if (read && l->end.delay_ns > read)
+		g = (struct meter_gap){ .ns = l->end.delay_ns - read, .at_ns = now - (l->end.delay_ns - read),
+					.cpu = atomic_load(&m->last_cpu) };
+	if (l->state == 'R' && l->dead_ok && now > last + slept && l->dead_delay > l->end.delay_ns) {
+		open = (struct meter_gap){ .ns = now - last - slept, .at_ns = last + slept,
+					   .cpu = atomic_load(&m->last_cpu) };
+		if (open.ns > l->dead_delay - l->end.delay_ns)
+			open.ns = l->dead_delay - l->end.delay_ns;
+	}
+	return open.ns > g.ns ? open : g;
+}
+
+/* "0-1,3" for a CPU mask; "-" for none. */
+static void cpulist(uint64_t mask, char *buf, size_t len)
+{
+	size_t n = 0;
+	int c = 0;
+
+	buf[0] = '\0';
+	while (c < 64) {
+		int e;
+
+		if (!(mask & (1ULL << c))) {
+			c++;
+			continue;
+		}
+		for (e = c; e + 1 < 64 && (mask & (1ULL << (e + 1))); e++)
+			;
+		if (n < len)
+			n += snprintf(buf + n, len - n, "%s%d", n ? "," : "", c);
+		if (e > c && n < len)
+			n += snprintf(buf + n, len - n, "-%d", e);
+		c = e + 1;
+	}
+	if (!n)
+		snprintf(buf, len, "-");
+}
+
+/* One timeline stage per worker (format: man/ktstr-init.1, "Measurements"). */
+static void report_worker(const struct step_run *r, int i, int idx, const struct last_look *l, uint64_t now)
+{
+	struct meter_shared *m = &r->slots[i].m;
+	struct meter_gap g = meter__gap(m), last = last_gap(r, i, l, now);
+	const struct seen *b = &r->base[i];
+	uint64_t cpus = atomic_load(&m->cpus);
+	char cpu_ms[32] = "-", wait_ms[32] = "-", gcpu[16] = "-", gat[32] = "-", list[200];
+
+	if (last.ns > g.ns)
+		g = last;
+	if (l->cpu >= 0 && l->cpu < 64 && (cpus || atomic_load(&m->iters)))
+		cpus |= 1ULL << l->cpu;	/* where it last ran, if it ran at all */
+	cpulist(cpus, list, sizeof(list));
+	if (b->ok && l->end.ok) {
+		snprintf(cpu_ms, sizeof(cpu_ms), "%.3f", (l->end.cpu_ns - b->cpu_ns) / 1e6);
+		snprintf(wait_ms, sizeof(wait_ms), "%.3f", (l->end.delay_ns - b->delay_ns) / 1e6);
+	}
+	if (g.ns && g.cpu >= 0)
+		snprintf(gcpu, sizeof(gcpu), "%d", g.cpu);
+	if (g.ns)
+		snprintf(gat, sizeof(gat), "%+.1f", ((double)g.at_ns - (double)r->ref_ns) / 1e9);
+	tl("step %d worker %s/%d: iter=%llu cpu_ms=%s wait_ms=%s gap_ms=%.1f gap_cpu=%s gap_at=%s cpus=%s", idx,
+	   r->st->cgroups[r->cg_of[i]].name, r->nth[i], (unsigned long long)atomic_load(&m->iters), cpu_ms,
+	   wait_ms, g.ns / 1e6, gcpu, gat, list);
+}
+
 void step__stop(struct step_run *r, int idx)
 {
 	char path[256], summary[900];
+	struct last_look *looks;
+	uint64_t now;
 	int i, c, status;
 	size_t n = 0;
 
 	if (!r)
 		return;
+	/* Look at every worker before any is killed: the kill changes what /proc says. */
+	looks = calloc(r->nworkers + 1, sizeof(*looks));
+	now = mono_ns();
+	for (i = 0; looks && i < r->nworkers; i++)
+		look(r, i, &looks[i]);
 	for (i = 0; i < r->nworkers; i++)
 		if (r->pids[i] > 0)
 			kill(r->pids[i], SIGKILL);
-	for (i = 0; i < r->nworkers; i++)
-		if (r->pids[i] > 0)
-			while (waitpid(r->pids[i], &status, 0) < 0 && errno == EINTR)
-				;
+	for (i = 0; i < r->nworkers; i++) {
+		siginfo_t si;
+		uint64_t cpu_ns;
+
+		if (r->pids[i] <= 0)
+			continue;
+		/* Dead but not reaped: its run_delay now holds the wait it was in, if any. */
+		while (waitid(P_PID, r->pids[i], &si, WEXITED | WNOWAIT) < 0 && errno == EINTR)
+			;
+		if (looks)
+			looks[i].dead_ok = !proc__schedstat(r->pids[i], &cpu_ns, &looks[i].dead_delay);
+		while (waitpid(r->pids[i], &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	/* The workers are gone: what they left in shared memory no longer changes. */
+	for (i = 0; looks && i < r->nworkers; i++)
+		report_worker(r, i, idx, &looks[i], now);
+	if (!looks)
+		tl("step %d: no memory for the worker measurements", idx);
+	free(looks);
 	summary[0] = '\0';
 	for (c = 0; c < r->st->ncgroups; c++) {
 		uint64_t iters = 0;
 
 		for (i = 0; i < r->nworkers; i++)
 			if (r->cg_of[i] == c)
-				iters += atomic_load(&r->slots[i].iters);
+				iters += atomic_load(&r->slots[i].m.iters);
 		if (n < sizeof(summary))
 			n += snprintf(summary + n, sizeof(summary) - n, "%s%s=%llu", n ? " " : "",
 				      r->st->cgroups[c].name, (unsigned long long)iters);
@@ -295,8 +501,5 @@ void step__stop(struct step_run *r, int idx)
 			usleep(10000);
 	}
 	tl("step %d done: iterations %s", idx, n ? summary : "(no workers)");
-	munmap(r->slots, r->slots_len);
-	free(r->pids);
-	free(r->cg_of);
-	free(r);
+	step_free(r);
 }
