@@ -269,6 +269,20 @@ static void agent_bytes(void *ctx, const void *data, size_t len)
 	fwrite(data, 1, len, ctx);
 }
 
+/* Nothing booted: still one JSON line, so drivers see reached_workload false. */
+static void sched_not_found(const struct scenario *s, struct vm_result *r, const char *accel,
+			    const struct vm_kernel *k, const char *why)
+{
+	json_t *j;
+
+	snprintf(r->reason, sizeof(r->reason), "scheduler '%s' not found (%s)", s->scheduler, why);
+	r->verdict = "error";
+	error("%s: %s", s->path, r->reason);
+	j = result_json(s, r, accel, NULL, k, NULL);
+	emit(j, NULL);
+	json_decref(j);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -296,6 +310,7 @@ int main(int argc, char **argv)
 	char *sched_args[4] = { NULL, NULL, NULL, NULL };
 	char obj[PATH_MAX], obj_guest[PATH_MAX + 16];
 	const char *sched_host = NULL;	/* what the scenario named, found: binary or object */
+	const char *missing = NULL;	/* why the bare object's scheduler was not found */
 	enum vm_accel want = VM_ACCEL_AUTO;
 	struct vm_run_opts o = { 0 };
 	struct vm_result r = { 0 };
@@ -400,17 +415,13 @@ int main(int argc, char **argv)
 		/* ktstr-bpf-loader loads it in the guest, like scx-ktstr its own object. */
 		const char *base = strrchr(s->scheduler, '/');
 
-		if (find_object(s, obj, sizeof(obj)) ||
-		    snprintf(sched, sizeof(sched), "%s/ktstr-bpf-loader", bindir) >= (int)sizeof(sched) ||
-		    !executable(sched)) {
-			snprintf(r.reason, sizeof(r.reason), "scheduler '%s' not found (%s)", s->scheduler,
-				 access(sched, X_OK) && !find_object(s, obj, sizeof(obj)) ?
-				 "ktstr-bpf-loader is not built" : "no such BPF object");
-			r.verdict = "error";
-			error("%s: %s", s->path, r.reason);
-			j = result_json(s, &r, vm__accel_name(o.accel), NULL, &o.kernel, NULL);
-			emit(j, NULL);
-			json_decref(j);
+		if (find_object(s, obj, sizeof(obj)))
+			missing = "no such BPF object";
+		else if (snprintf(sched, sizeof(sched), "%s/ktstr-bpf-loader", bindir) >= (int)sizeof(sched) ||
+			 !executable(sched))
+			missing = "ktstr-bpf-loader is not built";
+		if (missing) {
+			sched_not_found(s, &r, vm__accel_name(o.accel), &o.kernel, missing);
 			goto cleanup;
 		}
 		if (s->sched_args && s->sched_args[0]) {
@@ -429,14 +440,9 @@ int main(int argc, char **argv)
 		o.sched_args = sched_args;
 	} else if (strcmp(s->scheduler, SCENARIO_EEVDF)) {
 		if (find_scheduler(s, bindir, o.kernel.dir, sched, sizeof(sched), &ours)) {
-			/* Nothing booted: still one JSON line, so drivers see reached_workload false. */
-			snprintf(r.reason, sizeof(r.reason), "scheduler '%s' not found (%s)", s->scheduler,
-				 strchr(s->scheduler, '/') ? "no such executable" : "neither built in the tools' folder nor by 'make schedulers'");
-			r.verdict = "error";
-			error("%s: %s", s->path, r.reason);
-			j = result_json(s, &r, vm__accel_name(o.accel), NULL, &o.kernel, NULL);
-			emit(j, NULL);
-			json_decref(j);
+			sched_not_found(s, &r, vm__accel_name(o.accel), &o.kernel,
+					strchr(s->scheduler, '/') ? "no such executable" :
+					"neither built in the tools' folder nor by 'make schedulers'");
 			goto cleanup;
 		}
 		o.sched_path = sched;
