@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cpulist.h"
 #include "init.h"
 
 #define CGROOT "/sys/fs/cgroup"
@@ -378,11 +379,12 @@ static struct meter_gap last_gap(const struct step_run *r, int i, const struct l
 	struct meter_shared *m = &r->slots[i].m;
 	struct meter_gap g = { .cpu = -1 }, open = { .cpu = -1 };
 	uint64_t last = atomic_load(&m->last_ns), slept = atomic_load(&m->sleep_ns);
-	uint64_t read = atomic_load_explicit(&m->delay_read, memory_order_acquire) ? atomic_load(&m->delay) : 0;
+	bool have_read = atomic_load_explicit(&m->delay_read, memory_order_acquire);
+	uint64_t read = atomic_load(&m->delay);
 
 	if (!last || !l->end.ok)
 		return g;
-	if (read && l->end.delay_ns > read)
+	if (have_read && l->end.delay_ns > read)
 		g = (struct meter_gap){ .ns = l->end.delay_ns - read, .at_ns = now - (l->end.delay_ns - read),
 					.cpu = atomic_load(&m->last_cpu) };
 	if (l->state == 'R' && l->dead_ok && now > last + slept && l->dead_delay > l->end.delay_ns) {
@@ -392,32 +394,6 @@ static struct meter_gap last_gap(const struct step_run *r, int i, const struct l
 			open.ns = l->dead_delay - l->end.delay_ns;
 	}
 	return open.ns > g.ns ? open : g;
-}
-
-/* "0-1,3" for a CPU mask; "-" for none. */
-static void cpulist(uint64_t mask, char *buf, size_t len)
-{
-	size_t n = 0;
-	int c = 0;
-
-	buf[0] = '\0';
-	while (c < 64) {
-		int e;
-
-		if (!(mask & (1ULL << c))) {
-			c++;
-			continue;
-		}
-		for (e = c; e + 1 < 64 && (mask & (1ULL << (e + 1))); e++)
-			;
-		if (n < len)
-			n += snprintf(buf + n, len - n, "%s%d", n ? "," : "", c);
-		if (e > c && n < len)
-			n += snprintf(buf + n, len - n, "-%d", e);
-		c = e + 1;
-	}
-	if (!n)
-		snprintf(buf, len, "-");
 }
 
 /* One timeline stage per worker (format: man/ktstr-init.1, "Measurements"). */
@@ -433,7 +409,9 @@ static void report_worker(const struct step_run *r, int i, int idx, const struct
 		g = last;
 	if (l->cpu >= 0 && l->cpu < 64 && (cpus || atomic_load(&m->iters)))
 		cpus |= 1ULL << l->cpu;	/* where it last ran, if it ran at all */
-	cpulist(cpus, list, sizeof(list));
+	cpulist__format(cpus, list, sizeof(list));
+	if (!list[0])
+		snprintf(list, sizeof(list), "-");
 	if (b->ok && l->end.ok) {
 		snprintf(cpu_ms, sizeof(cpu_ms), "%.3f", (l->end.cpu_ns - b->cpu_ns) / 1e6);
 		snprintf(wait_ms, sizeof(wait_ms), "%.3f", (l->end.delay_ns - b->delay_ns) / 1e6);
