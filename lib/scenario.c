@@ -486,6 +486,67 @@ static int parse_map_write(struct pctx *c, const struct ynode *n, struct scn_map
 	return 0;
 }
 
+/* A checks limit: an integer in [lo, hi] of unit, or off. */
+static int get_limit(struct pctx *c, const struct ynode *n, const char *field, const char *unit, long long lo,
+		     long long hi, long long *out)
+{
+	int err = want_scalar(c, n, field, "an integer or off");
+
+	if (err)
+		return err;
+	if (!strcmp(n->scalar, "off")) {
+		*out = SCN_CHECK_OFF;
+		return 0;
+	}
+	/* "2s" for gap_ms, "15%" for fairness_pct: say what is wanted. */
+	if (!*n->scalar || strspn(n->scalar, "0123456789") != strlen(n->scalar))
+		return bad(c, n->line, "%s: '%s' is not an integer (%s) or off", field, n->scalar, unit);
+	return get_int(c, n, field, lo, hi, out);
+}
+
+static int parse_checks(struct pctx *c, const struct ynode *n, struct scn_checks *ck)
+{
+	static const char *const known[] = { "starvation", "gap_ms", "fairness_pct", "cpuset", NULL };
+	const struct ynode *v;
+	long long ll;
+	int err;
+
+	if (n->type == YNODE_SCALAR && !strcmp(n->scalar, "off")) {
+		*ck = (struct scn_checks){ .gap_ms = SCN_CHECK_OFF, .fairness_pct = SCN_CHECK_OFF };
+		return 0;
+	}
+	if (n->type == YNODE_SCALAR)
+		return bad(c, n->line, "checks: '%s' is neither off nor a mapping {starvation, gap_ms, fairness_pct, "
+			   "cpuset}", n->scalar);
+	if (n->type != YNODE_MAP)
+		return bad(c, n->line, "checks: expected off or a mapping {starvation, gap_ms, fairness_pct, cpuset}, "
+			   "got %s", ynode__type_name(n));
+	err = check_keys(c, n, "checks", known);
+	if (err)
+		return err;
+	v = ynode__get(n, "starvation");
+	if (v && (err = get_bool(c, v, "checks.starvation", &ck->starvation)))
+		return err;
+	v = ynode__get(n, "cpuset");
+	if (v && (err = get_bool(c, v, "checks.cpuset", &ck->cpuset)))
+		return err;
+	v = ynode__get(n, "gap_ms");
+	if (v) {
+		err = get_limit(c, v, "checks.gap_ms", "milliseconds", 1, MAX_DURATION_MS, &ll);
+		if (err)
+			return err;
+		ck->gap_ms = (long)ll;
+	}
+	v = ynode__get(n, "fairness_pct");
+	if (v) {
+		err = get_limit(c, v, "checks.fairness_pct", "percent", 0, 100, &ll);
+		if (err)
+			return err;
+		ck->fairness_pct = (int)ll;
+	}
+	return 0;
+}
+
 static int parse_scheduler(struct pctx *c, const struct ynode *root, struct scenario *s)
 {
 	const struct ynode *v = ynode__get(root, "scheduler");
@@ -525,7 +586,7 @@ static int parse_root(struct pctx *c, const struct ynode *root, struct scenario 
 {
 	static const char *const known[] = { "name", "scheduler", "scheduler_args", "topology", "memory_mb",
 					     "duration", "watchdog_timeout", "auto_repro", "expect_err",
-					     "bpf_map_write", "steps", NULL };
+					     "bpf_map_write", "checks", "steps", NULL };
 	const struct ynode *v;
 	long long ll;
 	size_t i;
@@ -600,6 +661,9 @@ static int parse_root(struct pctx *c, const struct ynode *root, struct scenario 
 		return err;
 	if (s->map_write.set && !strcmp(s->scheduler, SCENARIO_EEVDF))
 		return bad(c, v->line, "bpf_map_write: needs a BPF scheduler (scheduler is eevdf)");
+	v = ynode__get(root, "checks");
+	if (v && (err = parse_checks(c, v, &s->checks)))
+		return err;
 
 	v = ynode__get(root, "steps");
 	if (v) {
@@ -645,6 +709,8 @@ int scenario__load(const char *path, struct scenario **out, char *err, size_t er
 	s->duration_ms = 2000;
 	s->watchdog_ms = 4000;
 	s->auto_repro = true;
+	s->checks = (struct scn_checks){ .starvation = true, .cpuset = true, .gap_ms = SCN_GAP_MS_DEFAULT,
+					 .fairness_pct = SCN_FAIRNESS_PER_TYPE };
 	if (!s->path || !s->scheduler) {
 		ret = -ENOMEM;
 		goto cleanup;

@@ -65,6 +65,22 @@ struct scn_map_write {
 	long after_ms;		/* counted from sys_rdy */
 };
 
+/*
+ * The checks a passing run must pass (man/ktstr-scenario.5, checks): limits
+ * the host applies to the guest's per-worker measurements (lib/checks.h).
+ */
+#define SCN_CHECK_OFF (-1)
+#define SCN_FAIRNESS_PER_TYPE (-2)
+#define SCN_GAP_MS_DEFAULT 2000
+
+struct scn_checks {
+	bool starvation;	/* every worker must make progress in every step */
+	bool cpuset;		/* a worker runs only on its cgroup's cpuset */
+	long gap_ms;		/* longest scheduling gap allowed, or SCN_CHECK_OFF */
+	int fairness_pct;	/* CPU-time spread within a cgroup: a limit for all, */
+				/* SCN_FAIRNESS_PER_TYPE or SCN_CHECK_OFF */
+};
+
 #define SCENARIO_EEVDF "eevdf"
 
 struct scenario {
@@ -79,6 +95,7 @@ struct scenario {
 	bool auto_repro;
 	bool expect_err;
 	struct scn_map_write map_write;
+	struct scn_checks checks;
 	struct scn_step *steps;
 	size_t nsteps;
 };

@@ -754,10 +754,13 @@ static void tl_from_console(struct vm_result *r, const char *com1)
 			ls--;
 		if (!le)
 			le = m + strlen(m);
+		p = le;
+		/* The serial console ends lines with CRLF: the CR is no part of the stage. */
+		while (le > m + 14 && le[-1] == '\r')
+			le--;
 		t = strtod(ls, NULL);
 		snprintf(buf, sizeof(buf), "%.6f %.*s", t, (int)(le - m - 14), m + 14);
 		tl_add(r, buf, strlen(buf));
-		p = le;
 	}
 }
 
@@ -968,31 +971,23 @@ static void verifier_summary(const char *com2, char *out, size_t len)
 		 where[0] ? ")" : "", why);
 }
 
-/* Every "name=N" of "step K done: iterations ..." must have N > 0. */
-static const char *idle_cgroup(const struct vm_result *r, char *name, size_t len)
+/* The checks over the timeline's stages (lib/checks.c); the first that failed, or NULL. */
+static const struct check *run_checks(const struct scenario *s, struct vm_result *r)
 {
+	const char **stages = calloc(r->ntl + 1, sizeof(*stages));
 	size_t i;
 
-	for (i = 0; i < r->ntl; i++) {
-		const char *s = strstr(r->tl[i].stage, " done: iterations ");
-
-		if (strncmp(r->tl[i].stage, "step ", 5) || !s)
-			continue;
-		for (s += 18; *s;) {
-			const char *eq = strchr(s, '='), *sp;
-
-			if (!eq)
-				break;
-			sp = strchr(eq, ' ');
-			if (!strncmp(eq + 1, "0", 1) && (eq[2] == ' ' || !eq[2])) {
-				snprintf(name, len, "%.*s", (int)(eq - s), s);
-				return name;
-			}
-			if (!sp)
-				break;
-			s = sp + 1;
-		}
-	}
+	r->nchecks = 0;
+	if (!stages)
+		return NULL;
+	for (i = 0; i < r->ntl; i++)
+		stages[i] = r->tl[i].stage;
+	if (checks__run(s, stages, r->ntl, r->checks, &r->nchecks))
+		log_warn("checks: out of memory");
+	free(stages);
+	for (i = 0; i < r->nchecks; i++)
+		if (!r->checks[i].ok)
+			return &r->checks[i];
 	return NULL;
 }
 
@@ -1002,7 +997,7 @@ static void judge(const struct vm_run_opts *o, struct vm_result *r, bool timed_o
 	const struct vm_tl *sysrdy = tl_find(r, "sys_rdy", 0), *na = tl_find(r, "SCHEDULER_NOT_ATTACHED", 0);
 	const struct vm_tl *trouble = NULL, *done = tl_find(r, "workload done", 0), *last;
 	size_t from = sysrdy ? (size_t)(sysrdy - r->tl) : 0;
-	char cg[96];
+	const struct check *failed = NULL;
 
 	r->reached_workload = sysrdy != NULL;
 	if (sysrdy && o->sched_path) {
@@ -1014,6 +1009,9 @@ static void judge(const struct vm_run_opts *o, struct vm_result *r, bool timed_o
 		trouble = a && b ? (a->t < b->t ? a : b) : a ? a : b;
 	}
 	last = r->ntl ? &r->tl[r->ntl - 1] : NULL;
+	/* Measured only over a whole workload: an aborted one's numbers mean little. */
+	if (sysrdy && done && !trouble)
+		failed = run_checks(s, r);
 	r->verdict = "fail";
 	if (na && r->have_exit) {
 		/* sched_ext disabled it: it attached, then failed before user space saw "enabled". */
@@ -1045,10 +1043,11 @@ static void judge(const struct vm_run_opts *o, struct vm_result *r, bool timed_o
 	} else if (!done || !tl_find(r, "poweroff", from)) {
 		snprintf(r->reason, sizeof(r->reason), "VM stopped during the workload (last stage: %s)",
 			 last ? last->stage : "none");
-	} else if (idle_cgroup(r, cg, sizeof(cg))) {
-		snprintf(r->reason, sizeof(r->reason), "workers of cgroup %s made no progress", cg);
 	} else if (s->expect_err) {
 		snprintf(r->reason, sizeof(r->reason), "expected the scheduler to exit with an error, but it ran to the end");
+	} else if (failed) {
+		/* Not crashing is not passing. */
+		snprintf(r->reason, sizeof(r->reason), "%s", failed->reason);
 	} else {
 		r->verdict = "pass";
 		snprintf(r->reason, sizeof(r->reason), "workload completed");

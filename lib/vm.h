@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "checks.h"
 #include "scenario.h"
 
 enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG };
@@ -123,6 +124,8 @@ struct vm_result {
 	const char *vm_exit;		/* "poweroff", "timeout", "kernel panic", "qemu error", "reboot" */
 	double duration_s;		/* wall time of the run, both attempts */
 	int attempts;
+	struct check checks[CHECK__COUNT];	/* evaluated when the workload ran to its end */
+	size_t nchecks;
 	char com1[PATH_MAX], com2[PATH_MAX];
 	char *console_tail;		/* last COM1 lines when the VM failed, else NULL */
 };

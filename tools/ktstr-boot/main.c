@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "checks.h"
 #include "file.h"
 #include "log.h"
 #include "scenario.h"
@@ -128,6 +129,23 @@ static double round_to(double x, double scale)
 	return (double)(long long)(x * scale + 0.5) / scale;
 }
 
+/* [{name, value, limit, ok, detail}]: counts as integers, ms and % to 0.1. */
+static json_t *checks_json(const struct vm_result *r)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++) {
+		const struct check *c = &r->checks[i];
+
+		json_array_append_new(a, json_pack("{s:s, s:o, s:o, s:b, s:s}", "name", c->name, "value",
+						   c->count ? json_integer((json_int_t)c->value) : json_real(round_to(c->value, 10)),
+						   "limit", c->count ? json_integer((json_int_t)c->limit) : json_real(round_to(c->limit, 10)),
+						   "ok", c->ok, "detail", c->detail));
+	}
+	return a;
+}
+
 static json_t *result_json(const struct scenario *s, const struct vm_result *r, const char *accel,
 			   const char *out_dir, const struct vm_kernel *k, const char *sched_path)
 {
@@ -164,6 +182,7 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 	} else {
 		json_object_set_new(o, "sched_ext_exit", json_null());
 	}
+	json_object_set_new(o, "checks", checks_json(r));
 	json_object_set_new(o, "load_error", r->load_error[0] ? json_string(r->load_error) : json_null());
 	json_object_set_new(o, "vm_exit", r->vm_exit ? json_string(r->vm_exit) : json_null());
 	json_object_set_new(o, "duration_s", json_real(round_to(r->duration_s, 100)));
@@ -225,6 +244,15 @@ static json_t *scenario_json(const struct scenario *s)
 					      "size", s->map_write.size, "after_ms", (json_int_t)s->map_write.after_ms));
 	else
 		json_object_set_new(o, "bpf_map_write", json_null());
+	/* false: off; fairness_pct null: each cgroup's work type decides (man/ktstr-scenario.5). */
+	json_object_set_new(o, "checks",
+			    json_pack("{s:b, s:o, s:o, s:b}", "starvation", s->checks.starvation, "gap_ms",
+				      s->checks.gap_ms == SCN_CHECK_OFF ? json_false() : json_integer(s->checks.gap_ms),
+				      "fairness_pct",
+				      s->checks.fairness_pct == SCN_CHECK_OFF ? json_false() :
+				      s->checks.fairness_pct == SCN_FAIRNESS_PER_TYPE ? json_null() :
+				      json_integer(s->checks.fairness_pct),
+				      "cpuset", s->checks.cpuset));
 	for (i = 0; i < s->nsteps; i++) {
 		json_t *st = json_object(), *cgs = json_array();
 
