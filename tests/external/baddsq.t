@@ -7,10 +7,7 @@
 # name and place the same callbacks.
 . ./extlib.sh
 need_sched scx_simple_baddsq
-drive scenarios/baddsq.yaml
-[ "$rc" -eq 1 ] || fail "driver exit $rc, expected 1"
-r=$drv/baddsq/result.json
-json=$(cat "$r")
+drive_fail scenarios/baddsq.yaml baddsq
 want '.verdict == "fail" and .reached_workload == true'
 # The kernel's number, not a guess from "runtime error".
 want '.sched_ext_exit.kind == "SCX_EXIT_ERROR" and .sched_ext_exit.code == 1024'

@@ -7,9 +7,7 @@
 # dispatching: the task that was inserted is not named by the kernel.)
 . ./extlib.sh
 need_sched scx_simple_badsel
-drive scenarios/badsel.yaml
-[ "$rc" -eq 1 ] || fail "driver exit $rc, expected 1"
-json=$(cat "$drv/badsel/result.json")
+drive_fail scenarios/badsel.yaml badsel
 want '.verdict == "fail" and .reached_workload == false'
 want '.reason | test("^scheduler error during enable: .*non-existent DSQ 0x29")'
 want '.sched_ext_exit.kind == "SCX_EXIT_ERROR" and .sched_ext_exit.code == 1024'

@@ -5,14 +5,16 @@
 
 SCHED_DIR=$KTSTR_KERNEL_DIR/schedulers
 
-# need_sched NAME: skip unless `make schedulers` built it; a scheduler that
-# failed to build is a failure (the STATUS file says why).
+# need_sched NAME [DIR [BIN [MAKE]]]: skip unless `make schedulers` (or MAKE)
+# built it into DIR (its STATUS file) as DIR/BIN/NAME; a scheduler that failed
+# to build is a failure (STATUS says why).
 need_sched() {
-	[ -f "$SCHED_DIR/STATUS" ] || skip "no kernel-tree schedulers (make schedulers)"
-	st=$(grep "^$1 " "$SCHED_DIR/STATUS" | head -n 1)
+	d=${2:-$SCHED_DIR} b=${3:-.} mk=${4:-make schedulers}
+	[ -f "$d/STATUS" ] || skip "no such schedulers built ($mk)"
+	st=$(grep "^$1 " "$d/STATUS" | head -n 1)
 	case "$st" in
-	"$1 ok") [ -x "$SCHED_DIR/$1" ] || fail "$SCHED_DIR/$1 missing though STATUS says ok" ;;
-	"") skip "$1 is not among the built schedulers" ;;
+	"$1 ok") [ -x "$d/$b/$1" ] || fail "$d/$b/$1 missing though STATUS says ok" ;;
+	"") skip "$1 is not among the built schedulers ($mk)" ;;
 	*) fail "$1 did not build: $st" ;;
 	esac
 }
@@ -24,6 +26,14 @@ drive() {
 	"$KTSTR_BIN/ktstr" -o "$drv" "$@" >"$out/report" 2>"$out/driver.err"
 	rc=$?
 	report=$out/report
+}
+
+# drive_fail SCENARIO NAME: drive, which must exit 1 (a test failed); $json is
+# then the primary's result.
+drive_fail() {
+	drive "$1"
+	[ "$rc" -eq 1 ] || { cat "$out/driver.err" >&2; fail "driver exit $rc, expected 1"; }
+	json=$(cat "$drv/$2/result.json")
 }
 
 # in_report REGEX: a line of the report must match (grep -E).

@@ -7,9 +7,7 @@
 # more than the window holds).
 . ./extlib.sh
 need_sched scx_simple_lost
-drive scenarios/lost.yaml
-[ "$rc" -eq 1 ] || fail "driver exit $rc, expected 1"
-json=$(cat "$drv/lost/result.json")
+drive_fail scenarios/lost.yaml lost
 want '.verdict == "fail" and .reached_workload == true'
 want '.sched_ext_exit.kind == "SCX_EXIT_ERROR_STALL" and .sched_ext_exit.code == 1026'
 want '.sched_ext_exit.message | test("\\[[0-9]+\\] failed to run for ")'

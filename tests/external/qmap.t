@@ -6,9 +6,7 @@
 # the repro VM still runs (no stack, discovery alone) and says what it saw.
 . ./extlib.sh
 need_sched scx_qmap
-drive scenarios/qmap.yaml
-[ "$rc" -eq 1 ] || fail "driver exit $rc, expected 1"
-json=$(cat "$drv/qmap/result.json")
+drive_fail scenarios/qmap.yaml qmap
 want '.verdict == "fail" and .reached_workload == false and .sched_ext_exit == null'
 want '.reason == "scheduler did not attach: " + .load_error'
 want '.load_error | test("^verifier rejected qmap_dequeue \\(scx_qmap\\.bpf\\.c:[0-9]+:[0-9]+\\): R[0-9]+ invalid mem access")'

@@ -10,15 +10,7 @@
 RUST_DIR=$SCHED_DIR/rust
 name=scx_bpfland
 
-# As need_sched, for $RUST_DIR: skip when nothing was built, fail when the
-# build failed.
-[ -f "$RUST_DIR/STATUS" ] || skip "no Rust schedulers (make rust-schedulers)"
-st=$(grep "^$name " "$RUST_DIR/STATUS" | head -n 1)
-case "$st" in
-"$name ok") [ -x "$RUST_DIR/bin/$name" ] || fail "$RUST_DIR/bin/$name missing though STATUS says ok" ;;
-"") skip "$name is not among the built Rust schedulers" ;;
-*) fail "$name did not build: $st" ;;
-esac
+need_sched "$name" "$RUST_DIR" bin "make rust-schedulers"
 
 # The scenarios with the binary's absolute path in $KTSTR_KERNEL_DIR.
 bin=$(cd "$RUST_DIR/bin" && pwd -P)/$name
