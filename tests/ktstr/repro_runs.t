@@ -21,7 +21,7 @@ grep -Eqx 'BUG SUMMARY: SCX_EXIT_ERROR_BPF: ktstr: host-triggered crash in enque
 	"$tmp/out" || fail "no BUG SUMMARY with the callback"
 grep -Eqx 'crash reproduced [12]/2' "$tmp/out" || fail "no reproduction rate"
 d=$tmp/runs/demo_host_crash_auto_repro
-for f in repro/result.json repro2/result.json events.jsonl chain.txt Makefile report.txt; do
+for f in repro/result.json repro2/result.json events.jsonl chain.txt trace.json Makefile report.txt; do
 	[ -s "$d/$f" ] || fail "missing $f"
 done
 grep -q '^=== AUTO-PROBE: scx_exit fired ===$' "$tmp/out" || fail "no chain"

@@ -335,7 +335,12 @@ auto_repro() { # scenario dir result kernel-args
 		run=$((run + 1))
 	done
 	[ -f "$d/chain.txt" ] && cat "$d/chain.txt"
-	[ -s "$d/events.jsonl" ] && stage_makefile "$d"
+	if [ -s "$d/events.jsonl" ]; then
+		stage_makefile "$d"
+		# The chain as a Perfetto trace too (make trace.json redoes it).
+		"$here/ktstr-stitch" --targets "$d/targets.jsonl" --format perfetto -o "$d/trace.json" \
+			"$d/events.jsonl" 2>>"$d/stitch.err"
+	fi
 	echo "repro VM duration: ${dur}s"
 	[ "$repro_runs" -gt 1 ] && echo "crash reproduced $k/$repro_runs"
 	# Without a chain, say at least whether the repro VM crashed again.
