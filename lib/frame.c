@@ -28,6 +28,10 @@ const struct frame_generic frame__generic_table[] = {
 	{ "__sys_bpf", "syscall and entry code" },
 	{ "*sysvec_*", "syscall and entry code" },
 	{ "ret_from_fork*", "syscall and entry code" },
+	/* A write to a pipe waking a worker: the first frames of a real chain, telling nothing. */
+	{ "ksys_*", "syscall and entry code" },
+	{ "vfs_read", "syscall and entry code" },
+	{ "vfs_write", "syscall and entry code" },
 	{ "kthread", "kernel thread and workqueue entry" },
 	{ "worker_thread", "kernel thread and workqueue entry" },
 	{ "process_one_work", "kernel thread and workqueue entry" },
