@@ -2,14 +2,8 @@
 # vm: three boots (the demo's primary and repro VMs, one passing scenario).
 # The README's demo through the driver: a passing scenario, then the
 # host-triggered crash with its whole auto-repro report.
-set -u
-B=${KTSTR_BIN:?}
-for t in ktstr ktstr-boot ktstr-probe ktstr-probe-agent scx-ktstr; do
-	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
-done
-[ -f "$KTSTR_KERNEL_DIR/vmlinux" ] || { echo "no kernel (make kernel)" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-demo.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+. ./driverlib.sh
+need_tools ktstr ktstr-boot ktstr-probe ktstr-probe-agent scx-ktstr
 "$B/ktstr" -o "$tmp/runs" ../scenarios/eevdf_basic.yaml ../scenarios/demo_host_crash_auto_repro.yaml >"$tmp/out" 2>"$tmp/err"
 rc=$?
 fail() { echo "$1"; sed -n '1,60p' "$tmp/out"; tail -5 "$tmp/err"; exit 1; }

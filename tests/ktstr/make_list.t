@@ -1,15 +1,9 @@
 #!/bin/sh
 # vm: two boots: ktstr list --make writes a Makefile with one target per test;
 # make -j2 runs both through it, each into its own run folder.
-set -u
-B=${KTSTR_BIN:?}
-for t in ktstr ktstr-boot scx-ktstr; do
-	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
-done
-[ -f "$KTSTR_KERNEL_DIR/vmlinux" ] || { echo "no kernel (make kernel)" >&2; exit 77; }
+. ./driverlib.sh
+need_tools ktstr ktstr-boot scx-ktstr
 command -v make >/dev/null || { echo "no make" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-make.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $1"; cat "$tmp/Makefile" "$tmp/out" 2>/dev/null; exit 1; }
 "$B/ktstr" list --make -E 'test(eevdf_basic)' -E 'test(scx_ktstr_expect_err)' >"$tmp/Makefile" || fail "list --make"
 grep -qx 'all: eevdf_basic scx_ktstr_expect_err' "$tmp/Makefile" || fail "no all target"

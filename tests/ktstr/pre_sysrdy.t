@@ -5,14 +5,8 @@
 # then auto-repro with the spec's PRIMARY DID NOT REACH WORKLOAD label and the
 # repro's status line. Then ktstr replay reruns that failed test, with the
 # same options, into a new folder.
-set -u
-B=${KTSTR_BIN:?}
-for t in ktstr ktstr-boot ktstr-probe ktstr-probe-agent; do
-	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
-done
-[ -f "$KTSTR_KERNEL_DIR/vmlinux" ] || { echo "no kernel (make kernel)" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-pre.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+. ./driverlib.sh
+need_tools ktstr ktstr-boot ktstr-probe ktstr-probe-agent
 fail() { echo "FAIL: $1"; sed -n '1,80p' "$tmp/out"; exit 1; }
 printf '#!/no/such/interpreter\n' >"$tmp/sched.sh"
 chmod +x "$tmp/sched.sh"

@@ -2,14 +2,8 @@
 # vm: three boots: make demo's command with --repro-runs 2: the demo's primary
 # VM and two repro VMs; the reproduction rate, the BUG SUMMARY naming the
 # callback, and the chain from the first repro run that has one.
-set -u
-B=${KTSTR_BIN:?}
-for t in ktstr ktstr-boot ktstr-probe ktstr-probe-agent scx-ktstr; do
-	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
-done
-[ -f "$KTSTR_KERNEL_DIR/vmlinux" ] || { echo "no kernel (make kernel)" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-rr.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+. ./driverlib.sh
+need_tools ktstr ktstr-boot ktstr-probe ktstr-probe-agent scx-ktstr
 fail() { echo "FAIL: $1"; grep -v '^    ' "$tmp/out" | sed -n '1,60p'; exit 1; }
 "$B/ktstr" test --run-ignored ignored-only --repro-runs 2 -o "$tmp/runs" \
 	-E 'test(demo_host_crash_auto_repro)' >"$tmp/out" 2>"$tmp/err"

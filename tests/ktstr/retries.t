@@ -3,13 +3,9 @@
 # infrastructure failure: --retries 1 runs the test once more (its first
 # attempt kept as primary.infra1/), never turns it into a verdict, and the
 # run ends in exit 3 (environment), the test counted as failed.
-set -u
-B=${KTSTR_BIN:?}
-[ -x "$B/ktstr" ] && [ -x "$B/ktstr-boot" ] || { echo "ktstr not built" >&2; exit 77; }
-[ -e "$KTSTR_KERNEL_DIR/vmlinux" ] || [ -e "$KTSTR_KERNEL_DIR/bzImage" ] || { echo "no kernel (make kernel)" >&2; exit 77; }
+. ./driverlib.sh
+need_tools ktstr ktstr-boot
 command -v jq >/dev/null || { echo "jq not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-retry.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $1"; cat "$tmp/out" "$tmp/err" 2>/dev/null | head -40; exit 1; }
 mkdir "$tmp/bin"
 printf '#!/bin/sh\necho "qemu: simulated failure" >&2\nexit 1\n' >"$tmp/bin/qemu-system-x86_64"

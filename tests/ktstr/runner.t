@@ -2,14 +2,8 @@
 # vm: two boots at once: ktstr test -j 2 runs two passing tests side by side
 # (--oversubscribe: 2+2 vCPUs on this host's cores), one line each, the
 # summary, the run folder with run.conf, status and junit.xml.
-set -u
-B=${KTSTR_BIN:?}
-for t in ktstr ktstr-boot scx-ktstr; do
-	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
-done
-[ -f "$KTSTR_KERNEL_DIR/vmlinux" ] || { echo "no kernel (make kernel)" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-runner.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+. ./driverlib.sh
+need_tools ktstr ktstr-boot scx-ktstr
 fail() { echo "FAIL: $1"; cat "$tmp/out"; exit 1; }
 t0=$(date +%s)
 "$B/ktstr" test -j 2 --oversubscribe -o "$tmp/runs" -E 'test(eevdf_basic)' -E 'test(/^scx_ktstr_basic$/)' \
