@@ -1,0 +1,19 @@
+#!/bin/sh
+# The real stall capture (stall-real.in) with its watchdog message made
+# wrong: a pid no call of the capture has, and a hostile text (escape
+# codes, a pid that is not a number). The chain keeps current at the exit as
+# the causal task and prints the message made safe (NAME.want).
+set -u
+B=${KTSTR_BIN:?}/ktstr-stitch
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-t.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+msg='"msg":"init\[107\] failed to run for 4.272s"'
+grep -q "$msg" stall-real.in || { echo "stall-real.in lacks its message"; exit 1; }
+variant() { # name replacement
+	sed "s/$msg/$2/" stall-real.in >"$tmp/$1.in"
+	"$B" --targets stall-real.targets.jsonl <"$tmp/$1.in" >"$tmp/$1.out" 2>"$tmp/$1.err" || { echo "$1: exit $?"; cat "$tmp/$1.err"; exit 1; }
+	cmp -s "$tmp/$1.out" "$1.want" || { echo "$1 differs:"; diff -u "$1.want" "$tmp/$1.out" | head -20; exit 1; }
+}
+variant stall-unknown-pid '"msg":"init[99999] failed to run for 4.272s"'
+variant stall-hostile-msg '"msg":"x\\u001b[31m[1O7] failed to run for ]]]"'
+exit 0
