@@ -115,7 +115,8 @@ static const char *scalar_decoder(const struct btf *btf, unsigned int tid, const
 			return "dsq_id";
 		if (strstr(name, "enq_flags"))
 			return "enq_flags";
-		if (ends_with(name, "flags"))
+		/* Bit sets read in hex: f_mode 0x40d801e, not 67993630 (issue 10). */
+		if (ends_with(name, "flags") || ends_with(name, "_mode") || ends_with(name, "mask"))
 			return "hex";
 	}
 	return (btf_int_encoding(t) & BTF_INT_SIGNED) ? "signed" : "unsigned";
