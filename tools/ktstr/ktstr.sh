@@ -425,7 +425,7 @@ run_test() { # name scenario kernel dir
 				if [ $repro = yes ] && repro_worthy "$res"; then
 					auto_repro "$scn" "$d" "$res" "$@" >"$d/repro.txt"
 				fi
-				bug_summary "$res" "$d"
+				[ $mode = test ] && bug_summary "$res" "$d"
 				echo "$hdr $([ $status = FAIL ] && echo failed || echo error):"
 				echo "$reason"
 				if [ $mode = test ]; then
@@ -452,7 +452,7 @@ if [ $mode = run ]; then
 		say "running $f"
 		run_test "$n" "$f" "$k" "$d"
 		st=$(cat "$d/status")
-		sed '/^BUG SUMMARY: /d' "$d/report.txt"
+		cat "$d/report.txt"
 		case $st in
 		PASS) passed=$((passed + 1)) ;;
 		USAGE) failed=$((failed + 1)); [ $worst -lt 2 ] && worst=2 ;;
