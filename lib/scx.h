@@ -14,6 +14,9 @@
 /* The kernel config in the initramfs; /boot/config-$(uname -r) links to it. */
 #define KTSTR_GUEST_KCONFIG "/ktstr/kconfig"
 
+/* The kinds ktstr's tools act on (the table in scx.c names them all). */
+#define SCX_EXIT_KIND_ERROR_STALL 1026
+
 /* "SCX_EXIT_ERROR" for 1024, NULL for a number the table does not know. */
 const char *scx__exit_kind_name(long kind);
 

@@ -839,9 +839,9 @@ static bool exit_from_loader(struct vm_result *r, const char *com2)
 /* The kernel's own two lines, for schedulers that print no EXIT line. */
 static void exit_from_console(struct vm_result *r, const char *com1)
 {
-	const char *d = strstr(com1, "sched_ext: BPF scheduler \""), *open, *close, *nl, *next;
+	const char *first = strstr(com1, "sched_ext: BPF scheduler \""), *d, *open, *close, *nl, *next;
 
-	if (!d || !(d = strstr(d, "\" disabled (")))
+	if (!first || !(d = strstr(first, "\" disabled (")))
 		return;
 	open = d + 11;
 	close = strchr(open, ')');
@@ -858,7 +858,7 @@ static void exit_from_console(struct vm_result *r, const char *com1)
 	 * non-existent DSQ 0x29").
 	 */
 	if (nl && (next = strstr(nl + 1, "sched_ext: "))) {
-		const char *ne = strchr(next, '\n'), *name = strstr(com1, "sched_ext: BPF scheduler \"") + 26;
+		const char *ne = strchr(next, '\n'), *name = first + strlen("sched_ext: BPF scheduler \"");
 		size_t nlen = d - name;
 
 		next += 11;

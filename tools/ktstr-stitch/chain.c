@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scx.h"
 #include "stitch.h"
 
 /* Deterministic: timestamp, then CPU, then input order. */
@@ -20,7 +21,6 @@ static int call_cmp(const void *a, const void *b)
 
 /* A stall keeps this many of the stalled task's last calls (--history: all). */
 #define STALL_CALLS 40
-#define SCX_EXIT_ERROR_STALL 1026
 
 /*
  * The task a watchdog exit names: "<comm>[<pid>] failed to run for N s".
@@ -28,12 +28,12 @@ static int call_cmp(const void *a, const void *b)
  */
 static uint64_t stalled_task(struct chain *ch, const struct events *ev, long long *pid)
 {
-	const char *m = ev->trig.msg, *open, *close, *after;
+	const char *m = ev->trig.msg, *open, *after;
 	size_t i, clen;
 	char *end;
 	long long p;
 
-	if (!m || !ev->trig.kind_ok || ev->trig.kind != SCX_EXIT_ERROR_STALL ||
+	if (!m || !ev->trig.kind_ok || ev->trig.kind != SCX_EXIT_KIND_ERROR_STALL ||
 	    !(after = strstr(m, "] failed to run for ")))
 		return 0;
 	for (open = after; open > m && open[-1] != '['; open--)
@@ -41,8 +41,7 @@ static uint64_t stalled_task(struct chain *ch, const struct events *ev, long lon
 	if (open == m)
 		return 0;
 	p = strtoll(open, &end, 10);
-	close = end;
-	if (end == open || close != after || p < 0)
+	if (end == open || end != after || p < 0)
 		return 0;
 	clen = open - 1 - m;
 	snprintf(ch->stall_comm, sizeof(ch->stall_comm), "%.*s", (int)(clen < 31 ? clen : 31), m);
