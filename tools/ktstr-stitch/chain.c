@@ -56,8 +56,41 @@ static uint64_t stalled_task(struct chain *ch, const struct events *ev, long lon
 	return 0;
 }
 
+/*
+ * The innermost recorded call with a task argument that the task current
+ * at the exit was inside of on the exit's CPU, when no BPF callback was in
+ * flight: a kernel-raised error (a task inserted into a DSQ that does not
+ * exist) fires after the callback returned, inside enqueue_task_scx() or
+ * find_dsq_for_dispatch(), in a waker's context; the task those calls
+ * handle is the one the scheduler choked on. NULL: none.
+ */
+static const struct call *kernel_inflight(const struct events *ev)
+{
+	const struct trigger *t = &ev->trig;
+	const struct call *best = NULL;
+	size_t i;
+
+	if (!t->ts_ok)
+		return NULL;
+	for (i = 0; i < ev->n; i++) {
+		const struct call *c = &ev->calls[i];
+		const struct target *tgt = ev->funcs[c->func].tgt;
+
+		/* BPF callbacks in flight are the probe's to tell (its in-flight stack). */
+		if (!tgt || !tgt->kind || strcmp(tgt->kind, "kernel") != 0)
+			continue;
+		if (!c->has_entry || !c->has_task || !c->task || c->cpu != t->cpu ||
+		    c->cur != t->current || c->ts > t->ts || (c->has_exit && c->ts_exit < t->ts))
+			continue;
+		if (!best || c->ts > best->ts)
+			best = c;
+	}
+	return best;
+}
+
 int chain__build(struct chain *ch, struct events *ev, bool history)
 {
+	const struct call *kin;
 	uint64_t stalled;
 	long long spid = -1;
 	const struct trigger *t = &ev->trig;
@@ -100,6 +133,11 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 		ch->causal = t->inflight_task;
 		ch->causal_pid = t->inflight_pid;
 		ch->causal_comm = t->inflight_comm;
+		ch->inflight_func = t->inflight_func;
+	} else if ((kin = kernel_inflight(ev))) {
+		ch->causal_why = CAUSAL_INFLIGHT;
+		ch->causal = kin->task;
+		ch->inflight_func = ev->funcs[kin->func].name;
 	} else {
 		ch->causal_why = CAUSAL_CURRENT;
 		ch->causal = t->current;

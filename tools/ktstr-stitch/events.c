@@ -230,7 +230,10 @@ static int add_hit(struct events *ev, const json_t *rec, size_t off, size_t len,
 	c->lineno = (uint32_t)lineno;
 	c->cpu = get_cpu(rec);
 	c->pid = (int32_t)json__int(rec, "pid", -1);
-	c->ts = get_u64(rec, "ts_entry", get_u64(rec, "ts_exit", 0));
+	c->has_entry = json_object_get(rec, "ts_entry") != NULL;
+	c->has_exit = json_object_get(rec, "ts_exit") != NULL;
+	c->ts_exit = get_u64(rec, "ts_exit", 0);
+	c->ts = get_u64(rec, "ts_entry", c->ts_exit);
 	c->cur = get_u64(rec, "task_ptr", get_u64(rec, "current", 0));
 	/* The task argument: explicit, else the targets' task_param into args. */
 	task = json_object_get(rec, "task");

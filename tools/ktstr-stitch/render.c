@@ -271,7 +271,7 @@ int render__text(const struct render_opts *o)
 		stall_line(o);
 	} else if (ch->causal_why == CAUSAL_INFLIGHT) {
 		fputs(", the task of ", o->f);
-		put_safe(o->f, t->inflight_func ? t->inflight_func : "the callback");
+		put_safe(o->f, ch->inflight_func ? ch->inflight_func : "the callback");
 		fprintf(o->f, " in flight on cpu %d\n", t->cpu);
 	} else if (t->inflight_func) {
 		fputs(", current at the exit (", o->f);

@@ -53,6 +53,7 @@ void targets__free(struct targets *tg);
 /* ---- events (ktstr-probe output) ---- */
 struct call {
 	uint64_t ts;			/* ts_entry, else ts_exit */
+	uint64_t ts_exit;		/* with has_exit */
 	uint64_t task;			/* the task_struct * argument */
 	uint64_t cur;			/* current at probe time */
 	size_t off;			/* the record's line in the input map */
@@ -62,6 +63,7 @@ struct call {
 	uint32_t lineno;
 	int32_t pid;			/* current's pid at probe time, -1 unknown */
 	bool has_task;
+	bool has_entry, has_exit;	/* which of ts_entry and ts_exit the record had */
 };
 
 struct func {
@@ -128,6 +130,7 @@ struct chain {
 	uint64_t causal;
 	long long causal_pid;		/* -1 unknown */
 	const char *causal_comm;	/* NULL unknown */
+	const char *inflight_func;	/* CAUSAL_INFLIGHT: the call the exit happened in */
 	size_t recorded;		/* calls in the input */
 	size_t of_task;			/* calls of the causal task up to the exit */
 	size_t after_exit;		/* calls of the causal task after the exit */
