@@ -21,7 +21,8 @@ done
 busybox=$(command -v busybox) || { echo "bench/boot.sh: busybox missing (make deps)" >&2; exit 3; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-boot.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 
 # The naive image, built once with the cpio tool (outside the timing).
 mkdir -p "$work/root/bin" "$work/root/dev" "$work/root/proc" "$work/root/sys"

@@ -13,6 +13,7 @@ RUNS=7
 [ -f "$V" ] || { echo "no $V: run make kernel" >&2; exit 3; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-bench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 
 ${CC:-cc} -O2 -o "$tmp/btf_parse" "$top/bench/btf_parse.c" -lbpf
 

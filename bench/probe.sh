@@ -22,7 +22,8 @@ for f in ktstr-boot ktstr-probe ktstr-probe-agent ktstr-stackx ktstr-btfres scx-
 	[ -x "$B/$f" ] || { echo "bench/probe.sh: $B/$f missing (make)" >&2; exit 3; }
 done
 work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-probe.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 
 "$B/ktstr-stackx" --com2 "$fx/crash.com2.log" --com1 "$fx/crash.com1.log" |
 	"$B/ktstr-btfres" --kernel "$KTSTR_KERNEL_DIR" -b "$top/build/bpf/scx-ktstr.bpf.o" -a >"$work/targets.jsonl"

@@ -15,7 +15,8 @@ size_mb=${STACKX_BENCH_MB:-100}
 [ -x "$stackx" ] || { echo "bench/stackx.sh: $stackx not built (run make)" >&2; exit 3; }
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-stackx.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 
 # One block of about 1 MB: 2000 rounds of mixed console output.
 awk 'BEGIN {

@@ -8,7 +8,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 bin=${KTSTR_BIN:-$top/build/bin}
 n=${STITCH_BENCH_EVENTS:-1000000}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-bench.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT INT TERM
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 awk -v n="$n" -f "$top/tests/ktstr-stitch/gen-events.awk" >"$tmp/events.jsonl"
 echo "events: $n, $(wc -c <"$tmp/events.jsonl") bytes"
 now() { date +%s.%N; }

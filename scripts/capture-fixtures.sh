@@ -57,7 +57,8 @@ command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found"
 command -v cpio >/dev/null || die "cpio not found"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-capture.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
 
 # The initramfs: one for every case; /init picks the case from the command line.
 root=$work/root

@@ -7,8 +7,9 @@
 #              and $KTSTR_BUILD may be used). NAME.exit holds the expected exit
 #              status (default 0), NAME.err the exact expected stderr (when present).
 #   NAME.t     a script case: exit 0 pass, 77 skip (its last stderr line says
-#              why), anything else fail. Runs in the case's folder. Script cases
-#              whose first lines contain "# vm" boot VMs and are left out by
+#              why), anything else fail. Runs in the case's folder and sources
+#              tests/lib.sh (fail, skip, need, $tmp). A script case with a line
+#              "# vm: WHY" among its first five boots VMs and is left out by
 #              TESTS=host.
 #
 #   tests/run.sh [host | TOOL...]   (make check TESTS=...)
@@ -36,8 +37,13 @@ for a in "$@"; do
 done
 
 pass=0 fail=0 skip=0
-work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-tests.XXXXXX")
-trap 'rm -rf "$work"' EXIT INT TERM
+work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-tests.XXXXXX") || exit 3
+# The exits matter: a handler that only cleaned up would let dash carry on
+# with the next case after a TERM, in a work folder that is gone.
+trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 report() { # status name [detail file]
 	case "$1" in
@@ -81,7 +87,7 @@ run_data_case() { # dir tool name
 
 run_script_case() { # dir tool name
 	d=$1 tool=$2 name=$3
-	if [ $host_only = yes ] && head -n 5 "$d/$name.t" | grep -q '^# vm'; then
+	if [ $host_only = yes ] && head -n 5 "$d/$name.t" | grep -q '^# vm: '; then
 		return
 	fi
 	(cd "$d" && exec sh "./$name.t") >"$work/out" 2>&1 </dev/null

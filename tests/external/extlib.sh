@@ -38,5 +38,9 @@ drive_fail() {
 
 # in_report REGEX: a line of the report must match (grep -E).
 in_report() {
-	grep -Eq "$1" "$report" || { sed -n '1,120p' "$report" >&2; fail "report has no line matching: $1"; }
+	grep -Eq "$1" "$report" && return
+	# The head of the report, then every call line of its chain (a whole
+	# chain runs to hundreds of lines).
+	{ sed -n '1,40p' "$report"; echo '[…] calls:'; grep -E '^[A-Za-z_][A-Za-z0-9_.]*( |$)' "$report"; } >&2
+	fail "report has no line matching: $1"
 }

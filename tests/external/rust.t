@@ -58,7 +58,9 @@ if grep -q '^message: peek on' "$report"; then
 	in_report '^causal task: .*, the task of bpfland_dispatch in flight on cpu [0-9]+$'
 	in_report '^bpfland_dispatch +main\.bpf\.c:[0-9]+$'
 else
-	in_report '^causal task: .*, the task of (enqueue_task_scx|find_dsq_for_dispatch) in flight on cpu [0-9]+$'
+	# (enqueue_task_scx, scx_do_enqueue_task or find_dsq_for_dispatch: the
+	# kernel functions probed are the ones the primary's crash stack named)
+	in_report '^causal task: .*, the task of [a-z_]+ in flight on cpu [0-9]+$'
 	in_report '^bpfland_enqueue +main\.bpf\.c:[0-9]+$'
 	# The DSQ id is an argument of the kernel function that raised it, when
 	# the primary's crash named that function (then it was probed).

@@ -1,6 +1,8 @@
 #!/bin/sh
 # The initramfs ktstr-boot builds, inspected with cpio(1). QEMU refuses the
 # fake kernel at once (two quick attempts), so nothing really boots.
+# (No "# vm:" line: QEMU refuses the fake kernel at once, nothing boots, so the
+# sanitizer pass, TESTS=host, runs it too.)
 . ./vmlib.sh
 need_scx
 command -v cpio >/dev/null || skip "cpio not installed"

@@ -1,6 +1,6 @@
 #!/bin/sh
 # --help, --version and misuse of ktstr-boot and ktstr-init (no VM).
-set -u
+. ../lib.sh
 v=$(cat ../../VERSION)
 [ "$("$KTSTR_BIN/ktstr-boot" --version)" = "ktstr-boot $v" ] || { echo "ktstr-boot --version"; exit 1; }
 [ "$("$KTSTR_BIN/ktstr-init" --version)" = "ktstr-init $v" ] || { echo "ktstr-init --version"; exit 1; }

@@ -1,11 +1,8 @@
 # Shared by the VM cases of tests/ktstr-boot: skip without a kernel or QEMU,
 # run ktstr-boot into a fresh folder, check the JSON line with jq.
-set -u
 : "${KTSTR_BIN:?run through tests/run.sh (make check)}"
-: "${KTSTR_KERNEL_DIR:=../../build/kernel}"
-export KTSTR_KERNEL_DIR
+. ../lib.sh
 
-skip() { echo "$*" >&2; exit 77; }
 fail() { echo "FAIL: $*" >&2; [ -n "${out:-}" ] && [ -f "$out/result.json" ] && cat "$out/result.json" >&2; exit 1; }
 
 [ -e "$KTSTR_KERNEL_DIR/vmlinux" ] || [ -e "$KTSTR_KERNEL_DIR/bzImage" ] ||
@@ -13,8 +10,7 @@ fail() { echo "FAIL: $*" >&2; [ -n "${out:-}" ] && [ -f "$out/result.json" ] && 
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed (make deps)"
 command -v jq >/dev/null || skip "jq not installed (make deps)"
 
-out=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-boot-test.XXXXXX")
-[ -n "${KEEP:-}" ] || trap 'rm -rf "$out"' EXIT INT TERM
+out=$tmp
 
 # boot SCENARIO: runs ktstr-boot; $rc, $json (the stdout line) and $out are set.
 boot() {

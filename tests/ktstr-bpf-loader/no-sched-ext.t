@@ -1,14 +1,14 @@
 #!/bin/sh
 # On a host kernel without sched_ext a good object still fails with exit 3
 # and one line, after the object was opened and nothing was printed.
+. ../lib.sh
 if [ -e /sys/kernel/sched_ext/state ]; then
 	echo "this kernel has sched_ext: case needs one without" >&2
 	exit 77
 fi
 obj=$KTSTR_BUILD/bpf/scx-ktstr.bpf.o
 [ -f "$obj" ] || { echo "$obj missing" >&2; exit 1; }
-t=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bpf-loader-test.XXXXXX") || exit 1
-trap 'rm -rf "$t"' EXIT
+t=$tmp
 "$KTSTR_BIN/ktstr-bpf-loader" --timeout-ms 3000 "$obj" >"$t/out" 2>"$t/err"
 rc=$?
 [ $rc = 3 ] || { echo "exit status $rc, want 3" >&2; cat "$t/err" >&2; exit 1; }

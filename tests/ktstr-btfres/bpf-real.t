@@ -2,18 +2,16 @@
 # The real scheduler object (scx-ktstr): every struct_ops callback resolves,
 # with the line of its BPF_PROG() in main.bpf.c, the arguments of its
 # sched_ext_ops member, and (on the reference kernel) its bridge kprobe.
-set -u
+. ../lib.sh
 top=$(cd ../.. && pwd)
 O=${KTSTR_BUILD:-$top/build}/bpf/scx-ktstr.bpf.o
 SRC=$top/bpf/scx-ktstr/main.bpf.c
 K=${KTSTR_KERNEL_DIR:-$top/build/kernel}
 B=${KTSTR_BIN:-$top/build/bin}/ktstr-btfres
 REF_KERNEL=7.3.4+deb13-cloud-amd64
-[ -f "$K/vmlinux" ] || { echo "skip: no $K/vmlinux (make kernel)" >&2; exit 77; }
-[ -f "$O" ] && [ -f "$SRC" ] || { echo "skip: no $O (make)" >&2; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -f "$K/vmlinux" ] || skip "no $K/vmlinux (make kernel)"
+[ -f "$O" ] && [ -f "$SRC" ] || skip "no $O (make)"
+need jq
 
 "$B" --vmlinux "$K/vmlinux" --bpf-obj "$O" --all-callbacks /dev/null >"$tmp/out" || { echo "ktstr-btfres failed"; exit 1; }
 fail=0 n=0

@@ -3,12 +3,10 @@
 # use gets a "no kernel caller" note (set_cpumask, dequeue, ... as much as
 # enqueue): a kernel built here with sched_ext_ops members but none of the
 # callers.
-set -u
+. ../lib.sh
 B=${KTSTR_BIN:-../../build/bin}/ktstr-btfres
 command -v gcc >/dev/null && command -v pahole >/dev/null && command -v jq >/dev/null ||
-	{ echo "skip: gcc, pahole or jq missing" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-bridge.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+	skip "gcc, pahole or jq missing"
 cat >"$tmp/k.c" <<'C'
 struct task_struct { int pid; };
 struct cpumask { unsigned long bits[4]; };

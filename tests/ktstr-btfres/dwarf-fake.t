@@ -2,13 +2,11 @@
 # Source locations from DWARF with the fake kernel: each function's line
 # equals addr2line's for its address; the index is cached, reused, and
 # rebuilt when stale or torn.
-set -u
+. ../lib.sh
 B=${KTSTR_BIN:-../../build/bin}/ktstr-btfres
 for t in jq addr2line nm; do
-	command -v $t >/dev/null || { echo "skip: $t not installed" >&2; exit 77; }
+	command -v $t >/dev/null || skip "$t not installed"
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 fail=0
 funcs="enqueue_task_scx select_task_rq_scx __scx_exit widget_poke"
 for f in $funcs; do printf '{"name":"%s"}\n' $f; done >"$tmp/in"

@@ -3,17 +3,15 @@
 # (scx-ktstr here; a kernel-tree scheduler too when `make schedulers` ran)
 # gives the same callbacks, sources and bridges. Hostile inputs: a binary
 # with no object, and one whose embedded header claims more bytes than exist.
-set -u
+. ../lib.sh
 top=$(cd ../.. && pwd)
 K=${KTSTR_KERNEL_DIR:-$top/build/kernel}
 BIN=${KTSTR_BIN:-$top/build/bin}
 B=$BIN/ktstr-btfres
 O=${KTSTR_BUILD:-$top/build}/bpf/scx-ktstr.bpf.o
-[ -f "$K/vmlinux" ] || { echo "skip: no $K/vmlinux (make kernel)" >&2; exit 77; }
-[ -f "$O" ] && [ -x "$BIN/scx-ktstr" ] || { echo "skip: scx-ktstr not built" >&2; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -f "$K/vmlinux" ] || skip "no $K/vmlinux (make kernel)"
+[ -f "$O" ] && [ -x "$BIN/scx-ktstr" ] || skip "scx-ktstr not built"
+need jq
 fail() { echo "FAIL: $*"; exit 1; }
 
 pick='select(.kind == "bpf" or .bridge_for) | [.name, .source // "", .bridge_for // ""] | join(" ")'

@@ -2,12 +2,12 @@
 # Bit sets of auto-discovered fields decode in hex (names ending in flags,
 # _mode or mask), counts and positions stay numbers: struct file of the real
 # kernel's n_tty_write (f_mode was printed as 67993630).
-set -u
+. ../lib.sh
 top=$(cd ../.. && pwd)
 K=${KTSTR_KERNEL_DIR:-$top/build/kernel}
 B=${KTSTR_BIN:-$top/build/bin}/ktstr-btfres
-[ -f "$K/vmlinux" ] || { echo "skip: no $K/vmlinux (make kernel)" >&2; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq not installed" >&2; exit 77; }
+[ -f "$K/vmlinux" ] || skip "no $K/vmlinux (make kernel)"
+need jq
 out=$(echo '{"name":"n_tty_write"}' | "$B" --vmlinux "$K/vmlinux" --no-source) || { echo "ktstr-btfres failed"; exit 1; }
 dec() { printf '%s\n' "$out" | jq -r --arg f "$1" 'select(.name == "n_tty_write") | .params[] | select(.name == "file") |
 	.fields[] | select(.name == $f) | .decoder'; }

@@ -2,13 +2,11 @@
 # --kernel, $KTSTR_KERNEL and the default ../kernel beside the binary: a cache
 # folder (vmlinux, vmlinux-dbg, version), a folder with only a bzImage (the
 # vmlinux is extracted once), a vmlinux file.
-set -u
+. ../lib.sh
 top=$(cd ../.. && pwd)
 K=${KTSTR_KERNEL_DIR:-$top/build/kernel}
 B=${KTSTR_BIN:-$top/build/bin}/ktstr-btfres
-command -v jq >/dev/null || { echo "skip: jq not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+need jq
 fail=0
 echo '{"name":"enqueue_task_scx"}' >"$tmp/in"
 

@@ -1,15 +1,13 @@
 #!/bin/sh
 # Kernel source locations from the real DWARF vmlinux (vmlinux-dbg): paths
 # relative to the kernel tree, lines equal to addr2line's.
-set -u
+. ../lib.sh
 K=${KTSTR_KERNEL_DIR:-../../build/kernel}
 B=${KTSTR_BIN:-../../build/bin}/ktstr-btfres
-[ -f "$K/vmlinux-dbg" ] || { echo "skip: no $K/vmlinux-dbg (make kernel-debug)" >&2; exit 77; }
+[ -f "$K/vmlinux-dbg" ] || skip "no $K/vmlinux-dbg (make kernel-debug)"
 for t in jq addr2line nm; do
-	command -v $t >/dev/null || { echo "skip: $t not installed" >&2; exit 77; }
+	command -v $t >/dev/null || skip "$t not installed"
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 funcs="enqueue_task_scx select_task_rq_scx put_prev_task_scx scx_claim_exit do_pick_task_scx"
 for f in $funcs; do printf '{"name":"%s"}\n' $f; done >"$tmp/in"
 # A private index: this test must not depend on (or disturb) the shared one.

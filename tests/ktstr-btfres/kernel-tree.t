@@ -3,16 +3,14 @@
 # callback of every object resolves with the line of its BPF_STRUCT_OPS() /
 # BPF_PROG() in the scheduler's source, not the line of a helper inlined into
 # it (scx_simple's stat_inc()).
-set -u
+. ../lib.sh
 top=$(cd ../.. && pwd)
 K=${KTSTR_KERNEL_DIR:-$top/build/kernel}
 B=${KTSTR_BIN:-$top/build/bin}/ktstr-btfres
 S=$K/schedulers
-[ -f "$K/vmlinux" ] || { echo "skip: no $K/vmlinux (make kernel)" >&2; exit 77; }
-[ -f "$S/scx_simple.bpf.o" ] || { echo "skip: no kernel-tree schedulers (make schedulers)" >&2; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -f "$K/vmlinux" ] || skip "no $K/vmlinux (make kernel)"
+[ -f "$S/scx_simple.bpf.o" ] || skip "no kernel-tree schedulers (make schedulers)"
+need jq
 fail=0 n=0
 for name in scx_simple scx_central scx_flatcg scx_qmap; do
 	o=$S/$name.bpf.o src=$K/src/tools/sched_ext/$name.bpf.c

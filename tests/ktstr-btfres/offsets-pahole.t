@@ -2,16 +2,14 @@
 # Every field offset and size ktstr-btfres gives on the real guest kernel,
 # checked against pahole, which decodes the same vmlinux BTF on its own.
 # Each curated struct must be covered on the kernel the table was written for.
-set -u
+. ../lib.sh
 V=${KTSTR_KERNEL_DIR:-../../build/kernel}/vmlinux
 B=${KTSTR_BIN:-../../build/bin}/ktstr-btfres
 REF_KERNEL=7.3.4+deb13-cloud-amd64
-[ -f "$V" ] || { echo "skip: no $V (make kernel)" >&2; exit 77; }
+[ -f "$V" ] || skip "no $V (make kernel)"
 for t in pahole jq; do
-	command -v $t >/dev/null || { echo "skip: $t not installed" >&2; exit 77; }
+	command -v $t >/dev/null || skip "$t not installed"
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 
 # Kernel functions whose parameters are every curated struct.
 for f in enqueue_task_scx scx_dispatch_enqueue sched_ext_ops__exit sched_ext_ops__dump \

@@ -1,9 +1,7 @@
 #!/bin/sh
 # -o writes the same records as stdout, and no file at all on bad input.
-set -u
+. ../lib.sh
 B=${KTSTR_BIN:-../../build/bin}/ktstr-btfres
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 "$B" --vmlinux fake-vmlinux -o "$tmp/t.jsonl" curated-task-rq.in || { echo "-o failed"; exit 1; }
 cmp -s "$tmp/t.jsonl" curated-task-rq.out || { echo "-o output differs from curated-task-rq.out"; exit 1; }
 "$B" --vmlinux fake-vmlinux -o "$tmp/bad.jsonl" malformed-json.in 2>/dev/null

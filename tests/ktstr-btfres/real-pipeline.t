@@ -3,18 +3,16 @@
 # ktstr-btfres with the real kernel and object: the same targets, bridges and
 # errors as the committed fixtures/real-error-bpf.targets.jsonl (captured on
 # the reference kernel; skipped elsewhere).
-set -u
+. ../lib.sh
 top=$(cd ../.. && pwd)
 K=${KTSTR_KERNEL_DIR:-$top/build/kernel}
 O=${KTSTR_BUILD:-$top/build}/bpf/scx-ktstr.bpf.o
 B=${KTSTR_BIN:-$top/build/bin}/ktstr-btfres
 IN=$top/tests/ktstr-stackx/real-error-bpf.out
 REF_KERNEL=7.3.4+deb13-cloud-amd64
-[ "$(cat "$K/version" 2>/dev/null)" = "$REF_KERNEL" ] || { echo "skip: fixture made on $REF_KERNEL" >&2; exit 77; }
-[ -f "$O" ] && [ -f "$IN" ] || { echo "skip: no $O or $IN" >&2; exit 77; }
-command -v jq >/dev/null || { echo "skip: jq not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/btfres-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ "$(cat "$K/version" 2>/dev/null)" = "$REF_KERNEL" ] || skip "fixture made on $REF_KERNEL"
+[ -f "$O" ] && [ -f "$IN" ] || skip "no $O or $IN"
+need jq
 
 "$B" --kernel "$K" --no-source -b "$O" "$IN" >"$tmp/out" || { echo "ktstr-btfres failed"; exit 1; }
 shape='select(.kind != "enums") | [.kind, .name, .bridge_for, .error, .task_param, [.params[]? | .name, .type, (.fields // [] | map(.name + "@" + (.offset | tostring)))]]'

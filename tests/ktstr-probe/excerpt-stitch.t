@@ -4,11 +4,10 @@
 # stitched: the chain names the in-flight callback's task, the exit kind and
 # the enqueue path with decoded fields. Checks the events contract with
 # ktstr-stitch on real data, without a VM.
+. ../lib.sh
 set -eu
 B=${KTSTR_BIN:?}
-[ -x "$B/ktstr-stitch" ] || { echo "ktstr-stitch not built" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/probe-excerpt.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -x "$B/ktstr-stitch" ] || skip "ktstr-stitch not built"
 "$B/ktstr-probe" -t fixtures/real.targets.jsonl --agent-out fixtures/real-excerpt.agent.out -n 4 -o "$tmp/events.jsonl"
 "$B/ktstr-stitch" -t fixtures/real.targets.jsonl "$tmp/events.jsonl" >"$tmp/out"
 fail() { echo "$1" >&2; cat "$tmp/out" >&2; exit 1; }

@@ -8,6 +8,7 @@
 # requeue path) must have been seen
 # handling the causal task, and the stitched chain must show it decoded.
 # KTSTR_SAVE_FIXTURES=1 keeps the events as fixtures/real.events.jsonl.
+. ../lib.sh
 set -eu
 B=${KTSTR_BIN:?}
 build=${KTSTR_BUILD:-../../build}
@@ -15,13 +16,11 @@ kernel=${KTSTR_KERNEL_DIR:-../../build/kernel}
 obj=$build/bpf/scx-ktstr.bpf.o
 boot=../ktstr-boot/fixtures
 for t in ktstr-stackx ktstr-btfres ktstr-probe ktstr-probe-agent ktstr-stitch ktstr-boot scx-ktstr; do
-	[ -x "$B/$t" ] || { echo "$t not built" >&2; exit 77; }
+	[ -x "$B/$t" ] || skip "$t not built"
 done
-[ -f "$kernel/vmlinux" ] || { echo "no kernel at $kernel (make kernel)" >&2; exit 77; }
-[ -f "$obj" ] || { echo "no $obj" >&2; exit 77; }
-command -v qemu-system-x86_64 >/dev/null || { echo "no qemu-system-x86_64" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/probe-pipeline.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+[ -f "$kernel/vmlinux" ] || skip "no kernel at $kernel (make kernel)"
+[ -f "$obj" ] || skip "no $obj"
+need qemu-system-x86_64
 fail() { echo "$1" >&2; [ -f "$tmp/stitch.txt" ] && head -40 "$tmp/stitch.txt" >&2; exit 1; }
 
 "$B/ktstr-stackx" --com2 "$boot/crash.com2.log" --com1 "$boot/crash.com1.log" >"$tmp/stack.jsonl"

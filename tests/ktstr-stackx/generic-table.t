@@ -1,10 +1,9 @@
 #!/bin/sh
 # The generic-function table has one home, lib/frame.c; ktstr-stackx(1) must
 # list exactly its patterns (GENERIC FUNCTIONS, from "scheduler entry" to the "kept" note).
+. ../lib.sh
 set -eu
 src=../../lib/frame.c man=../../man/ktstr-stackx.1
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stackx-table.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 sed -n '/frame__generic_table\[\] = {/,/NULL, NULL/s/^[[:space:]]*{ "\([^"]*\)", "[^"]*" },.*/\1/p' "$src" |
 	sort >"$tmp/table"
 sed -n '/^scheduler entry$/,/^Functions that call/s/^\.BR\{0,1\} \([^ ]*\)\( ,\)\{0,1\}$/\1/p' "$man" |

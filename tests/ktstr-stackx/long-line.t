@@ -2,9 +2,8 @@
 # Hostile input: 1 MB lines (one after a frame's text, one after a header, one
 # without a final newline) are prose: they end the backtrace, never match a
 # header, and nothing of them reaches the output.
+. ../lib.sh
 set -eu
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stackx-long.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 mb() { head -c 1048576 /dev/zero | tr '\0' "$1"; }
 {
 	echo "Backtrace:"

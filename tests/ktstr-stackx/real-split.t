@@ -3,9 +3,8 @@
 # stack_trace_print() lines after 'disabled (...)', and the sched_ext_dump
 # trace events appended at the end. Each half alone must give the same list
 # as the whole file, so both parsers are checked on real text.
+. ../lib.sh
 set -eu
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stackx-split.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 n=0
 for f in fixtures/error-bpf.com1 fixtures/error-dispatch.com1 fixtures/stall.com1 fixtures/stall-task.com1; do
 	[ -f "$f" ] || continue
@@ -18,4 +17,4 @@ for f in fixtures/error-bpf.com1 fixtures/error-dispatch.com1 fixtures/stall.com
 	diff -u "$tmp/all" "$tmp/trace" || { echo "$f: trace half differs"; exit 1; }
 	n=$((n + 1))
 done
-[ $n -gt 0 ] || { echo "no real COM1 fixture found" >&2; exit 77; }
+[ $n -gt 0 ] || skip "no real COM1 fixture found"

@@ -1,5 +1,6 @@
 #!/bin/sh
 # --version prints "ktstr-stackx VERSION"; --help prints the usage on stdout.
+. ../lib.sh
 set -eu
 want="ktstr-stackx $(cat ../../VERSION)"
 got=$(ktstr-stackx --version)

@@ -1,10 +1,9 @@
 #!/bin/sh
 # Standard output that cannot be written (a full disk) is exit status 3 with
 # one message, not a silent success.
-set -u
-[ -w /dev/full ] || { echo "no /dev/full" >&2; exit 77; }
-err=$(mktemp "${TMPDIR:-/tmp}/stackx-err.XXXXXX")
-trap 'rm -f "$err"' EXIT
+. ../lib.sh
+[ -w /dev/full ] || skip "no /dev/full"
+err=$tmp/err
 ktstr-stackx console-exit.in >/dev/full 2>"$err"
 rc=$?
 [ $rc -eq 3 ] || { echo "exit status $rc, want 3"; cat "$err"; exit 1; }

@@ -2,10 +2,9 @@
 # A million lines: a 7-line loop repeated 142855 times collapses to one
 # marker between the first and last iterations; a million distinct lines and
 # a million identical ones go through the collapse too (linear passes).
+. ../lib.sh
 set -eu
 T=${KTSTR_BIN:?}/ktstr-tail
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/tail-big.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 awk 'BEGIN { print "header"; for (i = 0; i < 142855; i++) for (j = 0; j < 7; j++) print "loop line " j; print "tail" }' >"$tmp/loop"
 "$T" -c -n 0 "$tmp/loop" >"$tmp/out"
 awk 'BEGIN { print "header"; for (j = 0; j < 7; j++) print "loop line " j

@@ -1,5 +1,6 @@
 #!/bin/sh
 # --version prints "ktstr-tail VERSION"; --help and the man page document every option.
+. ../lib.sh
 set -eu
 T=${KTSTR_BIN:?}/ktstr-tail
 [ "$("$T" --version)" = "ktstr-tail $(cat ../../VERSION)" ]

@@ -1,8 +1,9 @@
 #!/bin/sh
 # The host writes the knobs by offset into the "<obj>.bss" map: keep them at
 # crash@0 and stall@4 (u32), the counters after, the exit record elsewhere.
+. ../lib.sh
 obj=$KTSTR_BUILD/bpf/scx-ktstr.bpf.o
-command -v bpftool >/dev/null || { echo "bpftool not installed" >&2; exit 77; }
+need bpftool
 [ -f "$obj" ] || { echo "$obj missing" >&2; exit 1; }
 got=$(bpftool btf dump file "$obj" | awk '/DATASEC .\.bss./ { on = 1; next } on && /VAR/ { print $2, $3, $5; next } { on = 0 }')
 want="offset=0 size=4 'crash')

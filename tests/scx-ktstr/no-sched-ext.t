@@ -1,11 +1,11 @@
 #!/bin/sh
 # On a host kernel without sched_ext the loader fails with exit 3 and one line.
+. ../lib.sh
 if [ -e /sys/kernel/sched_ext/state ]; then
 	echo "this kernel has sched_ext: case needs one without" >&2
 	exit 77
 fi
-t=$(mktemp -d "${TMPDIR:-/tmp}/scx-ktstr-test.XXXXXX") || exit 1
-trap 'rm -rf "$t"' EXIT
+t=$tmp
 "$KTSTR_BIN/scx-ktstr" >"$t/out" 2>"$t/err"
 rc=$?
 [ $rc = 3 ] || { echo "exit status $rc, want 3" >&2; cat "$t/err" >&2; exit 1; }
