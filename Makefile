@@ -11,6 +11,7 @@
 #   make rust-schedulers build scx's Rust schedulers (cargo) into $(KERNEL_DIR)/schedulers/rust/
 #   make demo            the README's demo: the host-made crash and its auto-repro report
 #   make install PREFIX=/usr/local DESTDIR=
+#   make fuzz [FUZZ_SECONDS=N] libFuzzer harnesses of the parsers (tests/fuzz/fuzz.mk)
 #   make clean
 
 VERSION := $(shell cat VERSION)
@@ -62,6 +63,7 @@ ALL      := $(addprefix $(BIN)/,$(TOOLS))
 all: $(ALL)
 
 -include $(wildcard bpf/*/build.mk tools/*/build.mk)
+include tests/fuzz/fuzz.mk
 
 $(OBJ)/%.o: %.c
 	@mkdir -p $(@D)
@@ -125,6 +127,7 @@ install: all
 
 clean:
 	@# build/kernel is only a link into the kernel cache: the cache stays.
+	rm -rf $(FUZZ_BUILD)/bin $(FUZZ_BUILD)/obj
 	for b in build build-san $(BUILD); do \
 		rm -rf $$b/bin $$b/obj $$b/gen $$b/bpf $$b/libktstr.a $$b/tmp; \
 		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \

@@ -63,13 +63,13 @@ static int target_load(struct target *t, const json_t *j)
 	for (i = 0; i < json_array_size(params); i++) {
 		const json_t *p = json_array_get(params, i);
 
-		if (!json_is_object(p))
+		/* A parameter without a name cannot be shown: not loaded at all. */
+		if (!json_is_object(p) || !json__str(p, "name", NULL))
 			continue;
 		err = param_load(&t->params[t->nparams], p, (int)i);
 		if (err)
 			return err;
-		if (t->params[t->nparams].name)
-			t->nparams++;
+		t->nparams++;
 	}
 	return 0;
 }
