@@ -16,7 +16,7 @@ for bin in build-fuzz/bin/*; do
 	dirs="$tmp/seeds/$name"
 	for d in tests/fuzz/corpus/$name tests/fuzz/crashers/$name; do [ -d "$d" ] && dirs="$dirs $d"; done
 	# shellcheck disable=SC2086 # folders without spaces
-	"$bin" -runs=0 $dirs >"$tmp/$name.log" 2>&1 ||
+	"$bin" -runs=0 -artifact_prefix="$tmp/" $dirs >"$tmp/$name.log" 2>&1 ||
 		{ tail -n 40 "$tmp/$name.log" >&2; fail "$name: an input fails (log above)"; }
 	grep -q 'INITED\|Done' "$tmp/$name.log" || { cat "$tmp/$name.log" >&2; fail "$name: no input ran"; }
 	n=$((n + 1))

@@ -154,6 +154,7 @@ struct sparam {
 	const struct btf *btf;
 	unsigned int sid;
 	const char *strct;
+	unsigned int param;	/* its index among the parameters */
 };
 
 /* Add one curated field; false when the budget is spent. */
@@ -353,7 +354,7 @@ json_t *fields__params(struct btfres *r, const struct proto_src *ps, json_t *not
 			if (!strcmp(sname, "task_struct") && *task_param < 0)
 				*task_param = i;
 			if (nsp < sizeof(sps) / sizeof(sps[0]) && find_struct(r, ps, sname, &sbtf, &sid)) {
-				sps[nsp] = (struct sparam){ json_array(), sbtf, sid, NULL };
+				sps[nsp] = (struct sparam){ json_array(), sbtf, sid, NULL, i };
 				sps[nsp].strct = btf__name_by_offset(sbtf, btf__type_by_id(sbtf, sid)->name_off);
 				json_object_set_new(o, "fields", json_incref(sps[nsp].fields));
 				nsp++;
@@ -366,13 +367,19 @@ json_t *fields__params(struct btfres *r, const struct proto_src *ps, json_t *not
 		json_array_append_new(params, o);
 	}
 	*task_param = fields__task_param(btf, ps->proto_id);
-	/* Curated fields first, for every parameter, the task's before the
-	 * others (it is what the stitch stage follows); then discovered ones. */
-	for (pass = 0; pass < 2; pass++) {
+	/*
+	 * Curated fields first, for every parameter: the followed task's (what
+	 * the stitch stage follows), then the other structs', then any other
+	 * task's (put_prev_task_scx's next), so that a second task cannot take
+	 * the whole budget from the rq beside it; then discovered ones.
+	 */
+	for (pass = 0; pass < 3; pass++) {
 		for (i = 0; i < nsp; i++) {
+			bool task = !strcmp(sps[i].strct, "task_struct");
+			bool followed = task && (int)sps[i].param == *task_param;
 			size_t k;
 
-			if ((pass == 0) != !strcmp(sps[i].strct, "task_struct"))
+			if (pass != (followed ? 0 : task ? 2 : 1))
 				continue;
 			for (k = 0; k < sizeof(curated) / sizeof(curated[0]); k++)
 				if (!strcmp(curated[k].strct, sps[i].strct))

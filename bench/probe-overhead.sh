@@ -1,0 +1,77 @@
+#!/bin/sh
+# bench/probe-overhead.sh: how much the repro VM's probes slow the workload.
+#
+# The demo scenario (four YieldHeavy workers, the host-made crash 2 s in) run
+# by ktstr-boot without probes and by ktstr-probe with the demo's full probe
+# set (the targets of bench/probe.sh), same kernel and accel, RUNS times
+# interleaved. Rate: the step's iterations over the step's time up to the
+# crash ("step 1 started" .. "step 1 done" of the timeline). Then where the
+# time goes: the probe hits recorded by kind (kprobe entries, fexit/fentry of
+# kernel functions and BPF callbacks) and the CPU time lost per hit.
+# Last line: "ratio: probed/unprobed iterations per second (target >= 0.6)".
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${KTSTR_BIN:=$top/build/bin}"
+: "${KTSTR_KERNEL_DIR:=$top/build/kernel}"
+RUNS=${RUNS:-1}
+export KTSTR_KERNEL_DIR
+B=$KTSTR_BIN
+scn=$top/tests/scenarios/demo_host_crash_auto_repro.yaml
+fx=$top/tests/ktstr-boot/fixtures
+for f in ktstr-boot ktstr-probe ktstr-probe-agent ktstr-stackx ktstr-btfres scx-ktstr; do
+	[ -x "$B/$f" ] || { echo "bench/probe-overhead.sh: $B/$f missing (make)" >&2; exit 3; }
+done
+command -v jq >/dev/null || { echo "bench/probe-overhead.sh: jq missing (make deps)" >&2; exit 3; }
+work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-overhead.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
+
+"$B/ktstr-stackx" --com2 "$fx/crash.com2.log" --com1 "$fx/crash.com1.log" |
+	"$B/ktstr-btfres" --kernel "$KTSTR_KERNEL_DIR" -b "$top/build/bpf/scx-ktstr.bpf.o" -a >"$work/targets.jsonl"
+
+# rate RESULT.JSON: iterations per second of step 1, "ITERATIONS SECONDS RATE".
+rate() {
+	jq -r '[.timeline[] | select(.stage | startswith("step 1 "))] as $s |
+		($s | map(select(.stage | startswith("step 1 started"))) | .[0].t) as $a |
+		($s | map(select(.stage | startswith("step 1 done"))) | .[0]) as $d |
+		($d.stage | [scan("=([0-9]+)") | .[0] | tonumber] | add) as $n |
+		if $a == null or $d == null then "0 0 0" else "\($n) \($d.t - $a) \($n / ($d.t - $a))" end' "$1"
+}
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+i=0
+while [ "$i" -lt "$RUNS" ]; do
+	i=$((i + 1))
+	"$B/ktstr-boot" --out "$work/boot$i" "$scn" >/dev/null || [ $? = 1 ]
+	"$B/ktstr-probe" -t "$work/targets.jsonl" --out "$work/probe$i" -o "$work/events$i.jsonl" "$scn"
+	set -- $(rate "$work/boot$i/result.json")
+	echo "run $i unprobed: $1 iterations in $2 s: $3/s"
+	echo "$3" >>"$work/boot.rates"
+	res=$work/probe$i/result.json
+	[ -f "$res" ] || res=$(find "$work/probe$i" -name result.json | head -n 1)
+	set -- $(rate "$res")
+	echo "run $i probed:   $1 iterations in $2 s: $3/s"
+	echo "$3" >>"$work/probe.rates"
+	secs=$2
+	# Hits by kind: a kernel function's is a kprobe entry and an fexit, a
+	# BPF callback's an fentry and an fexit.
+	jq -rn --argjson secs "$secs" --slurpfile tg "$work/targets.jsonl" '
+		($tg | map(select(.name) | {(.name): (if .kind == "bpf" then "fentry+fexit (BPF callbacks)"
+			else "kprobe+fexit (kernel functions)" end)}) | add) as $how |
+		[inputs | select(.type == "hit") | ($how[.func] // "other")] | group_by(.) |
+		map("  hits by \(.[0]): \(length) (\(length / (if $secs > 0 then $secs else 1 end) | floor)/s)") | .[]' \
+		"$work/events$i.jsonl"
+	jq -r '.probe.stats | "  records submitted \(.submitted), kept \(.recorded), dropped \(.drops)"' \
+		"$work/events$i.jsonl" | head -n 1
+done
+b=$(median <"$work/boot.rates")
+p=$(median <"$work/probe.rates")
+sub=$(head -n 1 "$work/events$RUNS.jsonl" | jq '.probe.stats.submitted // 0')
+cpus=$(jq -r '.topology' "$work/boot$RUNS/result.json" | awk -F'[nlct]' '{ print $1 * $2 * $3 * $4 }')
+echo "unprobed: ${b}/s   probed: ${p}/s   (medians of $RUNS)"
+# The vCPU time the probes took from the workload, spread over the hits.
+awk -v b="$b" -v p="$p" -v n="$sub" -v c="$cpus" -v s="$secs" 'BEGIN {
+	if (n > 0 && b > 0) printf "cost: ~%.1f us of vCPU time per probe hit (%d hits, %d vCPUs, %.2f s)\n",
+		c * s * (1 - p / b) / n * 1e6, n, c, s }'
+awk -v p="$p" -v b="$b" 'BEGIN { printf "ratio: %.2f (target >= 0.6)\n", (b > 0) ? p / b : 0 }'
