@@ -41,7 +41,7 @@ WARN    += -Werror
 endif
 KT_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -Ilib -I$(BUILD)/gen -DKTSTR_VERSION='"$(VERSION)"' $(SANFLAGS)
 KT_LDFLAGS := $(SANFLAGS) -Wl,--as-needed
-LDLIBS  := -ljansson -lyaml -lbpf -ldw -lelf -lz -lzstd
+LDLIBS  := -ljansson -lyaml -lbpf -ldw -lelf -lz -lzstd -llz4
 
 BIN := $(BUILD)/bin
 OBJ := $(BUILD)/obj
