@@ -98,7 +98,7 @@ check: all
 		sh tests/run.sh $(TESTS)
 
 demo: all
-	$(BIN)/ktstr test --run-ignored ignored-only -E 'test(demo_host_crash_auto_repro)'
+	$(BIN)/ktstr demo
 
 bench: all
 	@for b in bench/*.sh; do echo "== $$b"; KTSTR_BIN=$(abspath $(BIN)) sh $$b || exit 1; done
@@ -106,11 +106,12 @@ bench: all
 deps:
 	sh scripts/deps.sh
 
-kernel:
-	sh scripts/kernel.sh --link $(KERNEL_DIR)
+# The installed tool's own fetch (ktstr kernel fetch), linked as build/kernel.
+kernel: $(BIN)/ktstr
+	$(BIN)/ktstr kernel fetch --link $(KERNEL_DIR)
 
-kernel-debug:
-	sh scripts/kernel.sh --debug --link $(KERNEL_DIR)
+kernel-debug: $(BIN)/ktstr
+	$(BIN)/ktstr kernel fetch --debug --link $(KERNEL_DIR)
 
 schedulers:
 	sh scripts/schedulers.sh --kernel-dir $(KERNEL_DIR)

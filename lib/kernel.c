@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -14,6 +15,7 @@
 
 #include "file.h"
 #include "kernel.h"
+#include "log.h"
 #include "text.h"
 
 enum kfile { KF_NONE, KF_ELF, KF_BZIMAGE, KF_OTHER };
@@ -90,7 +92,7 @@ char *kernel__cache_dir(void)
 	const char *k = getenv("KTSTR_CACHE"), *x = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char *s;
 
-	/* The same order as scripts/kernel.sh, which fills the cache. */
+	/* The same order as tools/ktstr/cache.sh (ktstr kernel fetch fills the cache). */
 	if (k && *k)
 		return strdup(k);
 	if (x && *x)
@@ -438,44 +440,106 @@ static int from_file(const char *path, struct kernel_paths *kp, char *err, size_
 	return 0;
 }
 
+/*
+ * The newest complete kernel of the cache (highest version among the folders
+ * with a version file, as `ktstr kernel list` orders them); malloc'd path, or
+ * NULL with *cache_kernels naming the folder searched.
+ */
+static char *newest_cached(char **cache_kernels)
+{
+	char *cache = kernel__cache_dir(), *best = NULL;
+	struct dirent *e;
+	DIR *d;
+
+	*cache_kernels = NULL;
+	if (!cache || asprintf(cache_kernels, "%s/kernels", cache) < 0) {
+		*cache_kernels = NULL;
+		free(cache);
+		return NULL;
+	}
+	free(cache);
+	d = opendir(*cache_kernels);
+	while (d && (e = readdir(d))) {
+		char *v;
+
+		/* Dot folders are fetches in progress (.tmp.*) or markers. */
+		if (e->d_name[0] == '.' || (best && strverscmp(e->d_name, best) <= 0))
+			continue;
+		if (asprintf(&v, "%s/%s/version", *cache_kernels, e->d_name) < 0)
+			break;
+		if (is_file(v)) {
+			free(best);
+			best = strdup(e->d_name);
+		}
+		free(v);
+	}
+	if (d)
+		closedir(d);
+	if (best) {
+		char *path = join(*cache_kernels, best);
+
+		free(best);
+		best = path;
+	}
+	return best;
+}
+
+/* No kernel named: $KTSTR_KERNEL_DIR, ../kernel beside the tools (a source
+ * tree's build/kernel), else the newest cached one. */
+static int default_kernel(const char *argv0, char **path, char *err, size_t errlen)
+{
+	const char *env = getenv("KTSTR_KERNEL_DIR");
+	char exe[PATH_MAX], dir[PATH_MAX], *cache_kernels = NULL;
+	bool found;
+
+	if (env && *env)
+		return (*path = strdup(env)) ? 0 : -ENOMEM;
+	found = !file__exe_dir(dir, sizeof(dir));
+	if (!found && argv0 && strchr(argv0, '/') && realpath(argv0, exe)) {
+		snprintf(dir, sizeof(dir), "%s", dirname(exe));
+		found = true;
+	}
+	if (found) {
+		if (asprintf(path, "%s/../kernel", dir) < 0)
+			return -ENOMEM;
+		if (is_dir(*path) || is_file(*path))
+			return 0;
+		free(*path);
+	}
+	*path = newest_cached(&cache_kernels);
+	if (*path)
+		log_info("kernel: %s, the newest cached (--kernel chooses another)", *path);
+	else
+		snprintf(err, errlen, "no kernel given (--kernel or KTSTR_KERNEL) and none cached in %s: "
+			 "fetch one with 'ktstr kernel fetch'", cache_kernels ? cache_kernels : "the kernel cache");
+	free(cache_kernels);
+	return *path ? 0 : -ENOENT;
+}
+
 int kernel__resolve(const char *spec, const char *argv0, struct kernel_paths *kp,
 		    char *err, size_t errlen)
 {
-	char *guess = NULL;
+	char *guess = NULL, *named = NULL;
 	int ret;
 
 	memset(kp, 0, sizeof(*kp));
 	if (!spec || !*spec)
 		spec = getenv("KTSTR_KERNEL");
-	if (!spec || !*spec)
-		spec = getenv("KTSTR_KERNEL_DIR");
 	if (!spec || !*spec) {
-		char exe[PATH_MAX], dir[PATH_MAX];
-		bool found = !file__exe_dir(dir, sizeof(dir));
-
-		if (!found && argv0 && strchr(argv0, '/') && realpath(argv0, exe)) {
-			snprintf(dir, sizeof(dir), "%s", dirname(exe));
-			found = true;
-		}
-		if (!found) {
-			snprintf(err, errlen, "no kernel given (--kernel, KTSTR_KERNEL or KTSTR_KERNEL_DIR)");
-			return -ENOENT;
-		}
-		if (asprintf(&guess, "%s/../kernel", dir) < 0)
-			return -ENOMEM;
+		ret = default_kernel(argv0, &guess, err, errlen);
+		if (ret)
+			return ret;
 		spec = guess;
 	}
 	if (!is_dir(spec) && !is_file(spec) && !strchr(spec, '/')) {
 		/* A bare version name: the kernel cache. */
 		char *cache = kernel__cache_dir();
 
-		free(guess);
-		guess = NULL;
-		if (cache && asprintf(&guess, "%s/kernels/%s", cache, spec) < 0)
-			guess = NULL;
+		if (cache && asprintf(&named, "%s/kernels/%s", cache, spec) < 0)
+			named = NULL;
 		free(cache);
-		if (guess && is_dir(guess))
-			spec = guess;
+		if (named && is_dir(named))
+			spec = named;
 	}
 	if (is_dir(spec))
 		ret = from_dir(spec, kp, err, errlen);
@@ -485,6 +549,7 @@ int kernel__resolve(const char *spec, const char *argv0, struct kernel_paths *kp
 		snprintf(err, errlen, "%s: no such kernel, folder or file", spec);
 		ret = -ENOENT;
 	}
+	free(named);
 	free(guess);
 	if (ret)
 		kernel_paths__free(kp);

@@ -2,7 +2,8 @@
 /*
  * Find the guest kernel's files from one name: `--kernel K`, else
  * $KTSTR_KERNEL, else $KTSTR_KERNEL_DIR, else ../kernel beside the running
- * binary (build/bin -> build/kernel). K may be
+ * binary when it exists (build/bin -> build/kernel), else the newest kernel of
+ * the cache (said at log level info). K may be
  *   - a cache folder (vmlinux, vmlinux-dbg, bzImage, version, config),
  *   - a kernel build tree (arch/x86/boot/bzImage, vmlinux, include/config/kernel.release),
  *   - a vmlinux ELF file or a bzImage file,
@@ -27,7 +28,8 @@ struct kernel_paths {
 };
 
 /*
- * spec NULL: $KTSTR_KERNEL, then $KTSTR_KERNEL_DIR, then <dir of argv0>/../kernel.
+ * spec NULL: $KTSTR_KERNEL, then $KTSTR_KERNEL_DIR, then <dir of argv0>/../kernel,
+ * then the newest cached kernel.
  * Returns 0 or -ENOENT (err names what is missing), -EINVAL for a file that is
  * neither ELF nor bzImage, or another -errno.
  */

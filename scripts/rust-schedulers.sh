@@ -78,7 +78,7 @@ done
 # The real folder, not build/kernel's link: the result lives with the kernel.
 kdir=$(cd "$kdir" && pwd -P)
 out=$kdir/schedulers/rust
-cache=${KTSTR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ktstr}
+. "$(dirname "$0")/../tools/ktstr/cache.sh"
 target=$cache/rust/target
 jobs=${KTSTR_CARGO_JOBS:-2}
 case "$jobs" in '' | *[!0-9]* | 0) die "KTSTR_CARGO_JOBS must be a positive number, not '$jobs'" ;; esac

@@ -2,7 +2,7 @@
 # Build the Linux kernel's own example sched_ext schedulers (tools/sched_ext/:
 # scx_simple, scx_qmap, ...) as static x86_64 binaries for a bare initramfs,
 # from Debian's linux-source-<major.minor> package matching the guest kernel,
-# fetched through ktstr's private apt configuration (scripts/apt-private.sh).
+# fetched through ktstr's private apt configuration (tools/ktstr/apt-private.sh).
 # Each tests/external/patches/<name>.patch also builds, applied to a copy of
 # tools/sched_ext, as the injected-bug scheduler <name>.
 #
@@ -65,7 +65,8 @@ fetch_source() {
 	command -v apt-get >/dev/null && command -v apt-cache >/dev/null && command -v dpkg-deb >/dev/null ||
 		die "apt-get, apt-cache and dpkg-deb are needed to fetch $pkg"
 	# Sets "$@" to the private apt options.
-	. "$here/apt-private.sh"
+	. "$here/../tools/ktstr/cache.sh"
+	. "$here/../tools/ktstr/apt-private.sh"
 	# Prefer the upload the kernel came from (same Debian version as its
 	# linux-binary-unsigned package), then the same upstream release.
 	kver=$(apt-cache "$@" show "linux-binary-unsigned-$release" 2>/dev/null | sed -n 's/^Version: //p' | head -n1)

@@ -1,6 +1,9 @@
 #!/bin/sh
-# ktstr — run scenarios and, when a scheduler crashes, the auto-repro pipeline:
-#   ktstr-boot → ktstr-stackx → ktstr-btfres → ktstr-probe → ktstr-stitch → ktstr-tail
+# ktstr — run scenarios and, when a scheduler crashes, the auto-repro pipeline
+# of the spec's seven steps, one function each below:
+#   first_vm (ktstr-boot) → stack_extraction (ktstr-stackx) → bpf_discovery →
+#   btf_resolution (ktstr-btfres) → second_vm (ktstr-probe) → stitching
+#   (ktstr-stitch) → diagnostic_tails (ktstr-tail)
 # Each stage's input and output is kept in the run folder, so any stage can be
 # rerun by hand on the saved files (RUNDIR/<test>/Makefile re-renders them).
 #
@@ -8,11 +11,15 @@
 #   ktstr test [OPTION]... [SCENARIO|DIR...] the test runner: filters, -j, retries
 #   ktstr list [--make] [SCENARIO|DIR...]    the test names, or a Makefile
 #   ktstr replay RUNDIR                      rerun what failed in a saved run
+#   ktstr demo [OPTION]...                   the README's demo (make demo)
+#   ktstr kernel fetch|list|rm ...           the kernel cache (kernel.sh)
 set -u
 
 VERSION=@VERSION@
 prog=ktstr
 here=$(cd "$(dirname "$0")" && pwd)
+nl='
+'
 
 usage() {
 	cat <<USAGE
@@ -20,11 +27,14 @@ Usage: ktstr [OPTION]... SCENARIO.yaml|DIR...
        ktstr test [OPTION]... [SCENARIO.yaml|DIR...]
        ktstr list [--make] [OPTION]... [SCENARIO.yaml|DIR...]
        ktstr replay [OPTION]... RUNDIR
+       ktstr demo [OPTION]...
+       ktstr kernel fetch [--debug] [VERSION] | list | rm VERSION
 Run each scenario in a VM; when the scheduler crashes, reproduce the crash with
 BPF probes attached and print the chain of scheduler calls that led to it.
 
   -k, --kernel K     guest kernel (folder, bzImage, vmlinux, build tree or a
-                     cached version; default \$KTSTR_KERNEL, else build/kernel);
+                     cached version; default \$KTSTR_KERNEL, else build/kernel
+                     in a source tree, else the newest cached kernel);
                      test: repeatable, every test runs on every kernel
   -o, --out DIR      keep every run's files under DIR/<test>/ (default: a new
                      folder under \${TMPDIR:-/tmp}, printed at the end)
@@ -34,7 +44,8 @@ BPF probes attached and print the chain of scheduler calls that led to it.
   -h, --help         show this help and exit
   -V, --version      show the version and exit
 
-test and list (default folder: the project's tests/scenarios/):
+test and list (default folder: the project's scenarios, installed or
+tests/scenarios/ of a source tree):
   -E 'test(NAME)'    only the test named NAME; 'test(/REGEX/)' names matching
                      the extended regular expression; repeatable (any matches)
       --run-ignored ignored-only|all
@@ -46,6 +57,10 @@ test and list (default folder: the project's tests/scenarios/):
                      before init, QEMU failed), never a scheduler verdict
       --repro-runs N run the repro VM N times: "crash reproduced k/N"
       --make         (list) print a Makefile with one target per test
+
+demo is ktstr test --run-ignored ignored-only -E 'test(demo_host_crash_auto_repro)'
+on the project's scenarios. kernel manages the cached guest kernels
+(ktstr kernel --help).
 
 A DIR runs every *.yaml in it. ktstr SCENARIO... ends with "N passed, N failed";
 ktstr test prints one line per test (PASS name 12.3s, FAIL name 8.1s: reason),
@@ -61,13 +76,31 @@ bad_usage() {
 	echo "Try 'ktstr --help' for more information." >&2
 	exit 2
 }
+say() { [ -n "$verbose" ] && echo "$prog: $*" >&2; return 0; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+count() { # the lines of a list (one item a line, no trailing newline)
+	if [ -z "$1" ]; then echo 0; else printf '%s\n' "$1" | wc -l; fi
+}
 
+# The driver's own sourced files: installed in ../lib/ktstr/ beside the
+# BPF objects, in a source tree in tools/ktstr/ (build/bin/../../tools/ktstr).
+own_file() {
+	for of_dir in "$here/../lib/ktstr" "$here/../../tools/ktstr"; do
+		[ -f "$of_dir/$1" ] && { echo "$of_dir/$1"; return 0; }
+	done
+	die "$1 not found in $here/../lib/ktstr (reinstall ktstr)" 3
+}
+
+# ---- the command line ----
 mode=run
 case "${1:-}" in
 test|list|replay) mode=$1; shift ;;
+demo) mode=test; shift; set -- --run-ignored ignored-only -E 'test(demo_host_crash_auto_repro)' "$@" ;;
+kernel) shift; ks=$(own_file kernel.sh) || exit 3; exec sh "$ks" "$@" ;;
 esac
 
-kernels=
+kernels=	# the lists hold one item a line
 out=
 accel=auto
 repro=yes
@@ -85,10 +118,8 @@ need_num() { # option value
 }
 while [ $# -gt 0 ]; do
 	case "$1" in
-	-k|--kernel) [ $# -ge 2 ] || die "$1 needs a value"; kernels="$kernels
-$2"; shift ;;
-	--kernel=*) kernels="$kernels
-${1#*=}" ;;
+	-k|--kernel) [ $# -ge 2 ] || die "$1 needs a value"; kernels=${kernels:+$kernels$nl}$2; shift ;;
+	--kernel=*) kernels=${kernels:+$kernels$nl}${1#*=} ;;
 	-o|--out) [ $# -ge 2 ] || die "$1 needs a value"; out=$2; shift ;;
 	--out=*) out=${1#*=} ;;
 	--accel) [ $# -ge 2 ] || die "$1 needs a value"; accel=$2; shift ;;
@@ -98,8 +129,7 @@ ${1#*=}" ;;
 	-h|--help) usage; exit 0 ;;
 	-V|--version) echo "ktstr $VERSION"; exit 0 ;;
 	-E) [ $mode != run ] || bad_usage "-E: only with ktstr test or list"
-		[ $# -ge 2 ] || die "$1 needs a value"; filters="$filters
-$2"; shift ;;
+		[ $# -ge 2 ] || die "$1 needs a value"; filters=${filters:+$filters$nl}$2; shift ;;
 	--run-ignored) [ $# -ge 2 ] || die "$1 needs a value"; ignored=$2; shift ;;
 	--run-ignored=*) ignored=${1#*=} ;;
 	-j|--jobs) [ $# -ge 2 ] || die "$1 needs a value"; need_num "$1" "$2"; jobs=$2; shift ;;
@@ -112,20 +142,19 @@ $2"; shift ;;
 	--make) [ $mode = list ] || bad_usage "--make: only with ktstr list"; make_list=yes ;;
 	--) shift; break ;;
 	-*) bad_usage "unknown option '$1'" ;;
-	*) scenarios="$scenarios
-$1" ;;
+	*) [ -z "$1" ] || scenarios=${scenarios:+$scenarios$nl}$1 ;;
 	esac
 	shift
 done
-for a in "$@"; do scenarios="$scenarios
-$a"; done
+for a in "$@"; do
+	[ -z "$a" ] || scenarios=${scenarios:+$scenarios$nl}$a
+done
 case "$accel" in auto|kvm|tcg) ;; *) die "--accel: '$accel' is not auto, kvm or tcg" ;; esac
 case "$ignored" in default|ignored-only|all) ;; *) bad_usage "--run-ignored: '$ignored' is not ignored-only or all" ;; esac
 [ "$jobs" -ge 1 ] || bad_usage "--jobs: at least 1"
 [ "$repro_runs" -ge 1 ] || bad_usage "--repro-runs: at least 1"
-[ -n "$kernels" ] || kernels="
-${KTSTR_KERNEL:-}"
-nkernels=$(echo "$kernels" | sed '/^$/d' | wc -l)
+[ -n "$kernels" ] || kernels=${KTSTR_KERNEL:-}
+nkernels=$(count "$kernels")
 [ $mode = run ] && [ "$nkernels" -gt 1 ] && bad_usage "--kernel: once, unless with ktstr test"
 
 command -v jq >/dev/null || die "jq not found (run 'make deps')" 3
@@ -133,100 +162,152 @@ for t in ktstr-boot ktstr-stackx ktstr-btfres ktstr-stitch ktstr-tail; do
 	[ -x "$here/$t" ] || die "$here/$t missing (run 'make')" 3
 done
 
-say() { [ -n "$verbose" ] && echo "$prog: $*" >&2; return 0; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
-
 # ---- replay: the failed tests of a saved run, with its kernels and options ----
 if [ $mode = replay ]; then
-	rundir=$(echo "$scenarios" | sed '/^$/d')
-	[ "$(echo "$rundir" | wc -l)" -eq 1 ] && [ -d "$rundir" ] || bad_usage "replay: one saved run folder expected"
+	rundir=$scenarios
+	case "$rundir" in ''|*"$nl"*) bad_usage "replay: one saved run folder expected" ;; esac
+	[ -d "$rundir" ] || bad_usage "replay: one saved run folder expected"
 	[ -f "$rundir/run.conf" ] || die "$rundir: not a run folder of ktstr test (no run.conf)"
 	# shellcheck disable=SC1090
 	. "$rundir/run.conf"
+	kernels=$(printf '%s\n' "$kernels" | sed '/^$/d')	# older run.conf: a newline first
 	scenarios=$(sed -n 's/^FAIL \([^ ]*\) \(.*\)$/\2/p; s/^ERROR \([^ ]*\) \(.*\)$/\2/p' "$rundir/status" | sort -u)
-	names=$(sed -n 's/^\(FAIL\|ERROR\) \([^ ]*\) .*/\2/p' "$rundir/status" | sed 's|/[^/]*$||' | sort -u)
 	[ -n "$scenarios" ] || { echo "$rundir: no failed test to replay"; echo "0 passed, 0 failed, 0 skipped"; exit 0; }
-	filters=$(for n in $names; do echo "test($n)"; done)
+	filters=$(sed -n 's/^\(FAIL\|ERROR\) \([^ ]*\) .*/\2/p' "$rundir/status" | sed 's|/[^/]*$||' | sort -u |
+		sed 's/.*/test(&)/')
 	ignored=all
 	mode=test
 fi
 
 # ---- the tests: scenario files, their names, filters ----
+while IFS= read -r f; do
+	case "$f" in ''|"test("*")") ;; *) bad_usage "-E: '$f' is neither 'test(NAME)' nor 'test(/REGEX/)'" ;; esac
+done <<EOF
+$filters
+EOF
 if [ -z "$scenarios" ] && [ $mode != run ]; then
-	for d in "$here/../../tests/scenarios" "$here/../share/ktstr/scenarios" tests/scenarios; do
+	# An installed copy's own, a source tree's, the current folder's.
+	for d in "$here/../share/ktstr/scenarios" "$here/../../tests/scenarios" tests/scenarios; do
 		[ -d "$d" ] && { scenarios=$(cd "$d" && pwd); break; }
 	done
 	[ -n "$scenarios" ] || die "no scenario folder found; name scenarios or a folder"
 fi
 [ -n "$scenarios" ] || { usage >&2; exit 2; }
 
-# Expand folders into their scenario files.
-list=$(echo "$scenarios" | while IFS= read -r s; do
-	[ -n "$s" ] || continue
-	if [ -d "$s" ]; then ls "$s"/*.yaml 2>/dev/null; else echo "$s"; fi
-done)
+# No kernel named, none where the tools look first ($KTSTR_KERNEL_DIR, a
+# source tree's build/kernel): the newest cached one, for every stage.
+if [ -z "$kernels" ] && [ $mode != list ]; then
+	if [ -n "${KTSTR_KERNEL_DIR:-}" ]; then
+		say "kernel: $KTSTR_KERNEL_DIR (\$KTSTR_KERNEL_DIR)"
+	elif [ -e "$here/../kernel" ]; then
+		say "kernel: $(cd "$here/../kernel" && pwd -P)"
+	else
+		cs=$(own_file cache.sh) || exit 3
+		. "$cs"
+		newest=$(cached_kernels | head -n 1)
+		[ -n "$newest" ] ||
+			die "no kernel given (--kernel or KTSTR_KERNEL) and none cached in $kernel_cache: fetch one with 'ktstr kernel fetch'" 3
+		kernels=$kernel_cache/$newest
+		nkernels=1
+		say "kernel: $kernels, the newest cached (--kernel chooses another)"
+	fi
+fi
 
 # A test's name, from its scenario (the file's name when it cannot be read).
 scn_name() {
-	n=$("$here/ktstr-boot" --check "$1" 2>/dev/null | jq -r '.name // empty' 2>/dev/null)
-	[ -n "$n" ] && echo "$n" || basename "$1" .yaml
+	sn=$("$here/ktstr-boot" --check "$1" </dev/null 2>/dev/null | jq -r '.name // empty' 2>/dev/null)
+	if [ -n "$sn" ]; then echo "$sn"; else basename "$1" .yaml; fi
 }
-kernel_label() { # how a kernel shows in NAME/KERNEL
-	basename "$1"
+kernel_label() { # how a kernel shows in NAME/KERNEL: a word
+	basename "$1" | tr -c 'A-Za-z0-9._+\n-' '_'
 }
 wanted() { # name: passes the -E filters (none: all)
-	[ -n "$(echo "$filters" | sed '/^$/d')" ] || return 0
-	echo "$filters" | while IFS= read -r f; do
-		[ -n "$f" ] || continue
-		case "$f" in
-		"test(/"*"/)") re=${f#test(/}; re=${re%/)}; echo "$1" | grep -Eq -- "$re" && { echo y; break; } ;;
-		"test("*")") n=${f#test(}; n=${n%)}; [ "$1" = "$n" ] && { echo y; break; } ;;
+	[ -n "$filters" ] || return 0
+	while IFS= read -r wf; do
+		case "$wf" in
+		"test(/"*"/)") wre=${wf#test(/}; wre=${wre%/)}; printf '%s\n' "$1" | grep -Eq -- "$wre" && return 0 ;;
+		"test("*")") wn=${wf#test(}; wn=${wn%)}; [ "$1" = "$wn" ] && return 0 ;;
 		esac
-	done | grep -q y
+	done <<EOF
+$filters
+EOF
+	return 1
 }
-for f in $(echo "$filters" | sed '/^$/d'); do
-	case "$f" in "test("*")") ;; *) bad_usage "-E: '$f' is neither 'test(NAME)' nor 'test(/REGEX/)'" ;; esac
-done
-# One line per test to run: NAME<tab>FILE<tab>KERNEL; skipped ones counted.
+
+# One line per test to run: NAME<tab>DIR<tab>FILE<tab>KERNEL, DIR its run
+# folder under $out: the test's name (the first form: the file's), with -2,
+# -3, ... when an earlier test took it. Skipped ones are counted.
 plan=
 nskip=0
-for f in $list; do
-	n=$(scn_name "$f")
+taken=
+run_dir() { # base: sets rd, a folder name no earlier test has
+	rd=$1 rd_i=1
+	while case "$nl$taken$nl" in *"$nl$rd$nl"*) true ;; *) false ;; esac; do
+		rd_i=$((rd_i + 1))
+		rd=$1-$rd_i
+	done
+	taken=${taken:+$taken$nl}$rd
+}
+plan_test() { # name file kernel
+	if [ $mode = run ]; then run_dir "$(basename "$2" .yaml)"; else run_dir "$1"; fi
+	plan="$plan$1	$rd	$2	$3$nl"
+}
+add_scenario() { # file
+	as_name=$(scn_name "$1")
 	if [ $mode != run ]; then
-		wanted "$n" || continue
-		case "$n:$ignored" in
-		demo_*:default) nskip=$((nskip + 1)); continue ;;
+		wanted "$as_name" || return 0
+		case "$as_name:$ignored" in
+		demo_*:default) nskip=$((nskip + 1)); return 0 ;;
 		demo_*:*) ;;
-		*:ignored-only) continue ;;
+		*:ignored-only) return 0 ;;
 		esac
 	fi
-	for k in $(echo "$kernels" | sed '/^$/d'); do
-		full=$n
-		[ "$nkernels" -gt 1 ] && full=$n/$(kernel_label "$k")
-		plan="$plan$full	$f	$k
-"
-	done
-	[ -n "$(echo "$kernels" | sed '/^$/d')" ] || plan="$plan$n	$f	
-"
-done
-
-if [ $mode = list ]; then
-	if [ $make_list = yes ]; then
-		# One target per test: `make -j N` or a CI matrix splits the suite.
-		echo "# ktstr tests: make -f THIS [-j N] [KTSTR=...] [OUT=...]; generated by ktstr list --make"
-		echo "KTSTR ?= $here/ktstr"
-		echo "OUT ?= ktstr-runs"
-		echo ".PHONY: all$(printf '%s' "$plan" | cut -f1 | sed 's/^/ /' | tr -d '\n')"
-		echo "all:$(printf '%s' "$plan" | cut -f1 | sed 's/^/ /' | tr -d '\n')"
-		printf '%s' "$plan" | while IFS='	' read -r n f k; do
-			[ -n "$n" ] || continue
-			echo "$n:"
-			echo "	\$(KTSTR) test --run-ignored all${k:+ --kernel '$k'} -o \$(OUT)/$n -E 'test($n)' '$f'"
+	if [ -z "$kernels" ]; then
+		plan_test "$as_name" "$1" ""
+		return 0
+	fi
+	while IFS= read -r as_k; do
+		as_full=$as_name
+		[ "$nkernels" -gt 1 ] && as_full=$as_name/$(kernel_label "$as_k")
+		plan_test "$as_full" "$1" "$as_k"
+	done <<EOF
+$kernels
+EOF
+}
+# A folder runs every *.yaml in it, in name order.
+while IFS= read -r s; do
+	if [ -d "$s" ]; then
+		for f in "$s"/*.yaml; do
+			[ -e "$f" ] && add_scenario "$f"
 		done
 	else
-		printf '%s' "$plan" | cut -f1 | sed '/^$/d'
+		add_scenario "$s"
 	fi
+done <<EOF
+$scenarios
+EOF
+
+list_tests() {
+	if [ $make_list = no ]; then
+		printf '%s' "$plan" | cut -f1
+		return
+	fi
+	# One target per test: `make -j N` or a CI matrix splits the suite.
+	echo "# ktstr tests: make -f THIS [-j N] [KTSTR=...] [OUT=...]; generated by ktstr list --make"
+	echo "KTSTR ?= $here/ktstr"
+	echo "OUT ?= ktstr-runs"
+	echo ".PHONY: all$(printf '%s' "$plan" | cut -f1 | sed 's/^/ /' | tr -d '\n')"
+	echo "all:$(printf '%s' "$plan" | cut -f1 | sed 's/^/ /' | tr -d '\n')"
+	while IFS='	' read -r n rd f k; do
+		[ -n "$n" ] || continue
+		echo "$n:"
+		echo "	\$(KTSTR) test --run-ignored all${k:+ --kernel '$k'} -o \$(OUT)/$n -E 'test($n)' '$f'"
+	done <<EOF
+$plan
+EOF
+}
+if [ $mode = list ]; then
+	list_tests
 	exit 0
 fi
 
@@ -237,29 +318,90 @@ else
 fi
 out=$(cd "$out" && pwd)
 
-# The BPF object of a scheduler built by this project, for program BTF.
-bpf_obj() {
-	for d in "$here/../bpf" "$here/../lib/ktstr"; do
-		[ -f "$d/$1.bpf.o" ] && { echo "$d/$1.bpf.o"; return; }
+# ---- 1. the first VM: the scenario as it is, retried only for infrastructure ----
+first_vm() { # scenario dir kernel-args...: sets rc and attempt
+	fv_scn=$1 fv_d=$2
+	shift 2
+	attempt=0
+	while :; do
+		"$here/ktstr-boot" "$@" --accel "$accel" $verbose --out "$fv_d/primary" "$fv_scn" \
+			>"$fv_d/result.json" 2>"$fv_d/boot.err"
+		rc=$?
+		# Infrastructure only: the VM died before init or QEMU failed; never a verdict.
+		if [ $rc -eq 3 ] && [ $attempt -lt "$retries" ] &&
+			jq -e '.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu"))' \
+				"$fv_d/result.json" >/dev/null 2>&1; then
+			attempt=$((attempt + 1))
+			mv "$fv_d/primary" "$fv_d/primary.infra$attempt"
+			mkdir -p "$fv_d/primary"
+			continue
+		fi
+		break
 	done
 }
 
-crash_status() { # result.json of the repro VM
-	if [ ! -s "$1" ]; then
-		echo "crash reproduction: unknown (the repro VM left no result)"
-	elif [ "$(jq -r '.verdict' "$1")" = fail ] && [ "$(jq -r '.sched_ext_exit' "$1")" = null ] &&
-		jq -e '.reason | startswith("scheduler did not attach")' "$1" >/dev/null; then
-		echo "crash reproduction: the scheduler did not attach in the repro VM either ($(jq -r '.reason' "$1" | cut -c27-))"
-	elif [ "$(jq -r '.verdict' "$1")" = fail ]; then
-		echo "crash reproduction: reproduced ($(jq -r '.sched_ext_exit.kind // .reason' "$1"))"
-	else
-		echo "crash reproduction: not reproduced (repro verdict $(jq -r '.verdict' "$1"))"
+# ---- 2. stack extraction: the crash trace's functions ----
+stack_extraction() { # dir
+	say "stack extraction"
+	"$here/ktstr-stackx" --com2 "$1/primary/com2.log" --com1 "$1/primary/com1.log" >"$1/stack.jsonl" 2>"$1/stackx.err"
+}
+
+# ---- 3. BPF discovery: the scheduler's BPF object on the host, if any ----
+# Ours (built here), else the object its binary embeds (a libbpf or libbpf-rs
+# skeleton); without one the guest's agent discovers the programs (the --ops
+# templates of step 4 are bound there to whatever implements each op).
+bpf_discovery() { # result kernel-args...: sets obj
+	bd_res=$1
+	shift
+	obj=
+	bd_sched=$(jq -r '.scheduler' "$bd_res")
+	for bd_dir in "$here/../bpf" "$here/../lib/ktstr"; do
+		[ -f "$bd_dir/$bd_sched.bpf.o" ] && { obj=$bd_dir/$bd_sched.bpf.o; return; }
+	done
+	bd_path=$(jq -r '.scheduler_path // empty' "$bd_res")
+	if [ -n "$bd_path" ] && "$here/ktstr-btfres" "$@" --no-source -b "$bd_path" /dev/null >/dev/null 2>&1; then
+		obj=$bd_path
 	fi
 }
+
+# ---- 4. BTF resolution: probe targets ----
+# No stack functions is fine: the struct_ops callbacks are added anyway.
+btf_resolution() { # dir kernel-args...
+	br_d=$1
+	shift
+	say "BTF resolution"
+	"$here/ktstr-btfres" "$@" --ops ${obj:+-b "$obj" --all-callbacks} -o "$br_d/targets.jsonl" "$br_d/stack.jsonl" \
+		2>"$br_d/btfres.err"
+}
+
+# ---- 5. the second VM: the scenario again with the probes, repro_runs times ----
 reproduced() { # result.json of a repro VM: did the scheduler fail again?
 	[ -s "$1" ] && [ "$(jq -r '.verdict' "$1")" = fail ]
 }
+second_vm() { # scenario dir kernel-args...: sets nrepro and dur
+	sv_scn=$1 sv_d=$2
+	shift 2
+	nrepro=0 sv_run=1
+	while [ $sv_run -le "$repro_runs" ]; do
+		r=repro e=events.jsonl
+		[ $sv_run -gt 1 ] && r=repro$sv_run e=events$sv_run.jsonl
+		say "repro VM with probes (run $sv_run of $repro_runs)"
+		sv_start=$(date +%s)
+		"$here/ktstr-probe" "$@" --accel "$accel" --targets "$sv_d/targets.jsonl" --out "$sv_d/$r" \
+			-o "$sv_d/$e" "$sv_scn" 2>"$sv_d/probe$sv_run.err"
+		sv_rc=$?
+		[ $sv_run -eq 1 ] && { cp "$sv_d/probe1.err" "$sv_d/probe.err"; dur=$(($(date +%s) - sv_start)); }
+		if reproduced "$sv_d/$r/result.json"; then
+			nrepro=$((nrepro + 1))
+		fi
+		if [ $sv_run -eq 1 ] && [ $sv_rc -ne 0 ] && [ ! -s "$sv_d/$e" ]; then
+			echo "auto-repro: probe run failed (exit $sv_rc): $("$here/ktstr-tail" -n 1 "$sv_d/probe1.err")"
+		fi
+		sv_run=$((sv_run + 1))
+	done
+}
 
+# ---- 6. stitching: the chain of the first run that has one ----
 # A Makefile in the test's folder: the host stages again from the saved files.
 stage_makefile() { # dir
 	cat >"$1/Makefile" <<MK
@@ -277,81 +419,80 @@ trace.json: events.jsonl targets.jsonl
 all: chain.txt history.txt trace.json
 MK
 }
+stitching() { # dir: sets first (the repro run folder the chain came from)
+	st_d=$1
+	first= st_run=1
+	while [ -z "$first" ] && [ $st_run -le "$repro_runs" ]; do
+		r=repro e=events.jsonl
+		[ $st_run -gt 1 ] && r=repro$st_run e=events$st_run.jsonl
+		if [ -s "$st_d/$e" ]; then
+			if "$here/ktstr-stitch" --targets "$st_d/targets.jsonl" -o "$st_d/chain.tmp" "$st_d/$e" 2>"$st_d/stitch.err" &&
+				head -n 1 "$st_d/chain.tmp" | grep -q '^=== AUTO-PROBE'; then
+				first=$r
+				[ "$e" = events.jsonl ] || cp "$st_d/$e" "$st_d/events.jsonl"
+			fi
+			mv "$st_d/chain.tmp" "$st_d/chain.txt" 2>/dev/null
+		fi
+		st_run=$((st_run + 1))
+	done
+	[ -f "$st_d/chain.txt" ] && cat "$st_d/chain.txt"
+	if [ -s "$st_d/events.jsonl" ]; then
+		stage_makefile "$st_d"
+		# The chain as a Perfetto trace too (make trace.json redoes it).
+		"$here/ktstr-stitch" --targets "$st_d/targets.jsonl" --format perfetto -o "$st_d/trace.json" \
+			"$st_d/events.jsonl" 2>>"$st_d/stitch.err"
+	fi
+}
 
-auto_repro() { # scenario dir result kernel-args
-	scn=$1 d=$2 res=$3
+# ---- 7. diagnostic tails: how the repro went, the last lines of its logs ----
+crash_status() { # result.json of the repro VM
+	if [ ! -s "$1" ]; then
+		echo "crash reproduction: unknown (the repro VM left no result)"
+	elif [ "$(jq -r '.verdict' "$1")" = fail ] && [ "$(jq -r '.sched_ext_exit' "$1")" = null ] &&
+		jq -e '.reason | startswith("scheduler did not attach")' "$1" >/dev/null; then
+		echo "crash reproduction: the scheduler did not attach in the repro VM either ($(jq -r '.reason' "$1" | cut -c27-))"
+	elif [ "$(jq -r '.verdict' "$1")" = fail ]; then
+		echo "crash reproduction: reproduced ($(jq -r '.sched_ext_exit.kind // .reason' "$1"))"
+	else
+		echo "crash reproduction: not reproduced (repro verdict $(jq -r '.verdict' "$1"))"
+	fi
+}
+diagnostic_tails() { # dir
+	dt_d=$1
+	echo "repro VM duration: ${dur}s"
+	[ "$repro_runs" -gt 1 ] && echo "crash reproduced $nrepro/$repro_runs"
+	# Without a chain, say at least whether the repro VM crashed again.
+	if ! head -n 1 "$dt_d/chain.txt" 2>/dev/null | grep -q '^=== AUTO-PROBE'; then
+		crash_status "$dt_d/repro/result.json"
+	fi
+	dt_logs=$dt_d/${first:-repro}
+	[ -f "$dt_logs/com2.log" ] || dt_logs=$dt_d/primary
+	"$here/ktstr-tail" --section "scheduler log" --collapse-cycles "$dt_logs/com2.log"
+	"$here/ktstr-tail" --section "sched_ext dump" --only sched_ext_dump "$dt_logs/com1.log"
+	"$here/ktstr-tail" --section "dmesg" --except sched_ext_dump "$dt_logs/com1.log"
+}
+
+# Steps 2 to 7, after a first VM whose scheduler failed.
+auto_repro() { # scenario dir result kernel-args...
+	ar_scn=$1 ar_d=$2 ar_res=$3
 	shift 3
 	echo "--- auto-repro ---"
-	if [ "$(jq -r '.reached_workload' "$res")" != true ]; then
+	if [ "$(jq -r '.reached_workload' "$ar_res")" != true ]; then
 		echo "PRIMARY DID NOT REACH WORKLOAD — auto-repro is not load-bearing (the primary VM's failure prevented the bug from being exercised, so the repro's verdict below should not be read as evidence about bug reproducibility — the bug was never exercised by either run)"
 	fi
-	sched=$(jq -r '.scheduler' "$res")
-	obj=$(bpf_obj "$sched")
-	# Any other scheduler: the BPF object its binary embeds (a libbpf or
-	# libbpf-rs skeleton), when it has one; discovery in the guest otherwise.
-	spath=$(jq -r '.scheduler_path // empty' "$res")
-	if [ -z "$obj" ] && [ -n "$spath" ] && "$here/ktstr-btfres" "$@" --no-source -b "$spath" /dev/null >/dev/null 2>&1; then
-		obj=$spath
-	fi
-	say "stack extraction"
-	"$here/ktstr-stackx" --com2 "$d/primary/com2.log" --com1 "$d/primary/com1.log" >"$d/stack.jsonl" 2>"$d/stackx.err"
-	say "BTF resolution"
-	# No stack functions is fine: the struct_ops callbacks are added anyway (spec
-	# step 3): --ops templates are bound in the guest to whatever programs the
-	# scheduler has, known here or not.
-	if ! "$here/ktstr-btfres" "$@" --ops ${obj:+-b "$obj" --all-callbacks} -o "$d/targets.jsonl" "$d/stack.jsonl" 2>"$d/btfres.err"; then
-		echo "auto-repro: BTF resolution failed: $("$here/ktstr-tail" -n 1 "$d/btfres.err")"
+	stack_extraction "$ar_d"
+	bpf_discovery "$ar_res" "$@"
+	if ! btf_resolution "$ar_d" "$@"; then
+		echo "auto-repro: BTF resolution failed: $("$here/ktstr-tail" -n 1 "$ar_d/btfres.err")"
 		return
 	fi
 	if [ ! -x "$here/ktstr-probe" ]; then
-		echo "auto-repro: ktstr-probe is not built; no probe data (stack: $(jq -r .name "$d/stack.jsonl" | tr '\n' ' '))"
+		echo "auto-repro: ktstr-probe is not built; no probe data (stack: $(jq -r .name "$ar_d/stack.jsonl" | tr '\n' ' '))"
 		return
 	fi
-	run=1 k=0 first=
-	while [ $run -le "$repro_runs" ]; do
-		r=repro e=events.jsonl
-		[ $run -gt 1 ] && r=repro$run e=events$run.jsonl
-		say "repro VM with probes (run $run of $repro_runs)"
-		start=$(date +%s)
-		"$here/ktstr-probe" "$@" --accel "$accel" --targets "$d/targets.jsonl" --out "$d/$r" \
-			-o "$d/$e" "$scn" 2>"$d/probe$run.err"
-		rc=$?
-		end=$(date +%s)
-		[ $run -eq 1 ] && { cp "$d/probe1.err" "$d/probe.err"; dur=$((end - start)); }
-		if reproduced "$d/$r/result.json"; then
-			k=$((k + 1))
-		fi
-		# The chain of the first run that has one.
-		if [ -z "$first" ] && [ -s "$d/$e" ]; then
-			if "$here/ktstr-stitch" --targets "$d/targets.jsonl" -o "$d/chain.tmp" "$d/$e" 2>"$d/stitch.err" &&
-				head -n 1 "$d/chain.tmp" | grep -q '^=== AUTO-PROBE'; then
-				first=$r
-				[ "$e" = events.jsonl ] || cp "$d/$e" "$d/events.jsonl"
-			fi
-			mv "$d/chain.tmp" "$d/chain.txt" 2>/dev/null
-		elif [ $run -eq 1 ] && [ $rc -ne 0 ]; then
-			echo "auto-repro: probe run failed (exit $rc): $("$here/ktstr-tail" -n 1 "$d/probe1.err")"
-		fi
-		run=$((run + 1))
-	done
-	[ -f "$d/chain.txt" ] && cat "$d/chain.txt"
-	if [ -s "$d/events.jsonl" ]; then
-		stage_makefile "$d"
-		# The chain as a Perfetto trace too (make trace.json redoes it).
-		"$here/ktstr-stitch" --targets "$d/targets.jsonl" --format perfetto -o "$d/trace.json" \
-			"$d/events.jsonl" 2>>"$d/stitch.err"
-	fi
-	echo "repro VM duration: ${dur}s"
-	[ "$repro_runs" -gt 1 ] && echo "crash reproduced $k/$repro_runs"
-	# Without a chain, say at least whether the repro VM crashed again.
-	if ! head -n 1 "$d/chain.txt" 2>/dev/null | grep -q '^=== AUTO-PROBE'; then
-		crash_status "$d/repro/result.json"
-	fi
-	logs=$d/${first:-repro}
-	[ -f "$logs/com2.log" ] || logs=$d/primary
-	"$here/ktstr-tail" --section "scheduler log" --collapse-cycles "$logs/com2.log"
-	"$here/ktstr-tail" --section "sched_ext dump" --only sched_ext_dump "$logs/com1.log"
-	"$here/ktstr-tail" --section "dmesg" --except sched_ext_dump "$logs/com1.log"
+	second_vm "$ar_scn" "$ar_d" "$@"
+	stitching "$ar_d"
+	diagnostic_tails "$ar_d"
 }
 
 # Whether a failure is the scheduler's exit (or a start that never got to
@@ -369,8 +510,8 @@ bug_summary() { # result.json dir
 		else .reason end' "$1")
 	cb=
 	if [ -f "$2/chain.txt" ]; then
-		f=$(sed -n 's/^causal task: .*, the task of \([A-Za-z0-9_.]*\) in flight.*/\1/p' "$2/chain.txt" | head -n 1)
-		[ -n "$f" ] && cb=$(grep -E "^$f +[^ ]+\.bpf\.c:[0-9]+$" "$2/chain.txt" | head -n 1 | tr -s ' ')
+		bs_f=$(sed -n 's/^causal task: .*, the task of \([A-Za-z0-9_.]*\) in flight.*/\1/p' "$2/chain.txt" | head -n 1)
+		[ -n "$bs_f" ] && cb=$(grep -E "^$bs_f +[^ ]+\.bpf\.c:[0-9]+$" "$2/chain.txt" | head -n 1 | tr -s ' ')
 		[ -n "$cb" ] || cb=$(grep -E '^[A-Za-z0-9_]+ +[^ ]+\.bpf\.c:[0-9]+$' "$2/chain.txt" | tail -n 1 | tr -s ' ')
 	fi
 	echo "BUG SUMMARY: $line${cb:+ (in $cb)}"
@@ -385,26 +526,12 @@ diagnostics() { # result.json
 
 # Run one test into dir: status, duration and report.txt. Prints nothing.
 run_test() { # name scenario kernel dir
-	name=$1 scn=$2 k=$3 d=$4
+	name=$1 scn=$2 d=$4
 	t0=$(now)
 	mkdir -p "$d/primary"
 	cp "$scn" "$d/scenario.yaml" 2>/dev/null
-	set -- ${k:+--kernel "$k"}
-	attempt=0
-	while :; do
-		"$here/ktstr-boot" "$@" --accel "$accel" $verbose --out "$d/primary" "$scn" >"$d/result.json" 2>"$d/boot.err"
-		rc=$?
-		# Infrastructure only: the VM died before init or QEMU failed; never a verdict.
-		if [ $rc -eq 3 ] && [ $attempt -lt "$retries" ] &&
-			jq -e '.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu"))' \
-				"$d/result.json" >/dev/null 2>&1; then
-			attempt=$((attempt + 1))
-			mv "$d/primary" "$d/primary.infra$attempt"
-			mkdir -p "$d/primary"
-			continue
-		fi
-		break
-	done
+	set -- ${3:+--kernel "$3"}
+	first_vm "$scn" "$d" "$@"
 	res=$d/result.json
 	{
 		if [ $rc -eq 2 ] || [ ! -s "$res" ]; then
@@ -443,42 +570,43 @@ run_test() { # name scenario kernel dir
 }
 
 # ---- the first form: in order, each report as it comes ----
-if [ $mode = run ]; then
+run_in_order() {
 	passed=0 failed=0 worst=0
-	printf '%s' "$plan" | { while IFS='	' read -r n f k; do
+	while IFS='	' read -r n rd f k; do
 		[ -n "$f" ] || continue
-		base=$(basename "$f" .yaml)
-		d=$out/$base
+		d=$out/$rd
 		say "running $f"
-		run_test "$n" "$f" "$k" "$d"
-		st=$(cat "$d/status")
+		run_test "$n" "$f" "$k" "$d" </dev/null
 		cat "$d/report.txt"
-		case $st in
+		case $(cat "$d/status") in
 		PASS) passed=$((passed + 1)) ;;
 		USAGE) failed=$((failed + 1)); [ $worst -lt 2 ] && worst=2 ;;
 		ERROR) failed=$((failed + 1)); worst=3 ;;
 		*) failed=$((failed + 1)); [ $worst -lt 1 ] && worst=1 ;;
 		esac
-	done
+	done <<EOF
+$plan
+EOF
 	echo "runs kept in $out"
 	echo "$passed passed, $failed failed"
-	exit $worst; }
-	exit $?
-fi
+	exit $worst
+}
+[ $mode = run ] && run_in_order
 
 # ---- ktstr test: a pool of up to $jobs tests within the host's cores ----
-ncores=$(nproc 2>/dev/null || echo 2)
 {
 	echo "# ktstr test options of this run (ktstr replay reads them)"
-	echo "kernels='$(echo "$kernels" | sed "s/'/'\\\\''/g")'"
+	echo "kernels='$(printf '%s' "$kernels" | sed "s/'/'\\\\''/g")'"
 	echo "accel='$accel' repro='$repro' jobs='$jobs' oversub='$oversub' retries='$retries' repro_runs='$repro_runs'"
 	echo "nkernels='$nkernels'"
 } >"$out/run.conf"
 : >"$out/status"
 
-test_dir() { echo "$out/$1"; }
+plan_field() { # test number, field (1 name, 2 run folder, 3 scenario, 4 kernel)
+	printf '%s' "$plan" | sed -n "$1p" | cut -f"$2"
+}
 vcpus_of() { # scenario
-	c=$("$here/ktstr-boot" --check "$1" 2>/dev/null | jq -r '.cpus // 1' 2>/dev/null)
+	c=$("$here/ktstr-boot" --check "$1" </dev/null 2>/dev/null | jq -r '.cpus // 1' 2>/dev/null)
 	echo "${c:-1}"
 }
 report_line() { # name dir
@@ -490,74 +618,62 @@ report_line() { # name dir
 	echo "$st $1 $(cat "$2/scenario.path")" >>"$out/status"
 }
 
-running=		# "pid:vcpus:name" per line
+running=		# "pid:vcpus:test number" per word
 inflight=0
 nrun=0
 finish_done() { # reap finished tests, print their lines
 	keep=
 	for e in $running; do
-		pid=${e%%:*} rest=${e#*:} v=${rest%%:*} n=${rest#*:}
-		if [ ! -f "$(test_dir "$n")/done" ]; then
+		pid=${e%%:*} rest=${e#*:} v=${rest%%:*} i=${rest#*:}
+		fd_dir=$out/$(plan_field "$i" 2)
+		if [ ! -f "$fd_dir/done" ]; then
 			keep="$keep $e"
 		else
 			wait "$pid" 2>/dev/null
 			inflight=$((inflight - v))
 			nrun=$((nrun - 1))
-			report_line "$n" "$(test_dir "$n")"
+			report_line "$(plan_field "$i" 1)" "$fd_dir"
 		fi
 	done
 	running=$keep
 }
-trap 'for e in $running; do kill -TERM "${e%%:*}" 2>/dev/null; done; exit 130' INT TERM
-
-names=
-while IFS='	' read -r n f k; do
-	[ -n "$f" ] || continue
-	d=$(test_dir "$n")
-	mkdir -p "$d"
-	rm -f "$d/done" "$d/status" "$d/repro.txt" "$d/chain.txt"
-	(cd "$(dirname "$f")" && echo "$(pwd)/$(basename "$f")") >"$d/scenario.path"
-	v=$(vcpus_of "$f")
-	# One test always runs; more only within -j and, unless told, the cores.
-	while [ $nrun -ge "$jobs" ] || { [ $nrun -gt 0 ] && [ $oversub = no ] && [ $((inflight + v)) -gt "$ncores" ]; }; do
+run_pool() {
+	ncores=$(nproc 2>/dev/null || echo 2)
+	trap 'for e in $running; do kill -TERM "${e%%:*}" 2>/dev/null; done; exit 130' INT TERM
+	ntests=0
+	while IFS='	' read -r n rd f k; do
+		[ -n "$f" ] || continue
+		ntests=$((ntests + 1))
+		d=$out/$rd
+		mkdir -p "$d"
+		rm -f "$d/done" "$d/status" "$d/repro.txt" "$d/chain.txt"
+		(cd "$(dirname "$f")" && echo "$(pwd)/$(basename "$f")") >"$d/scenario.path"
+		v=$(vcpus_of "$f")
+		# One test always runs; more only within -j and, unless told, the cores.
+		while [ $nrun -ge "$jobs" ] || { [ $nrun -gt 0 ] && [ $oversub = no ] && [ $((inflight + v)) -gt "$ncores" ]; }; do
+			sleep 0.2
+			finish_done
+		done
+		run_test "$n" "$f" "$k" "$d" </dev/null &
+		running="$running $!:$v:$ntests"
+		inflight=$((inflight + v))
+		nrun=$((nrun + 1))
+	done <<EOF
+$plan
+EOF
+	while [ -n "$(echo "$running" | tr -d ' ')" ]; do
 		sleep 0.2
 		finish_done
 	done
-	run_test "$n" "$f" "$k" "$d" &
-	running="$running $!:$v:$n"
-	inflight=$((inflight + v))
-	nrun=$((nrun + 1))
-	names="$names $n"
-done <<EOF
-$plan
-EOF
-while [ -n "$(echo "$running" | tr -d ' ')" ]; do
-	sleep 0.2
-	finish_done
-done
+}
 
-passed=0 failed=0 env=0 usage_err=0
-for n in $names; do
-	case "$(cat "$(test_dir "$n")/status")" in
-	PASS) passed=$((passed + 1)) ;;
-	ERROR) failed=$((failed + 1)); env=$((env + 1)) ;;
-	USAGE) failed=$((failed + 1)); usage_err=$((usage_err + 1)) ;;
-	*) failed=$((failed + 1)) ;;
-	esac
-done
-# The full report of each failure, in the order the tests were listed.
-for n in $names; do
-	d=$(test_dir "$n")
-	[ "$(cat "$d/status")" = PASS ] && continue
-	echo
-	cat "$d/report.txt"
-done
 # JUnit XML for CI (one testcase per test; the report as the failure's text).
-{
+write_junit() { # passed failed
 	echo '<?xml version="1.0" encoding="UTF-8"?>'
-	echo "<testsuite name=\"ktstr\" tests=\"$((passed + failed))\" failures=\"$failed\" skipped=\"$nskip\">"
-	for n in $names; do
-		d=$(test_dir "$n")
+	echo "<testsuite name=\"ktstr\" tests=\"$(($1 + $2))\" failures=\"$2\" skipped=\"$nskip\">"
+	while IFS='	' read -r n rd f k; do
+		[ -n "$f" ] || continue
+		d=$out/$rd
 		esc=$(printf '%s' "$n" | jq -Rr @html)
 		printf '  <testcase name="%s" classname="ktstr" time="%s">' "$esc" "$(cat "$d/duration")"
 		if [ "$(cat "$d/status")" != PASS ]; then
@@ -566,13 +682,42 @@ done
 			printf '</failure>'
 		fi
 		echo '</testcase>'
-	done
-	echo '</testsuite>'
-} >"$out/junit.xml"
-echo
-echo "runs kept in $out"
-echo "$passed passed, $failed failed, $nskip skipped"
-if [ $failed -gt $((env + usage_err)) ]; then exit 1; fi
-if [ $env -gt 0 ]; then exit 3; fi
-if [ $usage_err -gt 0 ]; then exit 2; fi
-exit 0
+	done <<EOF
+$plan
+EOF
+}
+
+summary() {
+	passed=0 failed=0 env=0 usage_err=0
+	while IFS='	' read -r n rd f k; do
+		[ -n "$f" ] || continue
+		case "$(cat "$out/$rd/status")" in
+		PASS) passed=$((passed + 1)) ;;
+		ERROR) failed=$((failed + 1)); env=$((env + 1)) ;;
+		USAGE) failed=$((failed + 1)); usage_err=$((usage_err + 1)) ;;
+		*) failed=$((failed + 1)) ;;
+		esac
+	done <<EOF
+$plan
+EOF
+	# The full report of each failure, in the order the tests were listed.
+	while IFS='	' read -r n rd f k; do
+		[ -n "$f" ] || continue
+		[ "$(cat "$out/$rd/status")" = PASS ] && continue
+		echo
+		cat "$out/$rd/report.txt"
+	done <<EOF
+$plan
+EOF
+	write_junit $passed $failed >"$out/junit.xml"
+	echo
+	echo "runs kept in $out"
+	echo "$passed passed, $failed failed, $nskip skipped"
+	if [ $failed -gt $((env + usage_err)) ]; then exit 1; fi
+	if [ $env -gt 0 ]; then exit 3; fi
+	if [ $usage_err -gt 0 ]; then exit 2; fi
+	exit 0
+}
+
+run_pool
+summary

@@ -1,14 +1,12 @@
-# Sourced (". scripts/apt-private.sh") by kernel.sh and schedulers.sh: ktstr's
-# private apt configuration, so both fetch from the same lists and cache and
-# the system's apt setup is never touched (its sources are only read, for the
-# mirror). The caller defines die and say.
+# Sourced after cache.sh by ktstr kernel fetch (tools/ktstr/kernel.sh) and
+# scripts/schedulers.sh: ktstr's private apt configuration, so both fetch from
+# the same lists and cache and the system's apt setup is never touched (its
+# sources are only read, for the mirror). The caller defines die and say.
 #
-# Sets cache (ktstr's cache folder), apt (the private apt state under it) and
-# the positional parameters ("$@") to the apt-get/apt-cache options; refreshes
-# the package lists when they are older than a day.
+# Sets apt (the private apt state under $cache) and the positional parameters
+# ("$@") to the apt-get/apt-cache options; refreshes the package lists when
+# they are older than a day.
 
-# The same order as kernel__cache_dir() (lib/kernel.c), which reads the cache.
-cache=${KTSTR_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/ktstr}
 apt=$cache/apt
 mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/etc" || die "cannot create $apt"
 : >"$apt/status"
