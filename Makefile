@@ -12,6 +12,7 @@
 #   make demo            the README's demo: the host-made crash and its auto-repro report
 #   make install PREFIX=/usr/local DESTDIR=
 #   make fuzz [FUZZ_SECONDS=N] libFuzzer harnesses of the parsers (tests/fuzz/fuzz.mk)
+#   make deb             a Debian package of the installed tree (build/ktstr_*.deb)
 #   make clean
 
 VERSION := $(shell cat VERSION)
@@ -119,12 +120,46 @@ schedulers:
 rust-schedulers:
 	sh scripts/rust-schedulers.sh --kernel-dir $(KERNEL_DIR)
 
+# The installed tree (make deb packages it with PREFIX=/usr):
+#   bin/                 the tools
+#   lib/ktstr/           the driver's sourced files, the BPF objects, and
+#                        schedulers/: the kernel's example schedulers that
+#                        make schedulers built (not the tests' injected bugs)
+#   share/ktstr/scenarios/  the project's scenarios (ktstr test, ktstr demo)
+#   share/man/, share/bash-completion/completions/ktstr
+KTSTR_LIB := tools/ktstr/cache.sh tools/ktstr/kernel.sh tools/ktstr/apt-private.sh
+SCHED_DIR := $(KERNEL_DIR)/schedulers
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/ktstr
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/lib/ktstr \
+		$(DESTDIR)$(PREFIX)/share/ktstr/scenarios $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 	install -m 755 $(ALL) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	$(if $(wildcard man/*.5),install -d $(DESTDIR)$(PREFIX)/share/man/man5 && install -m 644 $(wildcard man/*.5) $(DESTDIR)$(PREFIX)/share/man/man5/)
 	$(if $(wildcard $(BUILD)/bpf/*.o),install -m 644 $(wildcard $(BUILD)/bpf/*.o) $(DESTDIR)$(PREFIX)/lib/ktstr/)
+	install -m 644 $(KTSTR_LIB) $(DESTDIR)$(PREFIX)/lib/ktstr/
+	install -m 644 tests/scenarios/*.yaml $(DESTDIR)$(PREFIX)/share/ktstr/scenarios/
+	install -m 644 tools/ktstr/completion.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/ktstr
+	if [ -f $(SCHED_DIR)/STATUS ]; then \
+		install -d $(DESTDIR)$(PREFIX)/lib/ktstr/schedulers && \
+		for s in $$(sed -n 's/^\([A-Za-z0-9_]*\) ok$$/\1/p' $(SCHED_DIR)/STATUS); do \
+			[ ! -f tests/external/patches/$$s.patch ] || continue; \
+			install -m 755 $(SCHED_DIR)/$$s $(DESTDIR)$(PREFIX)/lib/ktstr/schedulers/ && \
+			install -m 644 $(SCHED_DIR)/$$s.bpf.o $(DESTDIR)$(PREFIX)/lib/ktstr/schedulers/ || exit 1; \
+		done; \
+	fi
+
+# make deb: that tree with PREFIX=/usr as $(DEBDIR)/ktstr_$(VERSION)_amd64.deb
+# (scripts/deb.sh: Debian's layout, the control file and its dependencies).
+DEBDIR ?= $(BUILD)
+deb: all
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(abspath $(BUILD)/deb/debian/ktstr) PREFIX=/usr
+	sh scripts/deb.sh $(BUILD)/deb/debian/ktstr $(VERSION) $(DEBDIR)
+
+# One version everywhere (every tool's --version, the guest's start lines,
+# the package): the C objects are compiled with -DKTSTR_VERSION, so a new
+# VERSION rebuilds them.
+$(filter-out %.raw.o,$(shell find $(OBJ) $(BUILD)/bpf/obj -name '*.o' 2>/dev/null)): VERSION
 
 clean:
 	@# build/kernel is only a link into the kernel cache: the cache stays.
@@ -134,5 +169,5 @@ clean:
 		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \
 	done
 
-.PHONY: all check demo bench deps kernel kernel-debug schedulers rust-schedulers install clean
+.PHONY: all check demo bench deps kernel kernel-debug schedulers rust-schedulers install deb clean
 .DELETE_ON_ERROR:

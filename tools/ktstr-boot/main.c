@@ -73,12 +73,15 @@ static bool in_path(const char *name, char *out, size_t len)
 /*
  * The scheduler's host path: a path (as given, then beside the scenario), a
  * name built into the tools' folder, or one of the kernel's example
- * schedulers that `make schedulers` built beside the kernel (kdir/schedulers/).
+ * schedulers that `make schedulers` built beside the kernel (kdir/schedulers/)
+ * or `make install` put beside the tools (../lib/ktstr/schedulers/).
  * *ours: built by ktstr (takes --timeout-ms).
  */
 static int find_scheduler(const struct scenario *s, const char *bindir, const char *kdir, char *out, size_t len,
 			  bool *ours)
 {
+	const char *up = strrchr(bindir, '/');	/* bin/.. */
+
 	*ours = false;
 	if (strchr(s->scheduler, '/')) {
 		const char *slash = strrchr(s->path, '/');
@@ -97,6 +100,9 @@ static int find_scheduler(const struct scenario *s, const char *bindir, const ch
 	}
 	if (kdir && *kdir && snprintf(out, len, "%s/schedulers/%s", kdir, s->scheduler) < (int)len &&
 	    executable(out))
+		return 0;
+	if (up && snprintf(out, len, "%.*s/lib/ktstr/schedulers/%s", (int)(up - bindir), bindir,
+			   s->scheduler) < (int)len && executable(out))
 		return 0;
 	return -ENOENT;
 }
