@@ -55,7 +55,8 @@ human() {
 	awk -v b="$1" 'BEGIN {
 		if (b >= 1073741824) printf "%.1f GiB", b / 1073741824
 		else if (b >= 1048576) printf "%.0f MiB", b / 1048576
-		else printf "%.0f KiB", b / 1024 }'
+		else if (b >= 1024) printf "%.0f KiB", b / 1024
+		else printf "%d B", b }'
 }
 kernel_list() {
 	[ $# -eq 0 ] || bad_usage "list takes no arguments"

@@ -70,7 +70,7 @@ Exit status: 0 all passed, 1 a test failed, 2 bad usage or scenario,
 USAGE
 }
 
-die() { echo "$prog: $*" >&2; exit "${2:-2}"; }
+die() { echo "$prog: $1" >&2; exit "${2:-2}"; }
 bad_usage() {
 	echo "$prog: $*" >&2
 	echo "Try 'ktstr --help' for more information." >&2
