@@ -165,7 +165,7 @@ clean:
 	@# build/kernel is only a link into the kernel cache: the cache stays.
 	rm -rf $(FUZZ_BUILD)/bin $(FUZZ_BUILD)/obj
 	for b in build build-san $(BUILD); do \
-		rm -rf $$b/bin $$b/obj $$b/gen $$b/bpf $$b/libktstr.a $$b/tmp; \
+		rm -rf $$b/bin $$b/obj $$b/gen $$b/bpf $$b/libktstr.a $$b/tmp $$b/deb $$b/ktstr_*.deb; \
 		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \
 	done
 
