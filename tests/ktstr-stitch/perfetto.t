@@ -1,15 +1,17 @@
 #!/bin/sh
-# --format perfetto is a Chrome trace-event JSON object: "traceEvents" is an
-# array of events with ph/pid/tid/name (and ts, plus dur for slices); one
-# track per CPU named "CPU n"; one slice per call, args = decoded fields;
-# the exit as a global instant ("s"); metadata events name the process and
-# the tracks. Also valid when there is no chain.
+# --format perfetto is a Chrome trace-event JSON object ("JSON Object
+# Format"): "traceEvents" is an array of events with ph/pid/tid/name (and ts,
+# plus dur for slices). The whole timeline: one track per CPU named "CPU n"
+# with every call as a slice, nested as the calls ran; one track of the
+# causal task's own calls; args = decoded fields; the exit as a global
+# instant ("s"); metadata events name the process and the tracks. Slices on
+# one track must nest strictly (trace viewers drop or misdraw the others).
+# Also valid when there is no chain.
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-perfetto.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-"$S" -t targets.jsonl -f perfetto crash.in >"$tmp/t.json"
-jq -e '
+schema='
   type == "object" and (.traceEvents | type == "array") and
   all(.traceEvents[]; (.ph | type == "string") and (.pid | type == "number") and
       (.tid | type == "number") and (.name | type == "string")) and
@@ -19,18 +21,68 @@ jq -e '
   all(.traceEvents[] | select(.ph == "i"); .s == "g" or .s == "p" or .s == "t") and
   all(.traceEvents[] | select(.ph == "M"); (.name == "process_name" or .name == "thread_name") and
       (.args.name | type == "string")) and
-  all(.traceEvents[]; .ph == "X" or .ph == "i" or .ph == "M")
-' "$tmp/t.json" >/dev/null
-# 8 calls (the last of each function), on the tracks of CPUs 1 and 2
-[ "$(jq '[.traceEvents[] | select(.ph == "X")] | length' "$tmp/t.json")" -eq 8 ]
-[ "$(jq -c '[.traceEvents[] | select(.name == "thread_name") | .args.name]' "$tmp/t.json")" = '["CPU 1","CPU 2"]' ]
-jq -e '.traceEvents[] | select(.ph == "X" and .name == "enqueue_task_scx") |
-  .tid == 1 and .ts == 5102003 and .dur == 6 and
+  all(.traceEvents[]; .ph == "X" or .ph == "i" or .ph == "M") and
+  ([.traceEvents[] | select(.ph == "X") | .tid] | unique) - [.traceEvents[] | select(.name == "thread_name") | .tid] == []'
+# Per track, in time order (longer first at one time): every slice ends
+# within the innermost one still open when it starts (times are in us with
+# three decimals; sums are compared to the nanosecond).
+nested='
+  [.traceEvents[] | select(.ph == "X")] | group_by(.tid) |
+  all(.[]; sort_by([.ts, -.dur]) |
+    reduce .[] as $e ({ok: true, st: []};
+      (.st | until(length == 0 or .[-1] > $e.ts + 0.0005; .[:-1])) as $st |
+      .ok = (.ok and ($st | length == 0 or .[-1] + 0.0005 >= $e.ts + $e.dur)) |
+      .st = $st + [$e.ts + $e.dur]) | .ok)'
+check() { # events args...
+	ev=$1
+	shift
+	"$S" "$@" -f perfetto "$ev" >"$tmp/t.json"
+	jq -e "$schema" "$tmp/t.json" >/dev/null || { echo "$ev: not a trace-event object"; exit 1; }
+	jq -e "$nested" "$tmp/t.json" >/dev/null || { echo "$ev: slices do not nest"; exit 1; }
+}
+# The nesting check itself catches overlapping slices.
+echo '{"traceEvents":[{"ph":"X","pid":1,"tid":0,"name":"a","ts":1,"dur":5},{"ph":"X","pid":1,"tid":0,"name":"b","ts":2,"dur":5}]}' |
+	jq -e "$nested" >/dev/null && { echo "the nesting check accepts overlaps"; exit 1; }
+
+check crash.in -t targets.jsonl
+# 14 calls of the timeline on the CPU tracks, the task's 13 again on its own
+[ "$(jq '[.traceEvents[] | select(.ph == "X" and .tid < 1000000)] | length' "$tmp/t.json")" -eq 14 ]
+[ "$(jq '[.traceEvents[] | select(.ph == "X" and .tid == 1000000)] | length' "$tmp/t.json")" -eq 13 ]
+[ "$(jq -c '[.traceEvents[] | select(.name == "thread_name") | .args.name]' "$tmp/t.json")" = \
+  '["CPU 1","CPU 2","task worker[97] 0xffff888003a8c000"]' ]
+jq -e '.traceEvents[] | select(.ph == "X" and .name == "enqueue_task_scx" and .tid == 1) |
+  .ts == 5102003 and .dur == 6 and .args.n == 13 and .args.of_task and
   .args["p.dsq_id"] == "SCX_DSQ_INVALID → SCX_DSQ_LOCAL" and .args["rq.cpu"] == "1" and
   .args.core_enq_flags == "WAKEUP"' "$tmp/t.json" >/dev/null
+# ktstr_dispatch inside do_pick_task_scx (kworker's, not the task's) on CPU 2
+jq -e '[.traceEvents[] | select(.ph == "X" and .tid == 2 and (.name == "do_pick_task_scx" or .name == "ktstr_dispatch"))] |
+  length == 2 and .[0].name == "do_pick_task_scx" and (.[0].args.of_task | not) and
+  .[0].ts <= .[1].ts and .[1].ts + .[1].dur <= .[0].ts + .[0].dur' "$tmp/t.json" >/dev/null
 jq -e '[.traceEvents[] | select(.ph == "i")] | length == 1 and .[0].args.exit_kind == "ERROR_BPF (1025)"' \
 	"$tmp/t.json" >/dev/null
-# --history: all 13 calls of the causal task before the exit
-[ "$("$S" -t targets.jsonl -f perfetto --history crash.in | jq '[.traceEvents[] | select(.ph == "X")] | length')" -eq 13 ]
+
+# Nesting across CPUs, the call still running at the end (process_one_work
+# has no exit: it lasts to the last call's end), and the task's own calls on
+# two tracks where two of them overlap (being enqueued on CPU 0 while woken
+# on CPU 1).
+check nest.in -t targets.jsonl
+jq -e '[.traceEvents[] | select(.ph == "X" and .tid == 1)] |
+  (map(select(.name == "process_one_work")) | length == 1) and
+  (map(select(.name == "process_one_work"))[0] | .ts + .dur) >= (map(.ts + .dur) | max)' "$tmp/t.json" >/dev/null
+jq -e '[.traceEvents[] | select(.ph == "X" and .tid == 1) | .name] ==
+  ["process_one_work","try_to_wake_up","select_task_rq_scx","ktstr_select_cpu","enqueue_task_scx",
+   "ktstr_enqueue","scx_bpf_error_bstr","scx_claim_exit"]' "$tmp/t.json" >/dev/null
+[ "$(jq -c '[.traceEvents[] | select(.name == "thread_name") | .args.name]' "$tmp/t.json")" = \
+  '["CPU 0","CPU 1","task worker[97] 0xffff888003a8c000","task worker[97] 0xffff888003a8c000 (2)"]' ]
+[ "$(jq '[.traceEvents[] | select(.ph == "X" and .tid < 1000000)] | length' "$tmp/t.json")" -eq 73 ]
+# --last bounds it too (calls)
+"$S" -t targets.jsonl -f perfetto --last 3 nest.in | jq -e '[.traceEvents[] | select(.ph == "X" and .tid < 1000000)] | length == 3' >/dev/null
+
+# Hostile input: still a trace, still nested
+check robust.in -t targets.jsonl
+check ties.in -t targets.jsonl
+check untrusted.in -t targets.jsonl
+check hostile-nest.in -t targets.jsonl
+
 # no trigger: still a valid trace, saying why
 "$S" -f perfetto no-trigger.in | jq -e '(.traceEvents | length) == 0 and .otherData.why_none == "trigger never fired"' >/dev/null

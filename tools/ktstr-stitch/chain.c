@@ -19,9 +19,6 @@ static int call_cmp(const void *a, const void *b)
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
 
-/* A stall keeps this many of the stalled task's last calls (--history: all). */
-#define STALL_CALLS 40
-
 /*
  * The task a watchdog exit names: "<comm>[<pid>] failed to run for N s".
  * Its pointer is current's in any call it made itself. 0: none found.
@@ -151,8 +148,7 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 	for (i = 0; i < ev->n; i++) {
 		struct call *c = &ev->calls[i];
 
-		/* A NULL task argument (dispatch's prev) names no task: go by current. */
-		if (!ch->causal || ((c->has_task && c->task) ? c->task : c->cur) != ch->causal)
+		if (!chain__has(ch, c))
 			continue;
 		/*
 		 * The chain leads to the exit: later calls are the teardown.
@@ -166,11 +162,7 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 	}
 	ch->of_task = n;
 	qsort(ch->calls, n, sizeof(*ch->calls), call_cmp);
-	if (ch->causal_why == CAUSAL_STALLED && !history && n > STALL_CALLS) {
-		ch->left_out = n - STALL_CALLS;
-		memmove(ch->calls, ch->calls + ch->left_out, STALL_CALLS * sizeof(*ch->calls));
-		n = STALL_CALLS;
-	} else if (!ch->history && n) {
+	if (!ch->history && n) {
 		/* The last call of each function, still in time order. */
 		size_t m = 0;
 
@@ -189,6 +181,12 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 	if (!n)
 		ch->why_none = "no event of the causal task";
 	return 0;
+}
+
+bool chain__has(const struct chain *ch, const struct call *c)
+{
+	/* A NULL task argument (dispatch's prev) names no task: go by current. */
+	return ch->causal && ((c->has_task && c->task) ? c->task : c->cur) == ch->causal;
 }
 
 void chain__free(struct chain *ch)

@@ -21,10 +21,19 @@ static const char help[] =
 	"  -t, --targets FILE     targets of ktstr-btfres: enum tables, parameters,\n"
 	"                         field decoders, source locations\n"
 	"  -f, --format FORMAT    text (default), json (JSON lines) or perfetto\n"
-	"                         (Chrome trace-event JSON for ui.perfetto.dev)\n"
-	"  -H, --history          every recorded call of the task, numbered, with the\n"
-	"                         time since the previous one (default: the last call\n"
-	"                         of each function)\n"
+	"                         (Chrome trace-event JSON for ui.perfetto.dev: the\n"
+	"                         whole timeline, nested slices per CPU)\n"
+	"  -H, --history[=FORM]   the timeline: every call of the task up to the exit,\n"
+	"                         the calls it ran inside and those that ran inside it;\n"
+	"                         FORM compact (default: a line a call, indented as\n"
+	"                         nested, what changed, repeats folded, the last 200\n"
+	"                         lines) or full (every field of every call). Without\n"
+	"                         it: the last call of each function (a stall: the\n"
+	"                         compact timeline, last 40 lines)\n"
+	"      --since TIME       the timeline from TIME before the exit on (-50ms,\n"
+	"                         -1.5s, -200us)\n"
+	"      --last N           the last N lines of the compact timeline (calls of\n"
+	"                         the full one, of json and perfetto)\n"
 	"  -n, --nr-cpus N        show cpumask bits below N only (default: nr_cpus of\n"
 	"                         the meta record)\n"
 	"  -o, --output FILE      write there (whole or not at all) instead of stdout\n"
@@ -38,12 +47,53 @@ static const char help[] =
 
 enum format { FMT_TEXT, FMT_JSON, FMT_PERFETTO };
 
+enum { OPT_SINCE = 256, OPT_LAST };
+
+/* The compact timeline's default length: a screen or two; a stall's report shows less. */
+#define LAST_LINES 200
+#define STALL_LINES 40
+
+/* "-50ms", "1.5s", "200us", "100ns": a time before the exit, in ns. -1: not one. */
+static long long parse_since(const char *s)
+{
+	static const struct { const char *unit; unsigned long long ns; } units[] = {
+		{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 },
+	};
+	unsigned long long whole = 0, frac = 0, div = 1;
+	const char *p = s;
+	size_t i;
+
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9')
+		return -1;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (whole > 1000000000ULL)
+			return -1;
+		whole = whole * 10 + (unsigned)(*p - '0');
+	}
+	if (*p == '.') {
+		for (p++; *p >= '0' && *p <= '9'; p++) {
+			if (div < 1000000000ULL) {
+				frac = frac * 10 + (unsigned)(*p - '0');
+				div *= 10;
+			}
+		}
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcmp(p, units[i].unit))
+			return (long long)(whole * units[i].ns + frac * units[i].ns / div);
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "targets", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
-		{ "history", no_argument, NULL, 'H' },
+		{ "history", optional_argument, NULL, 'H' },
+		{ "since", required_argument, NULL, OPT_SINCE },
+		{ "last", required_argument, NULL, OPT_LAST },
 		{ "nr-cpus", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
@@ -53,10 +103,13 @@ int main(int argc, char **argv)
 	const char *targets_path = NULL, *output = NULL, *input = NULL;
 	enum format fmt = FMT_TEXT;
 	bool history = false;
-	long nr_cpus = -1;
+	enum view view = VIEW_CHAIN;
+	long long since = 0;
+	long nr_cpus = -1, last = 0;
 	struct targets tg = { 0 };
 	struct events ev = { 0 };
 	struct chain ch = { 0 };
+	struct timeline tl = { 0 };
 	struct decode_tables dt = { 0 };
 	struct outfile out = { 0 };
 	struct render_opts ro;
@@ -66,7 +119,7 @@ int main(int argc, char **argv)
 
 	usage__set_prog(argv[0]);
 	ev.spool_fd = -1;
-	while ((c = getopt_long(argc, argv, ":t:f:Hn:o:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:f:H::n:o:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			targets_path = optarg;
@@ -83,6 +136,24 @@ int main(int argc, char **argv)
 			break;
 		case 'H':
 			history = true;
+			if (!optarg || !strcmp(optarg, "compact"))
+				view = VIEW_COMPACT;
+			else if (!strcmp(optarg, "full"))
+				view = VIEW_FULL;
+			else
+				usage__bad("--history: '%s' is not compact or full", optarg);
+			break;
+		case OPT_SINCE:
+			since = parse_since(optarg);
+			if (since <= 0)
+				usage__bad("--since: '%s' is not a time before the exit (-50ms, -1.5s)",
+					   optarg);
+			break;
+		case OPT_LAST:
+			errno = 0;
+			last = strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || last < 1 || last > 100000000)
+				usage__bad("--last: '%s' is not a count (1-100000000)", optarg);
 			break;
 		case 'n':
 			errno = 0;
@@ -128,13 +199,32 @@ int main(int argc, char **argv)
 		code = KT_EXIT_FAIL;
 		goto out;
 	}
+	/* A stall's chain is the named task's own story: its timeline. */
+	if (view == VIEW_CHAIN && ch.causal_why == CAUSAL_STALLED)
+		view = VIEW_COMPACT;
+	if (!ch.why_none && (view != VIEW_CHAIN || fmt == FMT_PERFETTO)) {
+		err = timeline__build(&tl, &ev, &ch);
+		if (err) {
+			error("%s", strerror(-err));
+			code = KT_EXIT_FAIL;
+			goto out;
+		}
+		/* --last counts lines of the compact text, calls elsewhere. */
+		timeline__window(&tl, (uint64_t)since,
+				 view == VIEW_COMPACT && fmt == FMT_TEXT ? 0 : (size_t)last);
+	}
 	err = outfile__open(&out, output);
 	if (err) {
 		error("%s: %s", output, strerror(-err));
 		code = usage__exit_code(err);
 		goto out;
 	}
-	ro = (struct render_opts){ .ev = &ev, .ch = &ch, .dt = &dt, .f = out.f };
+	ro = (struct render_opts){ .ev = &ev, .ch = &ch, .tl = &tl, .dt = &dt, .view = view,
+				   .f = out.f };
+	if (last)
+		ro.last_lines = (size_t)last;
+	else if (!since)
+		ro.last_lines = history ? LAST_LINES : STALL_LINES;
 	switch (fmt) {
 	case FMT_TEXT:
 		err = render__text(&ro);
@@ -155,6 +245,7 @@ int main(int argc, char **argv)
 		code = KT_EXIT_FAIL;
 	}
 out:
+	timeline__free(&tl);
 	chain__free(&ch);
 	events__free(&ev);
 	decode_tables__free(&dt);

@@ -12,7 +12,7 @@
 #define ARROW " \xe2\x86\x92 "	/* " → " */
 
 /* Terminal columns of a UTF-8 string: its code points. */
-static size_t width(const char *s)
+size_t render__width(const char *s)
 {
 	size_t n = 0;
 
@@ -122,7 +122,7 @@ static size_t func_width(const struct events *ev, const struct call *c)
 	if (text__sanitize(&sb, name, strlen(name)) || !sb.buf)
 		w = strlen(name);
 	else
-		w = width(sb.buf);
+		w = render__width(sb.buf);
 	strbuf__release(&sb);
 	return w;
 }
@@ -140,8 +140,7 @@ static void delta(char *buf, size_t sz, uint64_t ns)
 			 ns / 1000000 % 1000);
 }
 
-/* "-4.279s": how long before the exit at ts a call at call_ts was. */
-static void before_exit(char *buf, size_t sz, uint64_t ts, uint64_t call_ts)
+void render__before(char *buf, size_t sz, uint64_t ts, uint64_t call_ts)
 {
 	delta(buf, sz, ts > call_ts ? ts - call_ts : 0);
 	buf[0] = '-';
@@ -180,13 +179,13 @@ static void stall_line(const struct render_opts *o)
 	}
 	fputs("stall:", o->f);
 	if (enq) {
-		before_exit(a, sizeof(a), ev->trig.ts, enq->ts);
+		render__before(a, sizeof(a), ev->trig.ts, enq->ts);
 		fprintf(o->f, " last enqueued %s (", a);
 		put_safe(o->f, ev->funcs[enq->func].name);
 		fputc(')', o->f);
 	}
 	if (ran) {
-		before_exit(b, sizeof(b), ev->trig.ts, ran->ts);
+		render__before(b, sizeof(b), ev->trig.ts, ran->ts);
 		fprintf(o->f, "%s last run %s (", enq ? "," : "", b);
 		put_safe(o->f, ev->funcs[ran->func].name);
 		fputc(')', o->f);
@@ -202,12 +201,12 @@ static void text_call(FILE *f, const struct vcall *vc)
 
 	for (j = 0; j < vc->n; j++) {
 		const struct vline *l = &vc->lines[j];
-		size_t w = l->depth * 2 + width(l->name);
+		size_t w = l->depth * 2 + render__width(l->name);
 
 		if (!l->header && w > nw)
 			nw = w;
-		if (l->exit && width(l->entry) > ew)
-			ew = width(l->entry);
+		if (l->exit && render__width(l->entry) > ew)
+			ew = render__width(l->entry);
 	}
 	for (j = 0; j < vc->n; j++) {
 		const struct vline *l = &vc->lines[j];
@@ -215,10 +214,10 @@ static void text_call(FILE *f, const struct vcall *vc)
 		pad(f, l->depth * 2);
 		fputs(l->name, f);
 		if (!l->header) {
-			pad(f, nw - l->depth * 2 - width(l->name) + 2);
+			pad(f, nw - l->depth * 2 - render__width(l->name) + 2);
 			fputs(l->entry, f);
 			if (l->exit) {
-				pad(f, ew - width(l->entry));
+				pad(f, ew - render__width(l->entry));
 				fputs(ARROW, f);
 				fputs(l->exit, f);
 			}
@@ -227,15 +226,100 @@ static void text_call(FILE *f, const struct vcall *vc)
 	}
 }
 
+/* A call's name, its source in a column fw wide, then its fields. */
+static void text_head(FILE *f, const struct vcall *vc, size_t fw)
+{
+	fputs(vc->func, f);
+	if (vc->source) {
+		pad(f, fw - render__width(vc->func) + 2);
+		put_safe(f, vc->source);
+	}
+	fputc('\n', f);
+	text_call(f, vc);
+}
+
+/* The last call of each function, every field. */
+static int text_chain(const struct render_opts *o)
+{
+	const struct events *ev = o->ev;
+	const struct chain *ch = o->ch;
+	struct vcall vc = { 0 };
+	size_t i, fw = 0;
+	int err = 0;
+
+	for (i = 0; i < ch->n; i++) {
+		size_t w = func_width(ev, ch->calls[i]);
+
+		if (w > fw)
+			fw = w;
+	}
+	for (i = 0; !err && i < ch->n; i++) {
+		err = vcall__build(&vc, ev, ch->calls[i], o->dt);
+		if (!err)
+			text_head(o->f, &vc, fw);
+		vcall__free(&vc);
+	}
+	if (!err && ch->of_task > ch->n)
+		fprintf(o->f, "(%zu calls of this task recorded; --history shows all)\n", ch->of_task);
+	return err;
+}
+
+/* The timeline with every field: each call numbered, with the time since the previous one. */
+static int text_full(const struct render_opts *o)
+{
+	const struct events *ev = o->ev;
+	const struct timeline *tl = o->tl;
+	struct vcall vc = { 0 };
+	size_t i, fw = 0, nw, dw = 1, cw = 1;
+	char (*deltas)[32];
+	int err = 0;
+
+	deltas = calloc(tl->n - tl->first + 1, sizeof(*deltas));
+	if (!deltas)
+		return -ENOMEM;
+	nw = (size_t)snprintf(NULL, 0, "%zu", tl->n);
+	for (i = tl->first; i < tl->n; i++) {
+		const struct call *c = tl->v[i].c;
+		char *d = deltas[i - tl->first];
+		size_t w = func_width(ev, c);
+		int cwi;
+
+		if (w > fw)
+			fw = w;
+		if (o->ch->rel_exit)
+			render__before(d, sizeof(deltas[0]), tl->ref, c->ts);
+		else if (i)
+			delta(d, sizeof(deltas[0]), c->ts - tl->v[i - 1].c->ts);
+		else
+			snprintf(d, sizeof(deltas[0]), "-");
+		if (strlen(d) > dw)
+			dw = strlen(d);
+		cwi = snprintf(NULL, 0, "%d", c->cpu);
+		if ((size_t)cwi > cw)
+			cw = (size_t)cwi;
+	}
+	if (tl->first)
+		fprintf(o->f, "(%zu earlier call%s left out: --last N or --since -TIME shows more)\n",
+			tl->first, tl->first == 1 ? "" : "s");
+	for (i = tl->first; !err && i < tl->n; i++) {
+		err = vcall__build(&vc, ev, tl->v[i].c, o->dt);
+		if (!err) {
+			fprintf(o->f, "#%-*zu  %*s  cpu %-*d  ", (int)nw, i + 1, (int)dw,
+				deltas[i - tl->first], (int)cw, tl->v[i].c->cpu);
+			text_head(o->f, &vc, fw);
+		}
+		vcall__free(&vc);
+	}
+	free(deltas);
+	return err;
+}
+
 int render__text(const struct render_opts *o)
 {
 	const struct events *ev = o->ev;
 	const struct chain *ch = o->ch;
 	const struct trigger *t = &ev->trig;
 	struct strbuf sb = { 0 };
-	struct vcall vc = { 0 };
-	size_t i, fw = 0, nw = 1, dw = 1, cw = 1;
-	char (*deltas)[32] = NULL;
 	long long pid;
 	int err;
 
@@ -289,63 +373,18 @@ int render__text(const struct render_opts *o)
 		goto out;
 	}
 
-	for (i = 0; i < ch->n; i++) {
-		size_t w = func_width(ev, ch->calls[i]);
-
-		if (w > fw)
-			fw = w;
-	}
-	if (ch->history) {
-		deltas = calloc(ch->n, sizeof(*deltas));
-		if (!deltas) {
-			err = -ENOMEM;
-			goto out;
-		}
-		nw = snprintf(NULL, 0, "%zu", ch->n);
-		for (i = 0; i < ch->n; i++) {
-			int w;
-
-			if (ch->rel_exit)
-				before_exit(deltas[i], sizeof(deltas[i]), ev->trig.ts, ch->calls[i]->ts);
-			else if (i)
-				delta(deltas[i], sizeof(deltas[i]), ch->calls[i]->ts - ch->calls[i - 1]->ts);
-			else
-				snprintf(deltas[i], sizeof(deltas[i]), "-");
-			if (strlen(deltas[i]) > dw)
-				dw = strlen(deltas[i]);
-			w = snprintf(NULL, 0, "%d", ch->calls[i]->cpu);
-			if ((size_t)w > cw)
-				cw = w;
-		}
-	}
-	if (ch->left_out)
-		fprintf(o->f, "(%zu earlier calls of this task; --history shows all)\n", ch->left_out);
-	for (i = 0; i < ch->n; i++) {
-		err = vcall__build(&vc, ev, ch->calls[i], o->dt);
-		if (err)
-			goto out;
-		if (ch->history)
-			fprintf(o->f, "#%-*zu  %*s  cpu %-*d  ", (int)nw, i + 1, (int)dw, deltas[i],
-				(int)cw, ch->calls[i]->cpu);
-		fputs(vc.func, o->f);
-		if (vc.source) {
-			pad(o->f, fw - width(vc.func) + 2);
-			put_safe(o->f, vc.source);
-		}
-		fputc('\n', o->f);
-		text_call(o->f, &vc);
-		vcall__free(&vc);
-	}
-	if (!ch->history && ch->of_task > ch->n)
-		fprintf(o->f, "(%zu calls of this task recorded; --history shows all)\n", ch->of_task);
+	if (o->view == VIEW_COMPACT)
+		err = compact__render(o);
+	else if (o->view == VIEW_FULL)
+		err = text_full(o);
+	else
+		err = text_chain(o);
 out:
-	free(deltas);
 	strbuf__release(&sb);
-	vcall__free(&vc);
 	return err;
 }
 
-static json_t *jstr(const char *s)
+json_t *render__jstr(const char *s)
 {
 	json_t *v;
 
@@ -373,14 +412,14 @@ static json_t *call_params(const struct vcall *vc)
 		json_t *o = json_pack("{s:s}", "name", l->name);
 
 		if (!l->header) {
-			json_object_set_new(o, "value", jstr(l->entry));
+			json_object_set_new(o, "value", render__jstr(l->entry));
 			if (l->exit)
-				json_object_set_new(o, "exit", jstr(l->exit));
+				json_object_set_new(o, "exit", render__jstr(l->exit));
 		}
 		if (l->depth == 1) {
 			if (l->header) {
-				json_object_set_new(o, "name", jstr(l->param));
-				json_object_set_new(o, "decl", jstr(l->name));
+				json_object_set_new(o, "name", render__jstr(l->param));
+				json_object_set_new(o, "decl", render__jstr(l->name));
 				json_object_set_new(o, "fields", json_array());
 				cur = o;
 			} else {
@@ -406,32 +445,64 @@ static json_t *trigger_json(const struct render_opts *o)
 		decode__exit_kind(&sb, o->dt, t->kind);
 	j = json_pack("{s:s,s:o,s:o,s:i,s:o,s:o,s:I,s:o,s:o,s:o}",
 		      "type", "exit",
-		      "exit_kind", t->kind_ok ? jstr(sb.buf) : json_null(),
+		      "exit_kind", t->kind_ok ? render__jstr(sb.buf) : json_null(),
 		      "exit_code", t->kind_ok ? json_integer((json_int_t)t->kind) : json_null(),
 		      "cpu", t->cpu, "ts", t->ts_ok ? json_integer((json_int_t)t->ts) : json_null(),
 		      "current", jhex(t->current), "current_pid", (json_int_t)t->current_pid,
-		      "current_comm", jstr(t->current_comm),
-		      "inflight_func", jstr(t->inflight_func),
-		      "msg", jstr(t->msg));
+		      "current_comm", render__jstr(t->current_comm),
+		      "inflight_func", render__jstr(t->inflight_func),
+		      "msg", render__jstr(t->msg));
 	strbuf__release(&sb);
 	return j;
+}
+
+/* A call record; the timeline's calls say where they nest (t), a chain's do not. */
+static int json_call(const struct render_opts *o, const struct call *c, size_t i,
+		     const struct call *prev, const struct tl_call *t)
+{
+	struct vcall vc = { 0 };
+	json_t *j;
+	int err;
+
+	err = vcall__build(&vc, o->ev, c, o->dt);
+	if (err) {
+		vcall__free(&vc);
+		return err;
+	}
+	j = json_pack("{s:s,s:I,s:s,s:o,s:o,s:i,s:I,s:I,s:o}", "type", "call",
+		      "n", (json_int_t)(i + 1), "func", vc.func,
+		      "kind", render__jstr(vc.kind), "source", render__jstr(vc.source),
+		      "cpu", c->cpu, "ts", (json_int_t)c->ts,
+		      "since_prev_ns", (json_int_t)(prev ? c->ts - prev->ts : 0),
+		      "params", call_params(&vc));
+	if (j && t) {
+		json_object_set_new(j, "ts_exit", c->has_exit ? json_integer((json_int_t)c->ts_exit)
+							      : json_null());
+		json_object_set_new(j, "depth", json_integer(t->depth));
+		json_object_set_new(j, "parent", t->parent == TL_NONE ? json_null()
+					 : json_integer((json_int_t)t->parent + 1));
+		json_object_set_new(j, "of_task", json_boolean(t->of_task));
+	}
+	err = j ? jsonl__write(o->f, j) : -ENOMEM;
+	json_decref(j);
+	vcall__free(&vc);
+	return err;
 }
 
 int render__json(const struct render_opts *o)
 {
 	const struct chain *ch = o->ch;
-	struct vcall vc = { 0 };
 	json_t *j;
 	size_t i;
 	int err = 0;
 
 	j = json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:b}", "type", "stitch",
-		      "why_none", jstr(ch->why_none),
+		      "why_none", render__jstr(ch->why_none),
 		      "recorded", (json_int_t)ch->recorded, "of_task", (json_int_t)ch->of_task,
-		      "shown", (json_int_t)ch->n, "drops", (json_int_t)o->ev->meta.drops,
-		      "history", ch->history);
+		      "shown", (json_int_t)(o->view == VIEW_CHAIN ? ch->n : o->tl->n - o->tl->first),
+		      "drops", (json_int_t)o->ev->meta.drops, "history", o->view != VIEW_CHAIN);
 	if (o->ev->meta.error)
-		json_object_set_new(j, "probe_error", jstr(o->ev->meta.error));
+		json_object_set_new(j, "probe_error", render__jstr(o->ev->meta.error));
 	err = jsonl__write(o->f, j);
 	json_decref(j);
 	if (err || !o->ev->trig.found)
@@ -444,141 +515,17 @@ int render__json(const struct render_opts *o)
 	j = json_pack("{s:s,s:o,s:I,s:o,s:s}", "type", "causal_task",
 		      "task", jhex(ch->causal),
 		      "pid", (json_int_t)causal_pid(o),
-		      "comm", jstr(ch->causal_comm),
+		      "comm", render__jstr(ch->causal_comm),
 		      "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" :
 			     ch->causal_why == CAUSAL_STALLED ? "stalled" : "current");
 	err = jsonl__write(o->f, j);
 	json_decref(j);
-	for (i = 0; !err && i < ch->n; i++) {
-		const struct call *c = ch->calls[i];
-
-		err = vcall__build(&vc, o->ev, c, o->dt);
-		if (err)
-			break;
-		j = json_pack("{s:s,s:I,s:s,s:o,s:o,s:i,s:I,s:I,s:o}", "type", "call",
-			      "n", (json_int_t)(i + 1), "func", vc.func,
-			      "kind", jstr(vc.kind), "source", jstr(vc.source),
-			      "cpu", c->cpu, "ts", (json_int_t)c->ts,
-			      "since_prev_ns", (json_int_t)(i ? c->ts - ch->calls[i - 1]->ts : 0),
-			      "params", call_params(&vc));
-		err = j ? jsonl__write(o->f, j) : -ENOMEM;
-		json_decref(j);
-		vcall__free(&vc);
+	if (o->view == VIEW_CHAIN) {
+		for (i = 0; !err && i < ch->n; i++)
+			err = json_call(o, ch->calls[i], i, i ? ch->calls[i - 1] : NULL, NULL);
+		return err;
 	}
-	vcall__free(&vc);
-	return err;
-}
-
-#define TRACE_PID 1
-
-/* Where the exit instant goes: its time, else after the last call shown. */
-static uint64_t exit_ts(const struct render_opts *o)
-{
-	const struct trigger *t = &o->ev->trig;
-	uint64_t ts = 0;
-	size_t i;
-
-	if (t->ts_ok)
-		return t->ts;
-	for (i = 0; i < o->ch->n; i++)
-		if (o->ch->calls[i]->ts > ts)
-			ts = o->ch->calls[i]->ts;
-	return ts;
-}
-
-static int cpu_cmp(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-int render__perfetto(const struct render_opts *o)
-{
-	const struct chain *ch = o->ch;
-	const struct trigger *t = &o->ev->trig;
-	struct trace_writer w;
-	struct strbuf sb = { 0 };
-	struct vcall vc = { 0 };
-	int *cpus = NULL;
-	size_t i, j, ncpus = 0;
-	int err;
-
-	trace__begin(&w, o->f);
-	if (!t->found || ch->why_none) {
-		if (t->found) {
-			render__exit_kind(&sb, o);
-			trace__instant(&w, "scx_exit", "trigger", exit_ts(o), TRACE_PID, t->cpu, 'g',
-				       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
-		}
-		strbuf__release(&sb);
-		return trace__end(&w, json_pack("{s:s}", "why_none", ch->why_none));
-	}
-	cpus = malloc((ch->n + 1) * sizeof(*cpus));
-	if (!cpus) {
-		err = -ENOMEM;
-		goto out;
-	}
-	for (i = 0; i < ch->n; i++)
-		cpus[ncpus++] = ch->calls[i]->cpu;
-	cpus[ncpus++] = t->cpu;
-	qsort(cpus, ncpus, sizeof(*cpus), cpu_cmp);
-	strbuf__addstr(&sb, "ktstr auto-probe: causal task ");
-	if (ch->causal_comm)
-		strbuf__addstr(&sb, ch->causal_comm);
-	strbuf__addf(&sb, " 0x%" PRIx64, ch->causal);
-	trace__process_name(&w, TRACE_PID, sb.buf);
-	for (i = 0; i < ncpus; i++) {
-		char name[32];
-
-		if (i && cpus[i] == cpus[i - 1])
-			continue;
-		snprintf(name, sizeof(name), "CPU %d", cpus[i]);
-		trace__thread_name(&w, TRACE_PID, cpus[i], name);
-	}
-	for (i = 0; i < ch->n; i++) {
-		const struct call *c = ch->calls[i];
-		json_t *args;
-
-		err = vcall__build(&vc, o->ev, c, o->dt);
-		if (err)
-			goto out;
-		args = json_object();
-		for (j = 0; j < vc.n; j++) {
-			const struct vline *l = &vc.lines[j];
-
-			if (l->header)
-				continue;
-			strbuf__reset(&sb);
-			if (l->depth == 2)
-				strbuf__addf(&sb, "%s.", l->param);
-			strbuf__addstr(&sb, l->name);
-			if (l->exit) {
-				char *val = NULL;
-
-				if (asprintf(&val, "%s" ARROW "%s", l->entry, l->exit) > 0) {
-					json_object_set_new(args, sb.buf, jstr(val));
-					free(val);
-				}
-			} else {
-				json_object_set_new(args, sb.buf, jstr(l->entry));
-			}
-		}
-		if (vc.source)
-			json_object_set_new(args, "source", jstr(vc.source));
-		trace__complete(&w, vc.func, vc.kind ? vc.kind : "call", c->ts, vc.dur, TRACE_PID,
-				c->cpu, args);
-		vcall__free(&vc);
-	}
-	strbuf__reset(&sb);
-	render__exit_kind(&sb, o);
-	trace__instant(&w, "scx_exit", "trigger", exit_ts(o), TRACE_PID, t->cpu, 'g',
-		       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
-	err = trace__end(&w, json_pack("{s:I,s:I}", "recorded", (json_int_t)ch->recorded,
-				       "shown", (json_int_t)ch->n));
-out:
-	free(cpus);
-	strbuf__release(&sb);
-	vcall__free(&vc);
+	for (i = o->tl->first; !err && i < o->tl->n; i++)
+		err = json_call(o, o->tl->v[i].c, i, i ? o->tl->v[i - 1].c : NULL, &o->tl->v[i]);
 	return err;
 }

@@ -138,14 +138,48 @@ struct chain {
 	size_t n;
 	bool history;
 	bool rel_exit;			/* times relative to the exit (a stall's view) */
-	size_t left_out;		/* earlier calls of the task not shown */
 	char stall_comm[32];		/* CAUSAL_STALLED: as the message names it */
 	const char *stall_for;		/* "4.232s", into the trigger's message */
 	size_t stall_for_len;
 };
 
 int chain__build(struct chain *ch, struct events *ev, bool history);
+/* Is c a call of the causal task (its task argument, else current)? */
+bool chain__has(const struct chain *ch, const struct call *c);
 void chain__free(struct chain *ch);
+
+/*
+ * ---- the timeline: the causal task's calls and the calls around them ----
+ * Up to the exit, in time order: every call of the causal task, the calls it
+ * ran inside and the calls that ran inside it. "Inside" is read from the
+ * entry and exit times of calls made in one context (the same current task
+ * on the same CPU): a call that starts while another is still running there
+ * is nested in it.
+ */
+#define TL_NONE UINT32_MAX
+#define TL_OPEN UINT64_MAX		/* no exit recorded: still running at the end */
+
+struct tl_call {
+	const struct call *c;
+	uint64_t end;			/* within its parent's end; TL_OPEN */
+	uint32_t parent;		/* the nearest timeline call it ran inside, TL_NONE */
+	uint32_t depth;			/* how many timeline calls it ran inside */
+	bool of_task;			/* a call of the causal task, else one around it */
+};
+
+struct timeline {
+	struct tl_call *v;
+	size_t n;
+	size_t of_task;
+	size_t first;			/* calls before it are left out (--since, --last) */
+	uint64_t ref;			/* the exit's time, else the latest call's */
+	bool ref_exit;			/* ref is the exit's time */
+};
+
+int timeline__build(struct timeline *tl, const struct events *ev, const struct chain *ch);
+/* Leave out the calls more than since_ns before ref (0: none), then all but the last last (0: none). */
+void timeline__window(struct timeline *tl, uint64_t since_ns, size_t last);
+void timeline__free(struct timeline *tl);
 
 /* One display line of a call: a parameter header, a field or a scalar. */
 struct vline {
@@ -171,10 +205,19 @@ int vcall__build(struct vcall *vc, const struct events *ev, const struct call *c
 		 const struct decode_tables *dt);
 void vcall__free(struct vcall *vc);
 
+/*
+ * Which calls are shown: the last call of each function (a crash's chain),
+ * or the timeline compact (a line a call) or full (every field).
+ */
+enum view { VIEW_CHAIN, VIEW_COMPACT, VIEW_FULL };
+
 struct render_opts {
 	const struct events *ev;
 	const struct chain *ch;
+	const struct timeline *tl;	/* with VIEW_COMPACT and VIEW_FULL, and for perfetto */
 	const struct decode_tables *dt;
+	enum view view;
+	size_t last_lines;		/* compact text: show the last this many lines, 0 all */
 	FILE *f;
 };
 
@@ -184,5 +227,21 @@ int render__perfetto(const struct render_opts *o);
 
 /* "ERROR_BPF (1025)" into out. */
 int render__exit_kind(struct strbuf *out, const struct render_opts *o);
+
+/* What changed between entry and exit, and the return value: "slice 0→20000000, return 1". */
+int vcall__changes(const struct vcall *vc, struct strbuf *out);
+
+/* The compact timeline as text, after the header render__text printed. */
+int compact__render(const struct render_opts *o);
+
+/* A JSON string (null for NULL). */
+json_t *render__jstr(const char *s);
+/* Terminal columns of a UTF-8 string. */
+size_t render__width(const char *s);
+/* The name of a value line in flat form: "p.dsq_id", "prev_cpu", "return". */
+int vline__key(const struct vline *l, struct strbuf *out);
+
+/* "-4.279s": how long before the exit at ref a call at ts was. */
+void render__before(char *buf, size_t sz, uint64_t ref, uint64_t ts);
 
 #endif

@@ -223,3 +223,54 @@ void vcall__free(struct vcall *vc)
 	free(vc->func_buf);
 	memset(vc, 0, sizeof(*vc));
 }
+
+/* Does another parameter of the call have a field of this name? */
+static bool field_ambiguous(const struct vcall *vc, const struct vline *l)
+{
+	size_t j;
+
+	for (j = 0; j < vc->n; j++) {
+		const struct vline *o = &vc->lines[j];
+
+		if (o->depth == 2 && strcmp(o->param, l->param) && !strcmp(o->name, l->name))
+			return true;
+	}
+	return false;
+}
+
+int vcall__changes(const struct vcall *vc, struct strbuf *out)
+{
+	const struct vline *ret = NULL;
+	bool first = true;
+	size_t j;
+	int err = 0;
+
+	for (j = 0; !err && j < vc->n; j++) {
+		const struct vline *l = &vc->lines[j];
+
+		if (l->depth == 1 && !l->header && !strcmp(l->param, "return")) {
+			ret = l;
+			continue;
+		}
+		if (l->header || !l->exit)
+			continue;
+		if (!first)
+			err = strbuf__addstr(out, ", ");
+		first = false;
+		if (!err && l->depth == 2 && field_ambiguous(vc, l))
+			err = strbuf__addf(out, "%s.", l->param);
+		if (!err)
+			err = strbuf__addf(out, "%s %s\xe2\x86\x92%s", l->name, l->entry, l->exit);
+	}
+	if (!err && ret)
+		err = strbuf__addf(out, "%sreturn %s", first ? "" : ", ", ret->entry);
+	return err ? -ENOMEM : 0;
+}
+
+int vline__key(const struct vline *l, struct strbuf *out)
+{
+	/* A NULL struct pointer's line is named by its declaration: its key is the parameter. */
+	if (l->depth == 1)
+		return strbuf__addstr(out, l->param) ? -ENOMEM : 0;
+	return strbuf__addf(out, "%s.%s", l->param, l->name) ? -ENOMEM : 0;
+}

@@ -406,17 +406,19 @@ second_vm() { # scenario dir kernel-args...: sets nrepro and dur
 stage_makefile() { # dir
 	cat >"$1/Makefile" <<MK
 # Re-render the host stages of this saved run without booting anything:
-#   make chain.txt history.txt trace.json
+#   make chain.txt timeline.txt history.txt trace.json
 STITCH = $here/ktstr-stitch
 TAIL = $here/ktstr-tail
 chain.txt: events.jsonl targets.jsonl
 	\$(STITCH) --targets targets.jsonl -o \$@ events.jsonl
-history.txt: events.jsonl targets.jsonl
+timeline.txt: events.jsonl targets.jsonl
 	\$(STITCH) --targets targets.jsonl --history -o \$@ events.jsonl
+history.txt: events.jsonl targets.jsonl
+	\$(STITCH) --targets targets.jsonl --history=full -o \$@ events.jsonl
 trace.json: events.jsonl targets.jsonl
 	\$(STITCH) --targets targets.jsonl --format perfetto -o \$@ events.jsonl
 .PHONY: all
-all: chain.txt history.txt trace.json
+all: chain.txt timeline.txt history.txt trace.json
 MK
 }
 stitching() { # dir: sets first (the repro run folder the chain came from)
