@@ -31,6 +31,7 @@ struct slice {
 	uint64_t start, end;
 	uint32_t parent;		/* slice index, TL_NONE */
 	uint32_t below;			/* the slice under it on its lane's stack */
+	uint32_t depth;			/* how many are under it there */
 	uint8_t lane;
 };
 
@@ -67,8 +68,23 @@ static void lanes_assign(struct slice *s, size_t n, const uint32_t *group, uint3
 		}
 		s[i].lane = (uint8_t)pick;
 		s[i].below = tg[pick];
+		s[i].depth = tg[pick] == TL_NONE ? 0 : s[tg[pick]].depth + 1;
 		tg[pick] = (uint32_t)i;
 	}
+}
+
+/*
+ * Viewers add ts and dur as floating-point microseconds: a call ending in the
+ * same nanosecond as the one it ran inside, or as the next one starts, may
+ * then seem to end after it. Each level of nesting ends a nanosecond
+ * earlier than the one under it, which keeps the order (the error of those
+ * sums is far below a nanosecond).
+ */
+static uint64_t drawn_dur(const struct slice *s)
+{
+	uint64_t dur = s->end - s->start, cut = (uint64_t)s->depth + 1;
+
+	return dur > cut ? dur - cut : 0;
 }
 
 /* The decoded fields of a call as args: "p.dsq_id": "SCX_DSQ_INVALID → SCX_DSQ_LOCAL". */
@@ -203,6 +219,14 @@ static void name_tracks(struct trace_writer *w, const struct plan *p, const char
 	}
 }
 
+/* A record of the JSON format as args: the same keys and values, less its type. */
+static json_t *record_args(json_t *rec)
+{
+	if (rec)
+		json_object_del(rec, "type");
+	return rec ? rec : json_object();
+}
+
 /* Where the exit instant goes: its time, else the latest call's. */
 static uint64_t exit_ts(const struct render_opts *o)
 {
@@ -233,13 +257,9 @@ int render__perfetto(const struct render_opts *o)
 
 	trace__begin(&w, o->f);
 	if (!t->found || ch->why_none) {
-		if (t->found) {
-			render__exit_kind(&sb, o);
+		if (t->found)
 			trace__instant(&w, "scx_exit", "trigger", exit_ts(o), TRACE_PID,
-				       cpu_tid(t->cpu, 0), 'g',
-				       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
-		}
-		strbuf__release(&sb);
+				       cpu_tid(t->cpu, 0), 'g', record_args(render__exit_json(o)));
 		return trace__end(&w, json_pack("{s:s}", "why_none", ch->why_none));
 	}
 	/* Calls still running at the end last to the end of what was recorded. */
@@ -277,17 +297,15 @@ int render__perfetto(const struct render_opts *o)
 		if (err)
 			goto out;
 		trace__complete(&w, vc.func, vc.kind ? vc.kind : "call", p.s[i].start,
-				p.s[i].end - p.s[i].start, TRACE_PID, tid,
-				call_args(&vc, tc, p.call[i]));
+				drawn_dur(&p.s[i]), TRACE_PID, tid, call_args(&vc, tc, p.call[i]));
 		vcall__free(&vc);
 	}
-	strbuf__reset(&sb);
-	render__exit_kind(&sb, o);
 	trace__instant(&w, "scx_exit", "trigger", exit_ts(o), TRACE_PID, cpu_tid(t->cpu, 0), 'g',
-		       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
-	err = trace__end(&w, json_pack("{s:I,s:I,s:I}", "recorded", (json_int_t)ch->recorded,
+		       record_args(render__exit_json(o)));
+	err = trace__end(&w, json_pack("{s:I,s:I,s:I,s:o}", "recorded", (json_int_t)ch->recorded,
 				       "shown", (json_int_t)(tl->n - tl->first),
-				       "of_task", (json_int_t)tl->of_task));
+				       "of_task", (json_int_t)tl->of_task,
+				       "causal_task", record_args(render__causal_json(o))));
 out:
 	plan_free(&p);
 	strbuf__release(&sb);

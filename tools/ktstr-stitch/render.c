@@ -27,6 +27,21 @@ static void pad(FILE *f, size_t n)
 		fputc(' ', f);
 }
 
+/* A CPU number as text: "?" when the record had none. */
+static const char *cpu_str(char *buf, size_t sz, int cpu)
+{
+	if (cpu < 0)
+		snprintf(buf, sz, "?");
+	else
+		snprintf(buf, sz, "%d", cpu);
+	return buf;
+}
+
+static json_t *cpu_json(int cpu)
+{
+	return cpu < 0 ? json_null() : json_integer(cpu);
+}
+
 /* Guest strings (comm, messages) are untrusted. */
 static void put_safe(FILE *f, const char *s)
 {
@@ -271,7 +286,7 @@ static int text_full(const struct render_opts *o)
 	const struct timeline *tl = o->tl;
 	struct vcall vc = { 0 };
 	size_t i, fw = 0, nw, dw = 1, cw = 1;
-	char (*deltas)[32];
+	char (*deltas)[32], cpub[16];
 	int err = 0;
 
 	deltas = calloc(tl->n - tl->first + 1, sizeof(*deltas));
@@ -294,7 +309,7 @@ static int text_full(const struct render_opts *o)
 			snprintf(d, sizeof(deltas[0]), "-");
 		if (strlen(d) > dw)
 			dw = strlen(d);
-		cwi = snprintf(NULL, 0, "%d", c->cpu);
+		cwi = snprintf(NULL, 0, "%s", cpu_str(cpub, sizeof(cpub), c->cpu));
 		if ((size_t)cwi > cw)
 			cw = (size_t)cwi;
 	}
@@ -304,8 +319,9 @@ static int text_full(const struct render_opts *o)
 	for (i = tl->first; !err && i < tl->n; i++) {
 		err = vcall__build(&vc, ev, tl->v[i].c, o->dt);
 		if (!err) {
-			fprintf(o->f, "#%-*zu  %*s  cpu %-*d  ", (int)nw, i + 1, (int)dw,
-				deltas[i - tl->first], (int)cw, tl->v[i].c->cpu);
+			fprintf(o->f, "#%-*zu  %*s  cpu %-*s  ", (int)nw, i + 1, (int)dw,
+				deltas[i - tl->first], (int)cw,
+				cpu_str(cpub, sizeof(cpub), tl->v[i].c->cpu));
 			text_head(o->f, &vc, fw);
 		}
 		vcall__free(&vc);
@@ -320,6 +336,7 @@ int render__text(const struct render_opts *o)
 	const struct chain *ch = o->ch;
 	const struct trigger *t = &ev->trig;
 	struct strbuf sb = { 0 };
+	char cpub[16];
 	long long pid;
 	int err;
 
@@ -336,7 +353,7 @@ int render__text(const struct render_opts *o)
 	err = render__exit_kind(&sb, o);
 	if (err)
 		goto out;
-	fprintf(o->f, "exit: %s on cpu %d, current ", sb.buf, t->cpu);
+	fprintf(o->f, "exit: %s on cpu %s, current ", sb.buf, cpu_str(cpub, sizeof(cpub), t->cpu));
 	task_desc(o->f, t->current_comm, t->current_pid, 0);
 	if (t->current_pid < 0 && !t->current_comm)
 		fprintf(o->f, "0x%" PRIx64, t->current);
@@ -356,7 +373,7 @@ int render__text(const struct render_opts *o)
 	} else if (ch->causal_why == CAUSAL_INFLIGHT) {
 		fputs(", the task of ", o->f);
 		put_safe(o->f, ch->inflight_func ? ch->inflight_func : "the callback");
-		fprintf(o->f, " in flight on cpu %d\n", t->cpu);
+		fprintf(o->f, " in flight on cpu %s\n", cpu_str(cpub, sizeof(cpub), t->cpu));
 	} else if (t->inflight_func) {
 		fputs(", current at the exit (", o->f);
 		put_safe(o->f, t->inflight_func);
@@ -409,21 +426,22 @@ static json_t *call_params(const struct vcall *vc)
 
 	for (j = 0; j < vc->n; j++) {
 		const struct vline *l = &vc->lines[j];
-		json_t *o = json_pack("{s:s}", "name", l->name);
+		/* A struct parameter (NULL too) is named as a scalar is, its type in decl. */
+		bool decl = l->depth == 1 && strcmp(l->name, l->param);
+		json_t *o = json_pack("{s:s}", "name", decl ? l->param : l->name);
 
+		if (decl)
+			json_object_set_new(o, "decl", render__jstr(l->name));
 		if (!l->header) {
 			json_object_set_new(o, "value", render__jstr(l->entry));
 			if (l->exit)
 				json_object_set_new(o, "exit", render__jstr(l->exit));
 		}
 		if (l->depth == 1) {
+			cur = NULL;
 			if (l->header) {
-				json_object_set_new(o, "name", render__jstr(l->param));
-				json_object_set_new(o, "decl", render__jstr(l->name));
 				json_object_set_new(o, "fields", json_array());
 				cur = o;
-			} else {
-				cur = NULL;
 			}
 			json_array_append_new(params, o);
 		} else if (cur) {
@@ -435,7 +453,7 @@ static json_t *call_params(const struct vcall *vc)
 	return params;
 }
 
-static json_t *trigger_json(const struct render_opts *o)
+json_t *render__exit_json(const struct render_opts *o)
 {
 	const struct trigger *t = &o->ev->trig;
 	struct strbuf sb = { 0 };
@@ -443,17 +461,29 @@ static json_t *trigger_json(const struct render_opts *o)
 
 	if (t->kind_ok)
 		decode__exit_kind(&sb, o->dt, t->kind);
-	j = json_pack("{s:s,s:o,s:o,s:i,s:o,s:o,s:I,s:o,s:o,s:o}",
+	j = json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o}",
 		      "type", "exit",
 		      "exit_kind", t->kind_ok ? render__jstr(sb.buf) : json_null(),
 		      "exit_code", t->kind_ok ? json_integer((json_int_t)t->kind) : json_null(),
-		      "cpu", t->cpu, "ts", t->ts_ok ? json_integer((json_int_t)t->ts) : json_null(),
+		      "cpu", cpu_json(t->cpu), "ts", t->ts_ok ? json_integer((json_int_t)t->ts) : json_null(),
 		      "current", jhex(t->current), "current_pid", (json_int_t)t->current_pid,
 		      "current_comm", render__jstr(t->current_comm),
 		      "inflight_func", render__jstr(t->inflight_func),
 		      "msg", render__jstr(t->msg));
 	strbuf__release(&sb);
 	return j;
+}
+
+json_t *render__causal_json(const struct render_opts *o)
+{
+	const struct chain *ch = o->ch;
+
+	return json_pack("{s:s,s:o,s:I,s:o,s:s}", "type", "causal_task",
+			 "task", jhex(ch->causal),
+			 "pid", (json_int_t)causal_pid(o),
+			 "comm", render__jstr(ch->causal_comm),
+			 "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" :
+				ch->causal_why == CAUSAL_STALLED ? "stalled" : "current");
 }
 
 /* A call record; the timeline's calls say where they nest (t), a chain's do not. */
@@ -469,10 +499,10 @@ static int json_call(const struct render_opts *o, const struct call *c, size_t i
 		vcall__free(&vc);
 		return err;
 	}
-	j = json_pack("{s:s,s:I,s:s,s:o,s:o,s:i,s:I,s:I,s:o}", "type", "call",
+	j = json_pack("{s:s,s:I,s:s,s:o,s:o,s:o,s:I,s:I,s:o}", "type", "call",
 		      "n", (json_int_t)(i + 1), "func", vc.func,
 		      "kind", render__jstr(vc.kind), "source", render__jstr(vc.source),
-		      "cpu", c->cpu, "ts", (json_int_t)c->ts,
+		      "cpu", cpu_json(c->cpu), "ts", (json_int_t)c->ts,
 		      "since_prev_ns", (json_int_t)(prev ? c->ts - prev->ts : 0),
 		      "params", call_params(&vc));
 	if (j && t) {
@@ -507,18 +537,13 @@ int render__json(const struct render_opts *o)
 	json_decref(j);
 	if (err || !o->ev->trig.found)
 		return err;
-	j = trigger_json(o);
+	j = render__exit_json(o);
 	err = jsonl__write(o->f, j);
 	json_decref(j);
 	if (err)
 		return err;
-	j = json_pack("{s:s,s:o,s:I,s:o,s:s}", "type", "causal_task",
-		      "task", jhex(ch->causal),
-		      "pid", (json_int_t)causal_pid(o),
-		      "comm", render__jstr(ch->causal_comm),
-		      "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" :
-			     ch->causal_why == CAUSAL_STALLED ? "stalled" : "current");
-	err = jsonl__write(o->f, j);
+	j = render__causal_json(o);
+	err = j ? jsonl__write(o->f, j) : -ENOMEM;
 	json_decref(j);
 	if (o->view == VIEW_CHAIN) {
 		for (i = 0; !err && i < ch->n; i++)

@@ -234,6 +234,9 @@ int vcall__changes(const struct vcall *vc, struct strbuf *out);
 /* The compact timeline as text, after the header render__text printed. */
 int compact__render(const struct render_opts *o);
 
+/* The exit and the causal task as the JSON records say them ("type" first). */
+json_t *render__exit_json(const struct render_opts *o);
+json_t *render__causal_json(const struct render_opts *o);
 /* A JSON string (null for NULL). */
 json_t *render__jstr(const char *s);
 /* Terminal columns of a UTF-8 string. */

@@ -31,7 +31,7 @@ static int push(struct vcall *vc, int depth, bool header, const char *param, con
 	memset(l, 0, sizeof(*l));
 	l->depth = depth;
 	l->header = header;
-	l->param = strdup(param ? param : "");
+	l->param = safe_dup(param ? param : "");
 	l->name = safe_dup(name);
 	if (entry && entry->buf) {
 		l->entry = entry->buf;	/* take the buffer */
