@@ -242,7 +242,21 @@ static uint64_t exit_ts(const struct render_opts *o)
 	return ts;
 }
 
+static int perfetto(const struct render_opts *o);
+
 int render__perfetto(const struct render_opts *o)
+{
+	struct render_opts w;
+	struct timeline own;
+	int err = render__with_timeline(o, &w, &own);
+
+	if (!err)
+		err = perfetto(&w);
+	timeline__free(&own);
+	return err;
+}
+
+static int perfetto(const struct render_opts *o)
 {
 	const struct chain *ch = o->ch;
 	const struct timeline *tl = o->tl;

@@ -330,6 +330,25 @@ static int text_full(const struct render_opts *o)
 	return err;
 }
 
+/*
+ * The options with a timeline: o's, else the whole one built into own (a
+ * caller that did not window one). 0 or -ENOMEM.
+ */
+int render__with_timeline(const struct render_opts *o, struct render_opts *with,
+			  struct timeline *own)
+{
+	int err;
+
+	*with = *o;
+	memset(own, 0, sizeof(*own));
+	if (o->tl || !o->ev->trig.found || o->ch->why_none)
+		return 0;
+	err = timeline__build(own, o->ev, o->ch);
+	if (!err)
+		with->tl = own;
+	return err;
+}
+
 int render__text(const struct render_opts *o)
 {
 	const struct events *ev = o->ev;
@@ -390,12 +409,17 @@ int render__text(const struct render_opts *o)
 		goto out;
 	}
 
-	if (o->view == VIEW_COMPACT)
-		err = compact__render(o);
-	else if (o->view == VIEW_FULL)
-		err = text_full(o);
-	else
+	if (o->view == VIEW_CHAIN) {
 		err = text_chain(o);
+	} else {
+		struct render_opts w;
+		struct timeline own;
+
+		err = render__with_timeline(o, &w, &own);
+		if (!err)
+			err = o->view == VIEW_COMPACT ? compact__render(&w) : text_full(&w);
+		timeline__free(&own);
+	}
 out:
 	strbuf__release(&sb);
 	return err;
@@ -519,9 +543,28 @@ static int json_call(const struct render_opts *o, const struct call *c, size_t i
 	return err;
 }
 
+static int json_calls(const struct render_opts *o);
+
 int render__json(const struct render_opts *o)
 {
+	struct render_opts w;
+	struct timeline own;
+	int err = 0;
+
+	memset(&own, 0, sizeof(own));
+	w = *o;
+	if (o->view != VIEW_CHAIN)
+		err = render__with_timeline(o, &w, &own);
+	if (!err)
+		err = json_calls(&w);
+	timeline__free(&own);
+	return err;
+}
+
+static int json_calls(const struct render_opts *o)
+{
 	const struct chain *ch = o->ch;
+	const struct timeline *tl = o->tl;
 	json_t *j;
 	size_t i;
 	int err = 0;
@@ -529,7 +572,7 @@ int render__json(const struct render_opts *o)
 	j = json_pack("{s:s,s:o,s:I,s:I,s:I,s:I,s:b}", "type", "stitch",
 		      "why_none", render__jstr(ch->why_none),
 		      "recorded", (json_int_t)ch->recorded, "of_task", (json_int_t)ch->of_task,
-		      "shown", (json_int_t)(o->view == VIEW_CHAIN ? ch->n : o->tl->n - o->tl->first),
+		      "shown", (json_int_t)(o->view == VIEW_CHAIN || !tl ? ch->n : tl->n - tl->first),
 		      "drops", (json_int_t)o->ev->meta.drops, "history", o->view != VIEW_CHAIN);
 	if (o->ev->meta.error)
 		json_object_set_new(j, "probe_error", render__jstr(o->ev->meta.error));
@@ -550,7 +593,7 @@ int render__json(const struct render_opts *o)
 			err = json_call(o, ch->calls[i], i, i ? ch->calls[i - 1] : NULL, NULL);
 		return err;
 	}
-	for (i = o->tl->first; !err && i < o->tl->n; i++)
-		err = json_call(o, o->tl->v[i].c, i, i ? o->tl->v[i - 1].c : NULL, &o->tl->v[i]);
+	for (i = tl->first; !err && i < tl->n; i++)
+		err = json_call(o, tl->v[i].c, i, i ? tl->v[i - 1].c : NULL, &tl->v[i]);
 	return err;
 }

@@ -214,7 +214,7 @@ enum view { VIEW_CHAIN, VIEW_COMPACT, VIEW_FULL };
 struct render_opts {
 	const struct events *ev;
 	const struct chain *ch;
-	const struct timeline *tl;	/* with VIEW_COMPACT and VIEW_FULL, and for perfetto */
+	const struct timeline *tl;	/* for VIEW_COMPACT, VIEW_FULL and perfetto; NULL: the whole one, made here */
 	const struct decode_tables *dt;
 	enum view view;
 	size_t last_lines;		/* compact text: show the last this many lines, 0 all */
@@ -222,6 +222,8 @@ struct render_opts {
 };
 
 int render__text(const struct render_opts *o);
+int render__with_timeline(const struct render_opts *o, struct render_opts *with,
+			  struct timeline *own);
 int render__json(const struct render_opts *o);
 int render__perfetto(const struct render_opts *o);
 
