@@ -62,10 +62,11 @@ static void lanes_assign(struct slice *s, size_t n, const uint32_t *group, uint3
 				pick = l;
 		if (pick == TRACK_LANES && nlanes[group[i]] < TRACK_LANES)
 			pick = nlanes[group[i]]++;
-		if (pick == TRACK_LANES) {
+		if (pick == TRACK_LANES)
 			pick = 0;
-			s[i].end = s[tg[0]].end;
-		}
+		/* Under a parent that was itself cut to fit: cut to fit it. */
+		if (tg[pick] != TL_NONE && s[i].end > s[tg[pick]].end)
+			s[i].end = s[tg[pick]].end;
 		s[i].lane = (uint8_t)pick;
 		s[i].below = tg[pick];
 		s[i].depth = tg[pick] == TL_NONE ? 0 : s[tg[pick]].depth + 1;
