@@ -247,14 +247,7 @@ static int perfetto(const struct render_opts *o);
 
 int render__perfetto(const struct render_opts *o)
 {
-	struct render_opts w;
-	struct timeline own;
-	int err = render__with_timeline(o, &w, &own);
-
-	if (!err)
-		err = perfetto(&w);
-	timeline__free(&own);
-	return err;
+	return render__with_timeline(o, perfetto);
 }
 
 static int perfetto(const struct render_opts *o)

@@ -330,22 +330,20 @@ static int text_full(const struct render_opts *o)
 	return err;
 }
 
-/*
- * The options with a timeline: o's, else the whole one built into own (a
- * caller that did not window one). 0 or -ENOMEM.
- */
-int render__with_timeline(const struct render_opts *o, struct render_opts *with,
-			  struct timeline *own)
+int render__with_timeline(const struct render_opts *o, int (*fn)(const struct render_opts *))
 {
-	int err;
+	struct render_opts w = *o;
+	struct timeline own = { 0 };
+	int err = 0;
 
-	*with = *o;
-	memset(own, 0, sizeof(*own));
-	if (o->tl || !o->ev->trig.found || o->ch->why_none)
-		return 0;
-	err = timeline__build(own, o->ev, o->ch);
+	/* A caller that windowed none (or has no chain) renders the whole timeline. */
+	if (!o->tl && o->ev->trig.found && !o->ch->why_none) {
+		err = timeline__build(&own, o->ev, o->ch);
+		w.tl = &own;
+	}
 	if (!err)
-		with->tl = own;
+		err = fn(&w);
+	timeline__free(&own);
 	return err;
 }
 
@@ -409,17 +407,10 @@ int render__text(const struct render_opts *o)
 		goto out;
 	}
 
-	if (o->view == VIEW_CHAIN) {
+	if (o->view == VIEW_CHAIN)
 		err = text_chain(o);
-	} else {
-		struct render_opts w;
-		struct timeline own;
-
-		err = render__with_timeline(o, &w, &own);
-		if (!err)
-			err = o->view == VIEW_COMPACT ? compact__render(&w) : text_full(&w);
-		timeline__free(&own);
-	}
+	else
+		err = render__with_timeline(o, o->view == VIEW_COMPACT ? compact__render : text_full);
 out:
 	strbuf__release(&sb);
 	return err;
@@ -547,18 +538,7 @@ static int json_calls(const struct render_opts *o);
 
 int render__json(const struct render_opts *o)
 {
-	struct render_opts w;
-	struct timeline own;
-	int err = 0;
-
-	memset(&own, 0, sizeof(own));
-	w = *o;
-	if (o->view != VIEW_CHAIN)
-		err = render__with_timeline(o, &w, &own);
-	if (!err)
-		err = json_calls(&w);
-	timeline__free(&own);
-	return err;
+	return o->view == VIEW_CHAIN ? json_calls(o) : render__with_timeline(o, json_calls);
 }
 
 static int json_calls(const struct render_opts *o)

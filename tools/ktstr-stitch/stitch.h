@@ -222,8 +222,8 @@ struct render_opts {
 };
 
 int render__text(const struct render_opts *o);
-int render__with_timeline(const struct render_opts *o, struct render_opts *with,
-			  struct timeline *own);
+/* fn(o), with the whole timeline when o has none (a caller that windowed none). */
+int render__with_timeline(const struct render_opts *o, int (*fn)(const struct render_opts *));
 int render__json(const struct render_opts *o);
 int render__perfetto(const struct render_opts *o);
 
