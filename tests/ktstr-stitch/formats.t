@@ -98,6 +98,7 @@ same stall stall.in -t targets.jsonl
 same untrusted untrusted.in -t targets.jsonl
 same nest nest.in -t targets.jsonl
 same raw raw.in
+same demo-loop demo-loop.in -t demo-loop.targets.jsonl
 # NULL and ? are there to compare: a NULL struct pointer and unread fields
 grep -q "${T}rf${T}NULL${T}\$" "$tmp/stall.t"
 grep -q "${T}?${T}" "$tmp/robust.t"

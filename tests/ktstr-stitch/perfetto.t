@@ -81,6 +81,10 @@ jq -e '[.traceEvents[] | select(.ph == "X" and .tid == 1) | .name] ==
 # --last bounds it too (calls)
 "$S" -t targets.jsonl -f perfetto --last 3 nest.in | jq -e '[.traceEvents[] | select(.ph == "X" and .tid < 1000000)] | length == 3' >/dev/null
 
+# A real capture's busy loop (demo-loop.in): every call a slice
+check demo-loop.in -t demo-loop.targets.jsonl
+[ "$(jq '[.traceEvents[] | select(.ph == "X" and .tid < 1000000)] | length' "$tmp/t.json")" -eq 148 ]
+
 # Hostile input: still a trace, still nested
 check robust.in -t targets.jsonl
 check ties.in -t targets.jsonl

@@ -23,6 +23,7 @@ fx=../ktstr-probe/fixtures
 for f in crash nest hostile-nest robust ties; do
 	"$S" -t targets.jsonl -f perfetto -o "$tmp/site/$f.json" "$f.in" || fail "stitch $f"
 done
+"$S" -t demo-loop.targets.jsonl -f perfetto -o "$tmp/site/demo-loop.json" demo-loop.in || fail "stitch demo-loop"
 "$S" -t stall-real.targets.jsonl -f perfetto -o "$tmp/site/stall-real.json" stall-real.in || fail "stitch stall-real"
 echo '{"traceEvents":[{"ph":"X","pid":1,"tid":0,"name":"a","ts":1,"dur":5},{"ph":"X","pid":1,"tid":0,"name":"b","ts":2,"dur":5}]}' \
 	>"$tmp/site/overlap.json"
@@ -44,7 +45,7 @@ view() { # name: the viewer's console while it loads the trace
 }
 view overlap
 grep -q 'Tried to end' "$tmp/overlap.log" || fail "the viewer takes overlapping slices without a word: the check cannot fail"
-for f in real crash nest hostile-nest robust ties stall-real; do
+for f in real demo-loop crash nest hostile-nest robust ties stall-real; do
 	view "$f"
 	if grep -E 'Tried to end|still open at end' "$tmp/$f.log" >"$tmp/bad"; then
 		fail "$f: slices do not nest for the viewer: $(head -n 3 "$tmp/bad" | cut -c1-300)"

@@ -15,7 +15,7 @@
 #include "strtab.h"
 
 /* A repeated block longer than this many calls is not looked for. */
-#define FOLD_MAX_PERIOD 8
+#define FOLD_MAX_PERIOD 32
 /* Deeper nesting than this is written as a number, not more indentation. */
 #define MAX_INDENT 24
 /* Wider names or sources are not padded for. */
