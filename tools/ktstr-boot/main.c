@@ -154,7 +154,7 @@ static json_t *checks_json(const struct vm_result *r)
 }
 
 static json_t *result_json(const struct scenario *s, const struct vm_result *r, const char *accel,
-			   const char *out_dir, const struct vm_kernel *k, const char *sched_path)
+			   const char *out_dir, const struct qemu_kernel *k, const char *sched_path)
 {
 	char topo[48];
 	json_t *o = json_object(), *tl = json_array(), *logs = json_object();
@@ -306,7 +306,7 @@ static void agent_bytes(void *ctx, const void *data, size_t len)
 
 /* Nothing booted: still one JSON line, so drivers see reached_workload false. */
 static void sched_not_found(const struct scenario *s, struct vm_result *r, const char *accel,
-			    const struct vm_kernel *k, const char *why)
+			    const struct qemu_kernel *k, const char *why)
 {
 	json_t *j;
 
@@ -346,7 +346,7 @@ int main(int argc, char **argv)
 	char obj[PATH_MAX], obj_guest[PATH_MAX + 16];
 	const char *sched_host = NULL;	/* what the scenario named, found: binary or object */
 	const char *missing = NULL;	/* why the bare object's scheduler was not found */
-	enum vm_accel want = VM_ACCEL_AUTO;
+	enum qemu_accel want = QEMU_ACCEL_AUTO;
 	struct vm_run_opts o = { 0 };
 	struct vm_result r = { 0 };
 	struct scenario *s = NULL;
@@ -365,7 +365,7 @@ int main(int argc, char **argv)
 			out_arg = optarg;
 			break;
 		case 'a':
-			if (vm__parse_accel(optarg, &want))
+			if (qemu__parse_accel(optarg, &want))
 				usage__bad("--accel: expected auto, kvm or tcg, got '%s'", optarg);
 			break;
 		case 'K':
@@ -425,11 +425,11 @@ int main(int argc, char **argv)
 		error("cannot find my own folder (/proc/self/exe)");
 		goto cleanup;
 	}
-	if (vm__find_kernel(kernel_arg, &o.kernel, err, sizeof(err))) {
+	if (qemu__find_kernel(kernel_arg, &o.kernel, err, sizeof(err))) {
 		error("%s", err);
 		goto cleanup;
 	}
-	if (vm__pick_accel(want, &o.accel, why, sizeof(why))) {
+	if (qemu__pick_accel(want, &o.accel, why, sizeof(why))) {
 		error("--accel kvm: KVM is not usable: %s", why);
 		goto cleanup;
 	}
@@ -456,7 +456,7 @@ int main(int argc, char **argv)
 			 !executable(sched))
 			missing = "ktstr-bpf-loader is not built";
 		if (missing) {
-			sched_not_found(s, &r, vm__accel_name(o.accel), &o.kernel, missing);
+			sched_not_found(s, &r, qemu__accel_name(o.accel), &o.kernel, missing);
 			goto cleanup;
 		}
 		if (s->sched_args && s->sched_args[0]) {
@@ -475,7 +475,7 @@ int main(int argc, char **argv)
 		o.sched_args = sched_args;
 	} else if (strcmp(s->scheduler, SCENARIO_EEVDF)) {
 		if (find_scheduler(s, bindir, o.kernel.dir, sched, sizeof(sched), &ours)) {
-			sched_not_found(s, &r, vm__accel_name(o.accel), &o.kernel,
+			sched_not_found(s, &r, qemu__accel_name(o.accel), &o.kernel,
 					strchr(s->scheduler, '/') ? "no such executable" :
 					"neither built in the tools' folder nor by 'make schedulers'");
 			goto cleanup;
@@ -533,7 +533,7 @@ int main(int argc, char **argv)
 		error("%s", err);
 		goto cleanup;
 	}
-	j = result_json(s, &r, vm__accel_name(o.accel), outbuf, &o.kernel, sched_host);
+	j = result_json(s, &r, qemu__accel_name(o.accel), outbuf, &o.kernel, sched_host);
 	if (!j || emit(j, outbuf))
 		error("cannot write the result");
 	json_decref(j);
