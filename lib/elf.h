@@ -4,6 +4,7 @@
 #define KTSTR_ELF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 /*
  * This header shadows the system's <elf.h> on the -Ilib path (as lib/yaml.h
  * does libyaml's): pull the real one in behind it, for <gelf.h> and us. Include
@@ -13,5 +14,9 @@
 
 /* Whether the ELF at path carries the PVH entry note QEMU needs to boot it directly. */
 bool elf__has_pvh_note(const char *path);
+/* The GNU build-id of an ELF file as lowercase hex. 0, -ENOENT (no note) or -errno. */
+int elf__build_id(const char *elf_path, char *hex, size_t hexlen);
+/* Whether an ELF file has a section of that name (e.g. ".debug_info"). */
+bool elf__has_section(const char *path, const char *name);
 
 #endif

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include <elf.h>	/* lib/elf.h, then the system's */
+
 #include "btfres.h"
 #include "file.h"
 #include "json.h"
@@ -290,11 +292,11 @@ static void open_sources(struct btfres *r, const char *vmlinux, const char *dwar
 	double t0 = now();
 	int ret;
 
-	if (kernel__build_id(dwarf, bid, sizeof(bid))) {
+	if (elf__build_id(dwarf, bid, sizeof(bid))) {
 		warning("%s: no build-id; no source locations", dwarf);
 		return;
 	}
-	if (!kernel__build_id(vmlinux, vbid, sizeof(vbid)) && strcmp(bid, vbid)) {
+	if (!elf__build_id(vmlinux, vbid, sizeof(vbid)) && strcmp(bid, vbid)) {
 		warning("%s and %s are different builds; no source locations", dwarf, vmlinux);
 		return;
 	}
