@@ -7,6 +7,7 @@
 
 #include "cpio.h"
 #include "initramfs.h"
+#include "plan.h"
 #include "scx.h"
 
 /* Everything the guest needs, in one newc archive. */
@@ -92,12 +93,12 @@ int initramfs__build(const struct vm_run_opts *o, const char *path, char *err, s
 	x.sched_args = o->sched_args;
 	x.agent = o->agent;
 	x.agent_args = o->agent_args;
-	x.attach_timeout_ms = 30000;
-	ret = scenario__write_plan(o->scn, sched_guest, &x, pf);
+	x.attach_timeout_ms = PLAN_WAIT_MS;
+	ret = plan__write(o->scn, sched_guest, &x, pf);
 	fclose(pf);
 	if (ret)
 		goto cleanup;
-	cpio__add_data(&c, "ktstr/plan", plan, plan_len, 0644);
+	cpio__add_data(&c, PLAN_PATH, plan, plan_len, 0644);
 	ret = cpio__finish(&c);
 	if (ret)
 		snprintf(err, errlen, "%s: write failed: %s", path, strerror(-ret));

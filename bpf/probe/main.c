@@ -28,13 +28,10 @@
 #include <bpf/libbpf.h>
 
 #include "agent.h"
+#include "plan.h"
 #include "recorder.h"
 #include "usage.h"
 #include "probe.skel.h"
-
-#define READY_LINE "KTSTR_AGENT_READY"
-/* While it exists, ktstr-init holds sys_rdy back (see ktstr-init(1)). */
-#define ATTACHING_FILE "/ktstr/agent-attaching"
 
 static const char help_text[] =
 	"Usage: ktstr-probe-agent --plan FILE [OPTIONS]\n"
@@ -145,7 +142,7 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	if (probe_plan__any_bpf()) {
-		int fd = open(ATTACHING_FILE, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		int fd = open(PLAN_AGENT_ATTACHING, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 
 		if (fd >= 0)
 			close(fd);
@@ -154,11 +151,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ktstr-probe-agent: out of memory\n");
 		goto cleanup;
 	}
-	printf("%s\n", READY_LINE);
+	printf("%s\n", PLAN_AGENT_READY);
 	stream__put_buffered();
 	fflush(stdout);
 	attach__bpf(wait_ms);
-	unlink(ATTACHING_FILE);
+	unlink(PLAN_AGENT_ATTACHING);
 	fflush(stdout);
 	/* Nothing is printed while the scenario runs: the console is slow and the guest's CPUs are busy. */
 	while (!agent_stop)

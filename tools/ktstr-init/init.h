@@ -9,40 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PLAN_PATH "/ktstr/plan"
-#define MAX_PLAN_ARGS 64
-
-struct plan_cgroup {
-	char name[80];
-	char work_type[32];
-	int workers;
-	char cpuset[128];	/* "" for all CPUs */
-};
-
-struct plan_step {
-	long hold_ms;
-	struct plan_cgroup *cgroups;
-	int ncgroups;
-};
-
-struct plan {
-	char name[160];
-	int cpus;
-	long watchdog_ms;
-	char *scheduler;	/* NULL: eevdf */
-	char *sched_argv[MAX_PLAN_ARGS + 2];
-	int sched_argc;
-	long attach_timeout_ms;
-	char *agent;
-	char *agent_argv[MAX_PLAN_ARGS + 2];
-	int agent_argc;
-	long agent_ready_ms;
-	struct plan_step *steps;
-	int nsteps;
-};
-
-/* plan.c */
-int plan__load(const char *path, struct plan *p, char *err, size_t errlen);
+#include "plan.h"
 
 /* timeline.c: one line on the console and a CH_EVENT frame on the channel. */
 void tl__set_channel(int fd);

@@ -34,13 +34,6 @@
 #define SCHED_END_MARK "===== ktstr: scheduler output end =====\n"
 #define DUMP_START_MARK "===== ktstr: sched_ext_dump begin =====\n"
 #define DUMP_END_MARK "===== ktstr: sched_ext_dump end =====\n"
-#define AGENT_READY "KTSTR_AGENT_READY"
-/*
- * An agent that still has probes to attach once the scheduler is loaded
- * (ktstr-probe-agent: the struct_ops programs) creates this file before its
- * ready line and removes it when done; sys_rdy waits for that.
- */
-#define AGENT_ATTACHING "/ktstr/agent-attaching"
 
 static const char usage_text[] =
 	"Usage: ktstr-init [--help] [--version]\n"
@@ -353,7 +346,7 @@ static void drain_agent(struct state *s)
 		if (!nl)
 			nl = s->agent_buf + s->agent_len - 1;
 		*nl = '\0';
-		if (!strncmp(s->agent_buf, AGENT_READY, strlen(AGENT_READY))) {
+		if (!strncmp(s->agent_buf, PLAN_AGENT_READY, strlen(PLAN_AGENT_READY))) {
 			s->agent_ready = true;
 			tl("agent ready");
 		} else if (s->agent_buf[0]) {
@@ -438,7 +431,7 @@ static bool agent_ready_or_dead(struct state *s)
 
 static bool agent_attached_or_dead(struct state *s)
 {
-	return access(AGENT_ATTACHING, F_OK) || !s->agent_pid || sched_trouble(s);
+	return access(PLAN_AGENT_ATTACHING, F_OK) || !s->agent_pid || sched_trouble(s);
 }
 
 /* The agent closed its stream (or exited): everything it had to say is here. */
@@ -542,7 +535,7 @@ static void run(struct state *s)
 	uint64_t sysrdy_ns;
 	int i;
 
-	if (plan__load(PLAN_PATH, &s->plan, err, sizeof(err))) {
+	if (plan__load(&s->plan, PLAN_PATH, err, sizeof(err))) {
 		tl("bad plan: %s", err);
 		return;
 	}
@@ -561,9 +554,9 @@ static void run(struct state *s)
 		stop_agent(s);
 		return;
 	}
-	if (s->agent_pid && !access(AGENT_ATTACHING, F_OK)) {
+	if (s->agent_pid && !access(PLAN_AGENT_ATTACHING, F_OK)) {
 		serve(s, s->plan.agent_ready_ms, agent_attached_or_dead);
-		tl(access(AGENT_ATTACHING, F_OK) ? "agent attached" : "agent still attaching: going on");
+		tl(access(PLAN_AGENT_ATTACHING, F_OK) ? "agent attached" : "agent still attaching: going on");
 	}
 	/* Workers report times from here, in their own clock (CLOCK_MONOTONIC). */
 	sysrdy_ns = mono_ns();

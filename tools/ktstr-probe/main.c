@@ -3,7 +3,7 @@
  * ktstr-probe: rerun a scenario in a second VM with BPF probes on the
  * targets of ktstr-btfres and print what they saw as the events of
  * ktstr-stitch (man/ktstr-probe.1). The VM is ktstr-boot's, run with the
- * probe agent (bpf/probe/agent.c) and its plan in the initramfs.
+ * probe agent (bpf/probe/) and its plan in the initramfs.
  */
 #include <errno.h>
 #include <fcntl.h>

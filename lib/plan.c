@@ -1,21 +1,66 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The plan ktstr-boot writes into the initramfs (format: man/ktstr-init.1). */
+/*
+ * Both ends of the plan (format: man/ktstr-init.1): the host writes it from
+ * the scenario into the initramfs, ktstr-init reads it back in the guest.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "init.h"
+#include "plan.h"
+#include "scenario.h"
+
+/* ---- the host's side ---- */
+
+int plan__write(const struct scenario *s, const char *sched_guest_path, const struct plan_extra *x, FILE *f)
+{
+	size_t i, j;
+
+	fprintf(f, "# ktstr plan 1\nname %s\n", s->name);
+	fprintf(f, "cpus %d\n", topology__cpus(&s->topo));
+	fprintf(f, "watchdog_ms %ld\n", s->watchdog_ms);
+	if (sched_guest_path) {
+		fprintf(f, "scheduler %s\n", sched_guest_path);
+		for (i = 0; x && x->sched_args && x->sched_args[i]; i++)
+			fprintf(f, "scheduler_arg %s\n", x->sched_args[i]);
+		for (i = 0; s->sched_args && s->sched_args[i]; i++)
+			fprintf(f, "scheduler_arg %s\n", s->sched_args[i]);
+	}
+	if (x && x->attach_timeout_ms)
+		fprintf(f, "attach_timeout_ms %ld\n", x->attach_timeout_ms);
+	if (x && x->agent) {
+		fprintf(f, "agent %s\n", x->agent);
+		for (i = 0; x->agent_args && x->agent_args[i]; i++)
+			fprintf(f, "agent_arg %s\n", x->agent_args[i]);
+		fprintf(f, "agent_ready_ms %ld\n", x->agent_ready_ms ? x->agent_ready_ms : PLAN_WAIT_MS);
+	}
+	for (i = 0; i < s->nsteps; i++) {
+		const struct scn_step *st = &s->steps[i];
+
+		fprintf(f, "step %ld\n", st->hold_ms);
+		for (j = 0; j < st->ncgroups; j++) {
+			const struct scn_cgroup *cg = &st->cgroups[j];
+
+			fprintf(f, "cgroup %s %s %d %s\n", cg->name, work_type__name(cg->work_type), cg->workers,
+				cg->cpuset ? cg->cpuset : "-");
+		}
+	}
+	fprintf(f, "end\n");
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- the guest's side ---- */
 
 static int add_arg(char **argv, int *argc, const char *s)
 {
-	if (*argc >= MAX_PLAN_ARGS)
+	if (*argc >= PLAN_MAX_ARGS)
 		return -E2BIG;
 	argv[++*argc] = strdup(s);	/* argv[0] is the program */
 	return argv[*argc] ? 0 : -ENOMEM;
 }
 
-int plan__load(const char *path, struct plan *p, char *err, size_t errlen)
+int plan__load(struct plan *p, const char *path, char *err, size_t errlen)
 {
 	char line[4096];
 	struct plan_step *st = NULL;
@@ -23,8 +68,8 @@ int plan__load(const char *path, struct plan *p, char *err, size_t errlen)
 	FILE *f;
 
 	memset(p, 0, sizeof(*p));
-	p->attach_timeout_ms = 30000;
-	p->agent_ready_ms = 30000;
+	p->attach_timeout_ms = PLAN_WAIT_MS;
+	p->agent_ready_ms = PLAN_WAIT_MS;
 	p->cpus = 1;
 	f = fopen(path, "re");
 	if (!f) {
