@@ -77,6 +77,27 @@ int proc__state(pid_t pid, char *state, int *cpu);
 
 /* sysfs.c: write s into a kernel knob. 0 or -errno. */
 int sysfs__write(const char *path, const char *s);
+/* Up to len - 1 bytes of a small file, trailing newlines and spaces cut. 0 or -errno. */
+int sysfs__read(const char *path, char *buf, size_t len);
+
+/* system.c: mount what schedulers expect (/proc, /sys, cgroup2, tracefs, bpffs, /run, ...). */
+void system__mount(void);
+/* The sched_ext_dump and sched_ext_exit trace events on. */
+void system__enable_tracing(void);
+/* COM2, raw, for the scheduler's output; -1 without. */
+int system__open_com2(void);
+/* Write s whole to fd, if open. */
+void system__put(int fd, const char *s);
+/* The trace's sched_ext lines to the console, between markers. */
+void system__copy_dump(void);
+/* Sync and power off; never returns. */
+void system__power_off(void) __attribute__((noreturn));
+
+/* host.c: the channel's fd (the virtio-serial port named want), or -1. */
+int host__open(const char *want);
+struct channel_reader;
+/* Read what the host sent on fd and answer its commands. false once the host end closed. */
+bool host__serve(int fd, struct channel_reader *rd);
 
 /* mapwrite.c: write value at offset of key 0 of the newest map named *suffix. */
 int map_write(const char *suffix, long offset, int size, uint64_t value, char *msg, size_t msglen);
