@@ -89,18 +89,6 @@ int loader__check_sched_ext(void)
 	return err;
 }
 
-void loader__read_state(char *buf, size_t size)
-{
-	FILE *f = fopen(SCX_STATE_PATH, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
 const char *loader__exit_kind_name(const struct btf *vmlinux, long kind, char *buf, size_t size)
 {
 	const char *name = scx__exit_kind_name(kind);

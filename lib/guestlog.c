@@ -254,7 +254,7 @@ static long exit_kind_from_trace(const char *com1)
 	char *end;
 	long v;
 
-	while ((k = strstr(p, "sched_ext_exit: "))) {
+	while ((k = strstr(p, SCX_EXIT_TP ": "))) {
 		last = k;
 		p = k + 1;
 	}

@@ -37,6 +37,7 @@
 #include <bpf/libbpf.h>
 
 #include "loader.h"
+#include "scx.h"
 #include "usage.h"
 
 #define HOTPLUG_SEQ_PATH "/sys/kernel/sched_ext/hotplug_seq"
@@ -663,7 +664,7 @@ static bool state_enabled(void)
 {
 	char st[64];
 
-	loader__read_state(st, sizeof(st));
+	scx__read_state(st, sizeof(st));
 	return !strcmp(st, "enabled") || !strcmp(st, "enabling");
 }
 
@@ -833,7 +834,7 @@ int main(int argc, char **argv)
 		links[nlinks++] = l;
 	}
 	t_attached = loader__now_s();
-	loader__read_state(state, sizeof(state));
+	scx__read_state(state, sizeof(state));
 	printf("%s: attached %s (%d programs; state %s, open+load %.2fs, attach %.2fs)\n", usage__prog(),
 	       obj_name(o.obj_path), nprogs, state[0] ? state : "unknown", t_loaded - t0, t_attached - t_loaded);
 

@@ -15,7 +15,7 @@
 #include <time.h>
 
 #include "discover.h"
-#include "probe.h"
+#include "probe_abi.h"
 
 struct field {
 	int arg, size, out;

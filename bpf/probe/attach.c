@@ -21,8 +21,6 @@
 #include "scx.h"
 #include "probe.skel.h"
 
-#define TRIGGER_TP "btf_trace_" SCX_EXIT_TP
-
 struct probe_bpf *main_skel;
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct probe_bpf *batches[PROBE_MAX_TARGETS];
@@ -202,7 +200,7 @@ int attach__kernel(void)
 	autoload_none(main_skel);
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
 	vmbtf = btf__load_vmlinux_btf();
-	trig = vmbtf && btf__find_by_name_kind(vmbtf, TRIGGER_TP, BTF_KIND_TYPEDEF) > 0;
+	trig = scx__has_exit_tp(vmbtf);
 	if (trig)
 		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
 	hold = probe_plan__any_bpf() && vmbtf && (main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
@@ -246,19 +244,6 @@ int attach__kernel(void)
 	}
 	attach_tracing(idx, fds, n);
 	return 0;
-}
-
-static bool scx_enabled(void)
-{
-	char buf[32] = "";
-	FILE *f = fopen(SCX_STATE_PATH, "re");
-
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return !strncmp(buf, "enabled", 7);
 }
 
 /* The process probe_hold stopped, or 0. */
@@ -331,12 +316,12 @@ void attach__bpf(long wait_ms)
 	if (!probe_plan__any_bpf())
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	while (!agent_stop && !(held = held_tgid()) && !scx_enabled() && ms_since(&a) < wait_ms)
+	while (!agent_stop && !(held = held_tgid()) && !scx__enabled() && ms_since(&a) < wait_ms)
 		usleep(2000);
 	if (held) {
 		wait_stopped(held);
 		printf("{\"ev\":\"phase\",\"name\":\"held\",\"pid\":%u,\"ms\":%.2f}\n", held, ms_since(&agent_t0));
-	} else if (scx_enabled()) {
+	} else if (scx__enabled()) {
 		printf("{\"ev\":\"phase\",\"name\":\"scx_enabled\",\"ms\":%.2f}\n", ms_since(&agent_t0));
 	} else {
 		stream__note("sched_ext not enabled after %ld ms: BPF callbacks not probed", wait_ms);

@@ -5,9 +5,9 @@ include bpf/build.mk
 
 PROBE_OBJ := $(BPF_BUILD)/probe.bpf.o
 
-$(BPF_BUILD)/obj/probe.raw.o: bpf/probe/probe.bpf.c bpf/probe/probe.h $(VMLINUX_H)
+$(BPF_BUILD)/obj/probe.raw.o: bpf/probe/probe.bpf.c lib/probe_abi.h $(VMLINUX_H)
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -Ibpf/probe -MMD -MP -MT $@ -c $< -o $@
+	$(CLANG) $(BPF_CFLAGS) -Ibpf/probe -Ilib -MMD -MP -MT $@ -c $< -o $@
 
 $(PROBE_OBJ): $(BPF_BUILD)/obj/probe.raw.o
 	@mkdir -p $(@D)
@@ -26,7 +26,7 @@ $(PROBE_AGENT_OBJS): $(BPF_BUILD)/obj/probe-%.o: bpf/probe/%.c $(BUILD)/gen/prob
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -Ibpf/probe -MMD -MP -c $< -o $@
 
-$(BIN)/ktstr-probe-agent: $(PROBE_AGENT_OBJS) $(BPF_BUILD)/obj/usage.o
+$(BIN)/ktstr-probe-agent: $(PROBE_AGENT_OBJS) $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LOADER_LDFLAGS) -o $@ $^ $(LOADER_LDLIBS)
 

@@ -32,7 +32,7 @@ int probe_plan__read(const char *path)
 		int idx, str;
 
 		lineno++;
-		if (line[0] == '#' || line[0] == '\n' || !strncmp(line, "ktstr-probe-plan ", 17))
+		if (line[0] == '#' || line[0] == '\n' || !strncmp(line, PROBE_PLAN_MAGIC " ", strlen(PROBE_PLAN_MAGIC) + 1))
 			continue;
 		if (sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &(int){ 0 }, &(int){ 0 },
 			   &(int){ 0 }, name) == 6) {
@@ -58,7 +58,7 @@ int probe_plan__read(const char *path)
 				  &fl.size, &str, &fl.out) == 7) {
 			if (idx < 0 || idx >= ntg || tg[idx].nfields >= PROBE_MAX_FIELDS || fl.arg < 0 ||
 			    fl.arg >= PROBE_MAX_ARGS || fl.size <= 0 || fl.size > PROBE_FIELD_MAX || fl.out < 0 ||
-			    fl.out + fl.size > PROBE_DATA_SZ - 1 || fl.offset < 0 || fl.offset > 0xffffffffL ||
+			    fl.out + fl.size > PROBE_DATA_MAX || fl.offset < 0 || fl.offset > 0xffffffffL ||
 			    fl.deref > 0xffffffffL)
 				goto bad;
 			fl.str = str;

@@ -109,7 +109,7 @@ static void reap(struct state *s)
 /* Whether sched_ext is enabled; st gets the state, or why it could not be read. */
 static bool scx_enabled(char *st, size_t len)
 {
-	int err = sysfs__read(SCX_STATE_PATH, st, len);
+	int err = scx__read_state(st, len);
 
 	if (err)	/* st was left unwritten: say why rather than print stack bytes */
 		snprintf(st, len, "unreadable (%s)", strerror(-err));

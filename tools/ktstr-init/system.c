@@ -95,12 +95,12 @@ void system__put(int fd, const char *s)
 
 void system__enable_tracing(void)
 {
-	static const char *const ev[] = { "sched_ext_dump", "sched_ext_exit" };
+	static const char *const ev[] = { SCX_DUMP_TP, SCX_EXIT_TP };
 	char path[256];
 	size_t i;
 
 	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), TRACEFS "/events/sched_ext/%s/enable", ev[i]);
+		snprintf(path, sizeof(path), TRACEFS "/events/" SCX_TP_SYSTEM "/%s/enable", ev[i]);
 		if (sysfs__write(path, "1"))
 			tl("trace event %s unavailable: %s", ev[i], strerror(errno));
 	}
@@ -116,7 +116,7 @@ void system__copy_dump(void)
 	if (!f)
 		return;
 	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || (!strstr(line, "sched_ext_dump:") && !strstr(line, "sched_ext_exit:")))
+		if (line[0] == '#' || (!strstr(line, SCX_DUMP_TP ":") && !strstr(line, SCX_EXIT_TP ":")))
 			continue;
 		if (!lines++)
 			system__put(STDOUT_FILENO, DUMP_START_MARK);

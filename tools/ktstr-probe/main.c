@@ -24,11 +24,11 @@
 #include "kernel.h"
 #include "log.h"
 #include "scenario.h"
+#include "scx.h"
 #include "usage.h"
 #include "probe.h"
 
 #define GUEST_PLAN "/ktstr/probe/plan"
-#define TRIGGER_TP "btf_trace_sched_ext_exit"
 
 static const char help_text[] =
 	"Usage: ktstr-probe --targets FILE [OPTIONS] SCENARIO.yaml\n"
@@ -71,7 +71,7 @@ static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *er
 		ret = -errno;
 		snprintf(err, len, "%s: no BTF", kp.vmlinux);
 	} else {
-		ret = btf__find_by_name_kind(btf, TRIGGER_TP, BTF_KIND_TYPEDEF) > 0;
+		ret = scx__has_exit_tp(btf);
 		btf__free(btf);
 	}
 	kernel_paths__free(&kp);
@@ -332,7 +332,7 @@ int main(int argc, char **argv)
 	ret = trigger_in_kernel(kernel, argv[0], err, sizeof(err));
 	if (ret == 0) {
 		/* Nothing to wait for: say so in the events, as ktstr-stitch expects. */
-		error("trigger unavailable in this kernel (no tracepoint sched_ext_exit in its BTF)");
+		error("trigger unavailable in this kernel (no tracepoint " SCX_EXIT_TP " in its BTF)");
 		json_object_set_new(meta, "trigger_available", json_false());
 		json_object_set_new(meta, "error", json_string("trigger unavailable in this kernel"));
 		if (write_events(output, meta, NULL))

@@ -4,15 +4,12 @@
 #define KTSTR_PROBE_TOOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
 
-/* Must match bpf/probe/probe.h (the agent checks the plan again). */
-#define PLAN_MAX_TARGETS	256
-#define PLAN_MAX_ARGS		6
-#define PLAN_MAX_FIELDS		16
-#define PLAN_FIELD_MAX		128
-#define PLAN_DATA_MAX		1023
+/* The plan's limits are the BPF side's (the agent checks the plan again). */
+#include "probe_abi.h"
 
 struct pfield {
 	const char *param;	/* parameter name (key in "fields") */
@@ -28,12 +25,12 @@ struct ptarget {
 	bool bpf, packed;
 	bool has_ret;		/* not void: fexit records the return value */
 	int nargs, task_param, nfields;
-	struct pfield f[PLAN_MAX_FIELDS];
+	struct pfield f[PROBE_MAX_FIELDS];
 };
 
 struct plan {
 	json_t *recs;		/* keeps the strings alive */
-	struct ptarget t[PLAN_MAX_TARGETS];
+	struct ptarget t[PROBE_MAX_TARGETS];
 	int n;
 	json_t *notes;		/* array of strings: what was left out and why */
 	bool has_enums;
@@ -50,7 +47,7 @@ struct conv {
 	json_t *hits;		/* array of hit records, in entry order */
 	json_t *triggers;	/* array */
 	json_t *progs;		/* array: the struct_ops programs the agent found ("prog" records) */
-	const char *disc[PLAN_MAX_TARGETS];	/* a template's program name, once found (in progs) */
+	const char *disc[PROBE_MAX_TARGETS];	/* a template's program name, once found (in progs) */
 	bool ready;		/* the stream had records (the agent came up) */
 	long bad_lines;
 };

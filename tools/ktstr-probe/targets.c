@@ -68,8 +68,8 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 		snprintf(msg, len, "%s: params: not an array", where);
 		return -EINVAL;
 	}
-	if (p->n >= PLAN_MAX_TARGETS) {
-		note(p, "%s: more than 256 targets, left out", name);
+	if (p->n >= PROBE_MAX_TARGETS) {
+		note(p, "%s: more than %d targets, left out", name, PROBE_MAX_TARGETS);
 		return 0;
 	}
 	t = &p->t[p->n];
@@ -85,12 +85,12 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 	t->packed = t->bpf && json_is_string(json_object_get(rec, "op"));
 	t->has_ret = json_is_object(json_object_get(rec, "ret"));
 	t->task_param = json__int(rec, "task_param", -1);
-	if (t->task_param < -1 || t->task_param >= PLAN_MAX_ARGS)
+	if (t->task_param < -1 || t->task_param >= PROBE_MAX_ARGS)
 		t->task_param = -1;
 	t->nargs = params ? (int)json_array_size(params) : 0;
-	if (t->nargs > PLAN_MAX_ARGS) {
-		note(p, "%s: only the first 6 arguments are recorded", name);
-		t->nargs = PLAN_MAX_ARGS;
+	if (t->nargs > PROBE_MAX_ARGS) {
+		note(p, "%s: only the first %d arguments are recorded", name, PROBE_MAX_ARGS);
+		t->nargs = PROBE_MAX_ARGS;
 	}
 	json_array_foreach(params, i, prm) {
 		json_t *fields = json_object_get(prm, "fields"), *fl;
@@ -122,13 +122,13 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 					 "as non-negative integers", where, i, k);
 				return -EINVAL;
 			}
-			if (!strcmp(dec, "string") && size > PLAN_FIELD_MAX)
-				size = PLAN_FIELD_MAX;
-			if (size > PLAN_FIELD_MAX) {
-				note(p, "%s: field %s larger than 128 bytes, left out", name, fname);
+			if (!strcmp(dec, "string") && size > PROBE_FIELD_MAX)
+				size = PROBE_FIELD_MAX;
+			if (size > PROBE_FIELD_MAX) {
+				note(p, "%s: field %s larger than %d bytes, left out", name, fname, PROBE_FIELD_MAX);
 				continue;
 			}
-			if (t->nfields >= PLAN_MAX_FIELDS || out + size > PLAN_DATA_MAX) {
+			if (t->nfields >= PROBE_MAX_FIELDS || out + size > PROBE_DATA_MAX) {
 				note(p, "%s: field %s over the record's room, left out", name, fname);
 				continue;
 			}
@@ -185,7 +185,7 @@ int plan__write(const struct plan *p, FILE *f)
 {
 	int i, k;
 
-	fprintf(f, "ktstr-probe-plan 1\n");
+	fprintf(f, PROBE_PLAN_MAGIC " 1\n");
 	for (i = 0; i < p->n; i++) {
 		const struct ptarget *t = &p->t[i];
 
