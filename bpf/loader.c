@@ -55,12 +55,9 @@ void loader__sleep_ms(long ms)
 
 long loader__parse_ms(const char *opt, const char *arg, long max)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > max)
+	if (usage__parse_long(arg, 0, max, &v))
 		usage__bad("%s: not a number of milliseconds: '%s'", opt, arg);
 	return v;
 }

@@ -98,6 +98,19 @@ void usage__bad_option(int c, char *const argv[], const char *what)
 	usage__bad("unknown option '%s'", argv[optind - 1]);
 }
 
+int usage__parse_long(const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 int usage__exit_code(int err)
 {
 	switch (-err) {

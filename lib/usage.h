@@ -37,6 +37,13 @@ noreturn void usage__bad(const char *fmt, ...) __attribute__((format(printf, 1, 
  */
 noreturn void usage__bad_option(int c, char *const argv[], const char *what);
 
+/*
+ * The whole of arg as a decimal number within [lo, hi] (an option's value):
+ * 0, or -EINVAL when it is empty, not a number, followed by anything else,
+ * or out of range. The caller says what was wanted (usage__bad()).
+ */
+int usage__parse_long(const char *arg, long lo, long hi, long *out);
+
 /* Map a negative errno from the library code to an exit code. */
 int usage__exit_code(int err);
 

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -89,7 +90,6 @@ int main(int argc, char **argv)
 	__u64 drops = 0, submitted = 0, triggers = 0;
 	int c, err, code = KT_EXIT_ENV;
 	__u32 k;
-	char *end;
 
 	usage__set_prog(argv[0]);
 	while ((c = getopt_long(argc, argv, "p:m:w:vhV", longopts, NULL)) != -1) {
@@ -98,13 +98,11 @@ int main(int argc, char **argv)
 			plan = optarg;
 			break;
 		case 'm':
-			max_events = strtol(optarg, &end, 10);
-			if (*end || max_events < 1)
+			if (usage__parse_long(optarg, 1, LONG_MAX, &max_events))
 				usage__bad("--max-events: expected a count, got '%s'", optarg);
 			break;
 		case 'w':
-			wait_ms = strtol(optarg, &end, 10);
-			if (*end || wait_ms < 0)
+			if (usage__parse_long(optarg, 0, LONG_MAX, &wait_ms))
 				usage__bad("--wait-ms: expected milliseconds, got '%s'", optarg);
 			break;
 		case 'v':

@@ -15,6 +15,7 @@
 
 #include "checks.h"
 #include "file.h"
+#include "json.h"
 #include "log.h"
 #include "scenario.h"
 #include "usage.h"
@@ -213,17 +214,6 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 	return o;
 }
 
-/*
- * One compact line. Not jsonl__write: that prints reals with 17 digits
- * (2.0539999999999998); ten are plenty for guest seconds.
- */
-static int write_line(FILE *f, const json_t *o)
-{
-	if (json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) || fputc('\n', f) == EOF)
-		return -EIO;
-	return 0;
-}
-
 /* The scenario as understood, defaults filled in (--check). */
 static json_t *scenario_json(const struct scenario *s)
 {
@@ -285,14 +275,14 @@ static int emit(json_t *o, const char *out_dir)
 	char path[PATH_MAX + 16];
 	int err;
 
-	err = write_line(stdout, o);
+	err = jsonl__write_digits(stdout, o, JSONL_DIGITS_SHORT);
 	fflush(stdout);
 	if (!out_dir)
 		return err;
 	snprintf(path, sizeof(path), "%s/result.json", out_dir);
 	if (outfile__open(&f, path))
 		return -EIO;
-	if (write_line(f.f, o)) {
+	if (jsonl__write_digits(f.f, o, JSONL_DIGITS_SHORT)) {
 		outfile__abort(&f);
 		return -EIO;
 	}
@@ -416,7 +406,7 @@ int main(int argc, char **argv)
 	}
 	if (check_only) {
 		j = scenario_json(s);
-		code = j && !write_line(stdout, j) ? KT_EXIT_OK : KT_EXIT_ENV;
+		code = j && !jsonl__write_digits(stdout, j, JSONL_DIGITS_SHORT) ? KT_EXIT_OK : KT_EXIT_ENV;
 		json_decref(j);
 		goto cleanup;
 	}

@@ -345,10 +345,9 @@ int main(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'O': ops = true; break;
 		case 'm': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
+			long v;
 
-			if (*end || end == optarg || v < 0 || v > 4096)
+			if (usage__parse_long(optarg, 0, 4096, &v))
 				usage__bad("--max-fields: '%s' is not a number from 0 to 4096", optarg);
 			r.max_fields = v;
 			break;

@@ -23,6 +23,7 @@
 #include "json.h"
 #include "kernel.h"
 #include "log.h"
+#include "qemu.h"
 #include "scenario.h"
 #include "scx.h"
 #include "usage.h"
@@ -172,14 +173,6 @@ static json_t *boot_summary(const char *dir, char *why, size_t len)
 	return s;
 }
 
-/* Compact, keys in order, reals (milliseconds) without float noise. */
-static int write_rec(FILE *f, const json_t *rec)
-{
-	if (json_dumpf(rec, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) || fputc('\n', f) == EOF)
-		return -EIO;
-	return 0;
-}
-
 static int write_events(const char *path, json_t *meta, const struct conv *c)
 {
 	struct outfile of;
@@ -189,7 +182,8 @@ static int write_events(const char *path, json_t *meta, const struct conv *c)
 
 	if (err)
 		return err;
-	err = write_rec(of.f, meta);
+	/* Its reals are milliseconds: no float noise. */
+	err = jsonl__write_digits(of.f, meta, JSONL_DIGITS_SHORT);
 	if (c) {
 		/* Before the hits: ktstr-stitch learns from them what a hit's func is. */
 		json_array_foreach(c->progs, i, r)
@@ -231,7 +225,6 @@ int main(int argc, char **argv)
 	struct conv conv = { 0 };
 	json_t *meta = json_object();
 	int c, verbose = 0, ret, code = KT_EXIT_ENV;
-	char *end;
 	FILE *pf;
 
 	usage__set_prog(argv[0]);
@@ -247,22 +240,23 @@ int main(int argc, char **argv)
 		case 'D':
 			out_arg = optarg;
 			break;
-		case 'a':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
+		case 'a': {
+			enum qemu_accel a;
+
+			if (qemu__parse_accel(optarg, &a))
 				usage__bad("--accel: expected auto, kvm or tcg, got '%s'", optarg);
-			accel = optarg;
+			accel = optarg;	/* ktstr-boot picks it */
 			break;
+		}
 		case 'm':
-			max_events = strtol(optarg, &end, 10);
-			if (*end || end == optarg || max_events < 1 || max_events > 10000000)
+			if (usage__parse_long(optarg, 1, 10000000, &max_events))
 				usage__bad("--max-events: expected 1 to 10000000, got '%s'", optarg);
 			break;
 		case 'A':
 			agent_out = optarg;
 			break;
 		case 'n':
-			nr_cpus = strtol(optarg, &end, 10);
-			if (*end || end == optarg || nr_cpus < 1 || nr_cpus > 65536)
+			if (usage__parse_long(optarg, 1, 65536, &nr_cpus))
 				usage__bad("--nr-cpus: expected 1 to 65536, got '%s'", optarg);
 			break;
 		case 'o':

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,15 +86,12 @@ int main(int argc, char **argv)
 	struct centry *ids = NULL;
 	size_t nlog = 0, caplog = 0, n = 0, i, start;
 	int c, err, code = KT_EXIT_OK;
-	char *end;
 
 	usage__set_prog(argv[0]);
 	while ((c = getopt_long(argc, argv, ":n:cs:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			errno = 0;
-			lines = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || lines < 0)
+			if (usage__parse_long(optarg, 0, LONG_MAX, &lines))
 				usage__bad("--lines: '%s' is not a line count", optarg);
 			break;
 		case 'c':
