@@ -51,6 +51,6 @@ ssize_t channel_reader__fill(struct channel_reader *r, int fd);
 int channel_reader__feed(struct channel_reader *r, const void *data, size_t len);
 /* 1: a frame is in r->type/data/dlen; 0: need more bytes. */
 int channel_reader__next(struct channel_reader *r);
-void channel_reader__release(struct channel_reader *r);
+void channel_reader__free(struct channel_reader *r);
 
 #endif

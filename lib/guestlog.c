@@ -38,18 +38,18 @@ int guestlog__tl_add(struct vm_result *r, const char *s, size_t len)
 	/* Guest text is untrusted: keep it printable and valid UTF-8 for JSON. */
 	if (text__sanitize(&clean, end + 1, strlen(end + 1)) || !clean.buf) {
 		free(txt);
-		strbuf__release(&clean);
+		strbuf__free(&clean);
 		return -ENOMEM;
 	}
 	free(txt);
 	/* A guest flooding the channel must not eat the host's memory. */
 	if (r->ntl >= 10000) {
-		strbuf__release(&clean);
+		strbuf__free(&clean);
 		return -E2BIG;
 	}
 	nt = realloc(r->tl, (r->ntl + 1) * sizeof(*nt));
 	if (!nt) {
-		strbuf__release(&clean);
+		strbuf__free(&clean);
 		return -ENOMEM;
 	}
 	r->tl = nt;
@@ -153,7 +153,7 @@ static void set_clean(char *dst, size_t len, const char *src, size_t n)
 		n--;
 	if (text__sanitize(&sb, src, n) || !sb.buf) {
 		dst[0] = '\0';
-		strbuf__release(&sb);
+		strbuf__free(&sb);
 		return;
 	}
 	cut = sb.len < len ? sb.len : len - 1;
@@ -161,7 +161,7 @@ static void set_clean(char *dst, size_t len, const char *src, size_t n)
 		cut--;
 	memcpy(dst, sb.buf, cut);
 	dst[cut] = '\0';
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 }
 
 /* The same for a buffer already holding guest text (the verdict's reason). */

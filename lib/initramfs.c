@@ -103,7 +103,7 @@ int initramfs__build(const struct vm_run_opts *o, const char *path, char *err, s
 	if (ret)
 		snprintf(err, errlen, "%s: write failed: %s", path, strerror(-ret));
 cleanup:
-	cpio__release(&c);
+	cpio__free(&c);
 	if (fclose(f) && !ret) {
 		ret = -EIO;
 		snprintf(err, errlen, "%s: write failed", path);

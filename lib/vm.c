@@ -24,7 +24,7 @@ static double mono_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-void vm_result__release(struct vm_result *r)
+void vm_result__free(struct vm_result *r)
 {
 	size_t i;
 
@@ -185,7 +185,7 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		if (ret)
 			break;
 		live_loop(&l, &vm, budget_ms(o) / 1000.0);
-		channel_reader__release(&l.rd);
+		channel_reader__free(&l.rd);
 		qemu__close(&vm);
 		len1 = len2 = 0;
 		if (file__read_all(r->com1, 256u << 20, &com1, &len1))

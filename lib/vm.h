@@ -71,6 +71,6 @@ struct vm_result {
 
 /* 0 (verdict in r) or -errno with err set (nothing booted or image build failed). */
 int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err, size_t errlen);
-void vm_result__release(struct vm_result *r);
+void vm_result__free(struct vm_result *r);
 
 #endif

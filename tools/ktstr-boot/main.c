@@ -533,7 +533,7 @@ int main(int argc, char **argv)
 		code = !strcmp(r.verdict, "pass") ? KT_EXIT_OK : KT_EXIT_FAIL;
 	log_info("%s: %s (%s) in %.1fs; logs in %s", s->name, r.verdict, r.reason, r.duration_s, outbuf);
 cleanup:
-	vm_result__release(&r);
+	vm_result__free(&r);
 	scenario__free(s);
 	return code;
 }

@@ -55,12 +55,12 @@ static int source__push(struct source *s, const char *path)
 	return 0;
 }
 
-static void source__release(struct source *s)
+static void source__free(struct source *s)
 {
 	int t;
 
 	for (t = 0; t < TIER_N; t++)
-		fnlist__release(&s->tiers[t]);
+		fnlist__free(&s->tiers[t]);
 	free(s->files);
 	s->files = NULL;
 }
@@ -200,6 +200,6 @@ oom:
 	ret = KT_EXIT_ENV;
 cleanup:
 	for (s = 0; s < SRC_N; s++)
-		source__release(&src[s]);
+		source__free(&src[s]);
 	return ret;
 }

@@ -34,7 +34,7 @@ static void put_safe(FILE *f, const char *s)
 
 	if (!text__sanitize(&sb, s, strlen(s)) && sb.buf)
 		fputs(sb.buf, f);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 }
 
 int render__exit_kind(struct strbuf *out, const struct render_opts *o)
@@ -123,7 +123,7 @@ static size_t func_width(const struct events *ev, const struct call *c)
 		w = strlen(name);
 	else
 		w = width(sb.buf);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return w;
 }
 
@@ -340,7 +340,7 @@ int render__text(const struct render_opts *o)
 		fprintf(o->f, "(%zu calls of this task recorded; --history shows all)\n", ch->of_task);
 out:
 	free(deltas);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	vcall__free(&vc);
 	return err;
 }
@@ -413,7 +413,7 @@ static json_t *trigger_json(const struct render_opts *o)
 		      "current_comm", jstr(t->current_comm),
 		      "inflight_func", jstr(t->inflight_func),
 		      "msg", jstr(t->msg));
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return j;
 }
 
@@ -511,7 +511,7 @@ int render__perfetto(const struct render_opts *o)
 			trace__instant(&w, "scx_exit", "trigger", exit_ts(o), TRACE_PID, t->cpu, 'g',
 				       json_pack("{s:s}", "exit_kind", sb.buf ? sb.buf : ""));
 		}
-		strbuf__release(&sb);
+		strbuf__free(&sb);
 		return trace__end(&w, json_pack("{s:s}", "why_none", ch->why_none));
 	}
 	cpus = malloc((ch->n + 1) * sizeof(*cpus));
@@ -578,7 +578,7 @@ int render__perfetto(const struct render_opts *o)
 				       "shown", (json_int_t)ch->n));
 out:
 	free(cpus);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	vcall__free(&vc);
 	return err;
 }

@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 out:
 	free(ids);
 	free(log);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	strtab__free(&tab);
 	return code;
 }
