@@ -60,7 +60,7 @@ static bool cpu_has_virt(void)
 	return yes;
 }
 
-int qemu__pick_accel(enum qemu_accel want, enum qemu_accel *got, char *why, size_t len)
+int qemu__pick_accel(enum qemu_accel want, enum qemu_accel *got, char *err, size_t errlen)
 {
 	int fd;
 
@@ -71,14 +71,14 @@ int qemu__pick_accel(enum qemu_accel want, enum qemu_accel *got, char *why, size
 	/* /dev/kvm can exist and open while the CPU lacks (nested) virtualization. */
 	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
-		snprintf(why, len, "/dev/kvm: %s", strerror(errno));
+		snprintf(err, errlen, "/dev/kvm: %s", strerror(errno));
 	} else {
 		close(fd);
 		if (cpu_has_virt()) {
 			*got = QEMU_ACCEL_KVM;
 			return 0;
 		}
-		snprintf(why, len, "/proc/cpuinfo has neither vmx nor svm");
+		snprintf(err, errlen, "/proc/cpuinfo has neither vmx nor svm");
 	}
 	if (want == QEMU_ACCEL_KVM)
 		return -ENODEV;

@@ -21,9 +21,9 @@ int qemu__parse_accel(const char *s, enum qemu_accel *a);
 const char *qemu__accel_name(enum qemu_accel a);
 /*
  * AUTO becomes KVM only when /dev/kvm opens read-write and /proc/cpuinfo
- * has vmx or svm; else TCG. KVM asked for but unusable: -ENODEV and why.
+ * has vmx or svm; else TCG, with why in err. KVM asked for but unusable: -ENODEV.
  */
-int qemu__pick_accel(enum qemu_accel want, enum qemu_accel *got, char *why, size_t len);
+int qemu__pick_accel(enum qemu_accel want, enum qemu_accel *got, char *err, size_t errlen);
 
 struct qemu_kernel {
 	char image[PATH_MAX];	/* what QEMU's -kernel gets */

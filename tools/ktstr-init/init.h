@@ -99,7 +99,10 @@ struct channel_reader;
 /* Read what the host sent on fd and answer its commands. false once the host end closed. */
 bool host__serve(int fd, struct channel_reader *rd);
 
-/* mapwrite.c: write value at offset of key 0 of the newest map named *suffix. */
-int map_write(const char *suffix, long offset, int size, uint64_t value, char *msg, size_t msglen);
+/*
+ * mapwrite.c: write value at offset of key 0 of the newest map named
+ * *suffix. 0 or -errno; err says why not, or on success what was written.
+ */
+int map_write(const char *suffix, long offset, int size, uint64_t value, char *err, size_t errlen);
 
 #endif

@@ -55,11 +55,11 @@ static const char help_text[] =
 	"in this kernel, VM or probe agent failure).\n";
 
 /* 1 the kernel has the trigger, 0 it does not, <0 unknown (no BTF to look at). */
-static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *err, size_t len)
+static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *err, size_t errlen)
 {
 	struct kernel_paths kp = { 0 };
 	struct btf *btf;
-	int ret = kernel__resolve(kernel_arg, argv0, &kp, err, len);
+	int ret = kernel__resolve(kernel_arg, argv0, &kp, err, errlen);
 
 	if (ret)
 		return ret;
@@ -70,7 +70,7 @@ static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *er
 	btf = btf__parse(kp.vmlinux, NULL);
 	if (!btf) {
 		ret = -errno;
-		snprintf(err, len, "%s: no BTF", kp.vmlinux);
+		snprintf(err, errlen, "%s: no BTF", kp.vmlinux);
 	} else {
 		ret = scx__has_exit_tp(btf);
 		btf__free(btf);
@@ -144,7 +144,7 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 }
 
 /* The verdict of the rerun, and why the agent never came up when it did not. */
-static json_t *boot_summary(const char *dir, char *why, size_t len)
+static json_t *boot_summary(const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 16];
 	json_t *r, *s, *tl, *e;
@@ -167,7 +167,7 @@ static json_t *boot_summary(const char *dir, char *why, size_t len)
 		const char *st = json__str(e, "stage", "");
 
 		if (!strncmp(st, "AGENT_NOT_READY", 15) || !strncmp(st, "agent exited", 12))
-			snprintf(why, len, "%s", st);
+			snprintf(err, errlen, "%s", st);
 	}
 	json_decref(r);
 	return s;
@@ -221,7 +221,7 @@ int main(int argc, char **argv)
 	char err[1024] = "", bindir[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 32], why[256] = "";
 	long max_events = 20000, nr_cpus = 0;
 	struct scenario *s = NULL;
-	struct plan *plan = calloc(1, sizeof(*plan));
+	struct probe_plan *plan = calloc(1, sizeof(*plan));
 	struct conv conv = { 0 };
 	json_t *meta = json_object();
 	int c, verbose = 0, ret, code = KT_EXIT_ENV;
@@ -292,7 +292,7 @@ int main(int argc, char **argv)
 		if (!nr_cpus)
 			nr_cpus = topology__cpus(&s->topo);
 	}
-	ret = plan__load(plan, targets, err, sizeof(err));
+	ret = probe_plan__load(plan, targets, err, sizeof(err));
 	if (ret) {
 		error("%s", err);
 		code = ret == -EINVAL ? KT_EXIT_USAGE : KT_EXIT_ENV;
@@ -344,7 +344,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s/probe.plan", dir);
 	pf = fopen(path, "we");
-	if (!pf || plan__write(plan, pf) || fclose(pf)) {
+	if (!pf || probe_plan__write(plan, pf) || fclose(pf)) {
 		error("%s: cannot write", path);
 		goto cleanup;
 	}
@@ -401,7 +401,7 @@ cleanup:
 	json_decref(meta);
 	conv__free(&conv);
 	if (plan)
-		plan__free(plan);
+		probe_plan__free(plan);
 	free(plan);
 	scenario__free(s);
 	return code;

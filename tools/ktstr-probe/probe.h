@@ -28,7 +28,7 @@ struct ptarget {
 	struct pfield f[PROBE_MAX_FIELDS];
 };
 
-struct plan {
+struct probe_plan {
 	json_t *recs;		/* keeps the strings alive */
 	struct ptarget t[PROBE_MAX_TARGETS];
 	int n;
@@ -36,13 +36,14 @@ struct plan {
 	bool has_enums;
 };
 
-/* 0, or -EINVAL with msg "file:line: what", or -errno. */
-int plan__load(struct plan *p, const char *path, char *msg, size_t len);
-int plan__write(const struct plan *p, FILE *f);
-void plan__free(struct plan *p);
+/* The targets of ktstr-btfres at path. 0, or -EINVAL with err "file:line: what", or -errno. */
+int probe_plan__load(struct probe_plan *p, const char *path, char *err, size_t errlen);
+/* The agent's plan (read by bpf/probe/plan.c). 0 or -EIO. */
+int probe_plan__write(const struct probe_plan *p, FILE *f);
+void probe_plan__free(struct probe_plan *p);
 
 struct conv {
-	const struct plan *plan;
+	const struct probe_plan *plan;
 	json_t *meta;		/* filled: attach results, timings, stats */
 	json_t *hits;		/* array of hit records, in entry order */
 	json_t *triggers;	/* array */
