@@ -16,6 +16,7 @@
 
 #include "loader.h"
 #include "scx.h"
+#include "log.h"
 #include "usage.h"
 
 static volatile sig_atomic_t stop_signal;

@@ -317,6 +317,7 @@ int qemu__start(const struct qemu_config *c, struct qemu *q, char *err, size_t e
 				dup2(sv[1], CHAN_GUEST_FD);
 		}
 		execvp(argv[0], argv);
+		/* Into qemu.log as QEMU's own words would be, not one of ours (lib/log.h). */
 		dprintf(2, "exec %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "usage.h"
 
 static const char *prog = "ktstr";
@@ -24,47 +25,6 @@ const char *usage__prog(void)
 	return prog;
 }
 
-static void vreport(const char *prefix, const char *fmt, va_list ap)
-{
-	/* One write per message so lines from parallel tools do not interleave. */
-	char buf[4096];
-	int n;
-
-	n = snprintf(buf, sizeof(buf), "%s: %s", prog, prefix);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = 0;
-	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
-	fprintf(stderr, "%s\n", buf);
-}
-
-void error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-}
-
-void warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	exit(code);
-}
-
 void usage__version(void)
 {
 	printf("%s %s\n", prog, KTSTR_VERSION);
@@ -82,7 +42,7 @@ void usage__bad(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("", fmt, ap);
+	log__vmsg(LOG_ERROR, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(KT_EXIT_USAGE);

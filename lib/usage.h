@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Exit codes, error reporting and --help/--version for every ktstr tool. */
+/*
+ * The command line of every ktstr tool: its name, exit codes, --help and
+ * --version, usage errors and option values. Messages: lib/log.h.
+ */
 #ifndef KTSTR_USAGE_H
 #define KTSTR_USAGE_H
 
@@ -14,14 +17,9 @@ enum ktstr_exit {
 	KT_EXIT_ENV = 3,	/* environment missing: kernel, qemu, tracepoint */
 };
 
-/* Name used as the prefix of every message; set once from argv[0]. */
+/* Name used as the prefix of every message (lib/log.h); set once from argv[0]. */
 void usage__set_prog(const char *argv0);
 const char *usage__prog(void);
-
-/* "prog: message" on stderr. */
-void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print "prog VERSION" and exit 0. */
 noreturn void usage__version(void);

@@ -20,7 +20,7 @@ static const struct check *run_checks(const struct scenario *s, struct vm_result
 	for (i = 0; i < r->ntl; i++)
 		stages[i] = r->tl[i].stage;
 	if (checks__run(s, stages, r->ntl, r->checks, &r->nchecks))
-		log_warn("checks: out of memory");
+		warning("checks: out of memory");
 	free(stages);
 	for (i = 0; i < r->nchecks; i++)
 		if (!r->checks[i].ok)

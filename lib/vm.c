@@ -95,7 +95,7 @@ static void live_loop(struct live *l, struct qemu *vm, double budget_s)
 			l->mw_sent = true;
 			log_info("[%5.1fs] sending bpf_map_write: %s", now - l->start, cmd + 10);
 			if (chan >= 0 && channel__send(chan, CH_CMD, cmd, n))
-				log_warn("bpf_map_write: channel write failed");
+				warning("bpf_map_write: channel write failed");
 		}
 		if (chan < 0) {
 			usleep(50000);
@@ -224,8 +224,8 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 				r->console_tail = guestlog__tail(q, len, 10);
 			}
 			free(q);
-			log_warn("attempt %d: the VM died before ktstr-init ran (%s)%s", attempt, r->vm_exit,
-				 attempt == 1 ? "; retrying" : "");
+			warning("attempt %d: the VM died before ktstr-init ran (%s)%s", attempt, r->vm_exit,
+				attempt == 1 ? "; retrying" : "");
 			if (attempt == 1) {
 				keep_attempt(r->com1, 1);
 				keep_attempt(r->com2, 1);

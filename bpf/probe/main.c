@@ -31,6 +31,7 @@
 #include "agent.h"
 #include "plan.h"
 #include "recorder.h"
+#include "log.h"
 #include "usage.h"
 #include "probe.skel.h"
 
@@ -135,7 +136,7 @@ int main(int argc, char **argv)
 	stream__end_buffer();
 	if (err) {
 		/* Not ready: ktstr-init reports the agent's exit; the console has why. */
-		fprintf(stderr, "ktstr-probe-agent: cannot load the probes: %s\n", strerror(-err));
+		error("cannot load the probes: %s", strerror(-err));
 		goto cleanup;
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
 			close(fd);
 	}
 	if (recorder__init(max_events) || pthread_create(&drainer, NULL, stream__drain, rb)) {
-		fprintf(stderr, "ktstr-probe-agent: out of memory\n");
+		error("out of memory");
 		goto cleanup;
 	}
 	printf("%s\n", PLAN_AGENT_READY);

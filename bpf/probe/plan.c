@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "log.h"
 #include "agent.h"
 
 /* A plan target named so stands for whatever program implements ops.OP. */
@@ -23,7 +24,7 @@ int probe_plan__read(const char *path)
 	int lineno = 0, ret = 0;
 
 	if (!f) {
-		fprintf(stderr, "ktstr-probe-agent: %s: %s\n", path, strerror(errno));
+		error("%s: %s", path, strerror(errno));
 		return -errno;
 	}
 	while (fgets(line, sizeof(line), f)) {
@@ -70,7 +71,7 @@ int probe_plan__read(const char *path)
 	fclose(f);
 	return ret;
 bad:
-	fprintf(stderr, "ktstr-probe-agent: %s:%d: bad plan line\n", path, lineno);
+	error("%s:%d: bad plan line", path, lineno);
 	fclose(f);
 	return -EINVAL;
 }

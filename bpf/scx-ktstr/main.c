@@ -22,6 +22,7 @@
 
 #include "loader.h"
 #include "scx.h"
+#include "log.h"
 #include "usage.h"
 #include "ktstr_exit.h"
 /* After ktstr_exit.h: the skeleton names struct ktstr_exit_info. */

@@ -91,7 +91,7 @@ void system__put(int fd, const char *s);
 /* The trace's sched_ext lines to the console, between markers. */
 void system__copy_dump(void);
 /* Sync and power off; never returns. */
-void system__power_off(void) __attribute__((noreturn));
+void system__power_off(void) __attribute__((__noreturn__));
 
 /* host.c: the channel's fd (the virtio-serial port named want), or -1. */
 int host__open(const char *want);

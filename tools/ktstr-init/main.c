@@ -20,8 +20,10 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "log.h"
 #include "scx.h"
 #include "init.h"
+#include "usage.h"
 
 #define SCHED_START_MARK "===== ktstr: scheduler output begin =====\n"
 #define SCHED_END_MARK "===== ktstr: scheduler output end =====\n"
@@ -63,7 +65,7 @@ static pid_t start_proc(char *const argv[], int out_fd, int err_fd)
 		dup2(err_fd, STDERR_FILENO);
 	setsid();
 	execv(argv[0], argv);
-	dprintf(STDERR_FILENO, "ktstr-init: exec %s: %s\n", argv[0], strerror(errno));
+	error("exec %s: %s", argv[0], strerror(errno));
 	_exit(127);
 }
 
@@ -396,6 +398,8 @@ int main(int argc, char **argv)
 	struct state s = { .chan_fd = -1, .com2_fd = -1, .agent_out = -1 };
 	sigset_t mask;
 
+	/* argv[0] is /init: messages name the tool. */
+	usage__set_prog("ktstr-init");
 	if (argc > 1 && !strcmp(argv[1], "--version")) {
 		printf("ktstr-init %s\n", KTSTR_VERSION);
 		return 0;

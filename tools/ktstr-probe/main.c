@@ -133,7 +133,7 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	if (!pid) {
 		dup2(fd, STDOUT_FILENO);
 		execv(boot, (char **)argv);
-		fprintf(stderr, "ktstr-probe: %s: %s\n", boot, strerror(errno));
+		error("%s: %s", boot, strerror(errno));
 		_exit(127);
 	}
 	close(fd);

@@ -14,6 +14,7 @@
 
 #include "json.h"
 #include "stackx.h"
+#include "log.h"
 #include "usage.h"
 
 static const char help[] =
@@ -184,7 +185,7 @@ int main(int argc, char **argv)
 		label = src[s].label;
 	}
 	if (!found) {
-		fprintf(stderr, "%s: note: no stack function found\n", usage__prog());
+		log_note("no stack function found");
 		goto cleanup;
 	}
 	err = print_list(found, label);

@@ -10,6 +10,7 @@
 
 #include "file.h"
 #include "stitch.h"
+#include "log.h"
 #include "usage.h"
 
 static const char help[] =

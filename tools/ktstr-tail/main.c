@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "tail.h"
+#include "log.h"
 #include "usage.h"
 
 static const char help[] =
