@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define CHANNEL_MAGIC 0x4843544bu	/* "KTCH" little-endian */
 #define CHANNEL_MAX_PAYLOAD (1u << 20)
