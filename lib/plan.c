@@ -60,6 +60,18 @@ static int add_arg(char **argv, int *argc, const char *s)
 	return argv[*argc] ? 0 : -ENOMEM;
 }
 
+/* The plan's times in milliseconds, by key; NULL for any other key. */
+static long *ms_field(struct plan *p, const char *key)
+{
+	if (!strcmp(key, "watchdog_ms"))
+		return &p->watchdog_ms;
+	if (!strcmp(key, "attach_timeout_ms"))
+		return &p->attach_timeout_ms;
+	if (!strcmp(key, "agent_ready_ms"))
+		return &p->agent_ready_ms;
+	return NULL;
+}
+
 int plan__load(struct plan *p, const char *path, char *err, size_t errlen)
 {
 	char line[4096];
@@ -78,6 +90,7 @@ int plan__load(struct plan *p, const char *path, char *err, size_t errlen)
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *val, *nl = strchr(line, '\n');
+		long *ms;
 
 		lineno++;
 		if (nl)
@@ -93,22 +106,18 @@ int plan__load(struct plan *p, const char *path, char *err, size_t errlen)
 			snprintf(p->name, sizeof(p->name), "%s", val);
 		} else if (!strcmp(line, "cpus")) {
 			p->cpus = atoi(val);
-		} else if (!strcmp(line, "watchdog_ms")) {
-			p->watchdog_ms = atol(val);
+		} else if ((ms = ms_field(p, line))) {
+			*ms = atol(val);
 		} else if (!strcmp(line, "scheduler")) {
 			p->scheduler = strdup(val);
 			p->sched_argv[0] = p->scheduler;
 		} else if (!strcmp(line, "scheduler_arg")) {
 			ret = add_arg(p->sched_argv, &p->sched_argc, val);
-		} else if (!strcmp(line, "attach_timeout_ms")) {
-			p->attach_timeout_ms = atol(val);
 		} else if (!strcmp(line, "agent")) {
 			p->agent = strdup(val);
 			p->agent_argv[0] = p->agent;
 		} else if (!strcmp(line, "agent_arg")) {
 			ret = add_arg(p->agent_argv, &p->agent_argc, val);
-		} else if (!strcmp(line, "agent_ready_ms")) {
-			p->agent_ready_ms = atol(val);
 		} else if (!strcmp(line, "step")) {
 			struct plan_step *ns = realloc(p->steps, (p->nsteps + 1) * sizeof(*ns));
 
