@@ -67,9 +67,10 @@ int jsonl__write(FILE *f, const json_t *rec)
 int jsonl__write_digits(FILE *f, const json_t *rec, int digits)
 {
 	/* Precision 0 is jansson's own default: 17 digits, every double exact. */
+	errno = 0;
 	if (json_dumpf(rec, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits)) ||
 	    fputc('\n', f) == EOF)
-		return -EIO;
+		return errno ? -errno : -EIO;	/* ENOSPC: a full disk */
 	return 0;
 }
 

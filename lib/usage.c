@@ -76,13 +76,41 @@ int usage__exit_code(int err)
 	switch (-err) {
 	case 0:
 		return KT_EXIT_OK;
+	/* The input named is not there, not a file, or not readable by us. */
 	case ENOENT:
-	case ENOSYS:
-	case ENODEV:
+	case ENOTDIR:
+	case EISDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
 	case EACCES:
-	case EPERM:
-		return KT_EXIT_ENV;
-	default:
+	/* It is there, but what it says is wrong or too big to be right. */
+	case EINVAL:
+	case EBADMSG:
+	case EILSEQ:
+	case ERANGE:
+	case EOVERFLOW:
+	case E2BIG:
+	case ENOEXEC:
 		return KT_EXIT_USAGE;
+	/*
+	 * Everything else is the machine's: out of memory, a full disk or an
+	 * I/O error on output, no permission for BPF, a kernel feature missing.
+	 */
+	default:
+		return KT_EXIT_ENV;
 	}
+}
+
+int usage__output_error(const char *path, int err)
+{
+	error("%s: %s", path && strcmp(path, "-") ? path : "standard output", strerror(err < 0 ? -err : err));
+	return KT_EXIT_ENV;
+}
+
+int usage__flush_stdout(void)
+{
+	/* fflush reports a full disk only once the buffer is written; fclose's errno is the one. */
+	if (fflush(stdout) || ferror(stdout))
+		return usage__output_error(NULL, errno ? -errno : -EIO);
+	return 0;
 }

@@ -42,7 +42,22 @@ noreturn void usage__bad_option(int c, char *const argv[], const char *what);
  */
 int usage__parse_long(const char *arg, long lo, long hi, long *out);
 
-/* Map a negative errno from the library code to an exit code. */
+/*
+ * The one table from a negative errno to an exit status (README, each man
+ * page's EXIT STATUS), for errors about the inputs a user names: missing,
+ * not a file, unreadable or malformed is KT_EXIT_USAGE; anything else (out
+ * of memory, I/O, permissions for BPF, a missing kernel feature) is
+ * KT_EXIT_ENV. A missing kernel, QEMU or tracepoint is KT_EXIT_ENV whatever
+ * its errno: callers say so themselves.
+ */
 int usage__exit_code(int err);
+
+/*
+ * Output that cannot be written (a full disk): "prog: PATH: strerror" (path
+ * NULL or "-": "standard output"), and KT_EXIT_ENV to exit with.
+ */
+int usage__output_error(const char *path, int err);
+/* Flush stdout: 0, or the message above and KT_EXIT_ENV. */
+int usage__flush_stdout(void);
 
 #endif

@@ -269,24 +269,35 @@ static json_t *scenario_json(const struct scenario *s)
 }
 
 /* The JSON line on stdout, and result.json in the output folder (whole or not at all). */
+/*
+ * The result line on stdout and in OUT/result.json. 0, or KT_EXIT_ENV when
+ * either could not be written (said once, with the file).
+ */
 static int emit(json_t *o, const char *out_dir)
 {
 	struct outfile f;
 	char path[PATH_MAX + 16];
-	int err;
+	int err, code = 0;
 
 	err = jsonl__write_digits(stdout, o, JSONL_DIGITS_SHORT);
-	fflush(stdout);
+	if (!err && fflush(stdout))
+		err = -errno;
+	if (err)
+		code = usage__output_error(NULL, err);
 	if (!out_dir)
-		return err;
+		return code;
 	snprintf(path, sizeof(path), "%s/result.json", out_dir);
-	if (outfile__open(&f, path))
-		return -EIO;
-	if (jsonl__write_digits(f.f, o, JSONL_DIGITS_SHORT)) {
-		outfile__abort(&f);
-		return -EIO;
+	err = outfile__open(&f, path);
+	if (!err) {
+		err = jsonl__write_digits(f.f, o, JSONL_DIGITS_SHORT);
+		if (err)
+			outfile__abort(&f);
+		else
+			err = outfile__commit(&f);
 	}
-	return outfile__commit(&f) ? -EIO : err;
+	if (err)
+		code = usage__output_error(path, err);
+	return code;
 }
 
 static void agent_bytes(void *ctx, const void *data, size_t len)
@@ -406,7 +417,13 @@ int main(int argc, char **argv)
 	}
 	if (check_only) {
 		j = scenario_json(s);
-		code = j && !jsonl__write_digits(stdout, j, JSONL_DIGITS_SHORT) ? KT_EXIT_OK : KT_EXIT_ENV;
+		if (!j) {
+			error("out of memory");
+			code = KT_EXIT_ENV;
+		} else {
+			ret = jsonl__write_digits(stdout, j, JSONL_DIGITS_SHORT);
+			code = ret ? usage__output_error(NULL, ret) : usage__flush_stdout();
+		}
 		json_decref(j);
 		goto cleanup;
 	}
@@ -524,13 +541,15 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	j = result_json(s, &r, qemu__accel_name(o.accel), outbuf, &o.kernel, sched_host);
+	if (!j)
+		error("out of memory");
 	if (!j || emit(j, outbuf))
-		error("cannot write the result");
-	json_decref(j);
-	if (r.env_error)
+		code = KT_EXIT_ENV;	/* the verdict is lost: it did not reach its reader */
+	else if (r.env_error)
 		code = KT_EXIT_ENV;
 	else
 		code = !strcmp(r.verdict, "pass") ? KT_EXIT_OK : KT_EXIT_FAIL;
+	json_decref(j);
 	log_info("%s: %s (%s) in %.1fs; logs in %s", s->name, r.verdict, r.reason, r.duration_s, outbuf);
 cleanup:
 	vm_result__free(&r);

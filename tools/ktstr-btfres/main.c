@@ -337,7 +337,7 @@ int main(int argc, char **argv)
 			const char **n = realloc(objs, (nobjs + 1) * sizeof(*n));
 
 			if (!n)
-				die(KT_EXIT_FAIL, "out of memory");
+				die(KT_EXIT_ENV, "out of memory");
 			objs = n;
 			objs[nobjs++] = optarg;
 			break;
@@ -376,7 +376,7 @@ int main(int argc, char **argv)
 		ret = kernel__resolve(kspec, argv[0], &kp, err, sizeof(err));
 		if (ret) {
 			error("%s", err);
-			code = usage__exit_code(ret);
+			code = KT_EXIT_ENV;	/* no kernel, whatever the errno */
 			goto cleanup;
 		}
 		vmlinux = kp.vmlinux;
@@ -403,17 +403,17 @@ int main(int argc, char **argv)
 	ret = btfx__open(&r.vm, vmlinux, false, err, sizeof(err));
 	if (ret) {
 		error("%s", err);
-		code = ret == -EINVAL ? KT_EXIT_USAGE : usage__exit_code(ret);
+		code = usage__exit_code(ret);
 		goto cleanup;
 	}
 	r.objs = calloc(nobjs ? nobjs : 1, sizeof(*r.objs));
 	if (!r.objs)
-		die(KT_EXIT_FAIL, "out of memory");
+		die(KT_EXIT_ENV, "out of memory");
 	for (i = 0; i < nobjs; i++) {
 		ret = bpfobj__open(&r.objs[i], objs[i], err, sizeof(err));
 		if (ret) {
 			error("%s", err);
-			code = ret == -EINVAL ? KT_EXIT_USAGE : usage__exit_code(ret);
+			code = usage__exit_code(ret);
 			goto cleanup;
 		}
 		r.nobjs++;
@@ -425,8 +425,7 @@ int main(int argc, char **argv)
 	r.ops_done = json_object();
 	ret = outfile__open(&of, output);
 	if (ret) {
-		error("%s: %s", output, strerror(-ret));
-		code = usage__exit_code(ret);
+		code = usage__output_error(output, ret);
 		goto cleanup;
 	}
 	{
@@ -462,16 +461,15 @@ int main(int argc, char **argv)
 		ret = 0;
 	}
 	if (ret) {
-		error("%s: write failed", output ? output : "<stdout>");
 		outfile__abort(&of);
-		code = KT_EXIT_FAIL;
+		if (ret == -ENOMEM)
+			error("out of memory");
+		code = ret == -ENOMEM ? KT_EXIT_ENV : usage__output_error(output, ret);
 		goto cleanup;
 	}
 	ret = outfile__commit(&of);
-	if (ret) {
-		error("%s: %s", output ? output : "<stdout>", strerror(-ret));
-		code = KT_EXIT_FAIL;
-	}
+	if (ret)
+		code = usage__output_error(output, ret);
 cleanup:
 	for (i = 0; i < in.n; i++)
 		json_decref(in.recs[i]);

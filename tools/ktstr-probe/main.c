@@ -286,7 +286,7 @@ int main(int argc, char **argv)
 		ret = scenario__load(argv[optind], &s, err, sizeof(err));
 		if (ret) {
 			error("%s", err);
-			code = ret == -EINVAL ? KT_EXIT_USAGE : KT_EXIT_ENV;
+			code = usage__exit_code(ret);
 			goto cleanup;
 		}
 		if (!nr_cpus)
@@ -295,7 +295,7 @@ int main(int argc, char **argv)
 	ret = probe_plan__load(plan, targets, err, sizeof(err));
 	if (ret) {
 		error("%s", err);
-		code = ret == -EINVAL ? KT_EXIT_USAGE : KT_EXIT_ENV;
+		code = usage__exit_code(ret);
 		goto cleanup;
 	}
 	json_object_set_new(meta, "type", json_string("meta"));
@@ -314,6 +314,7 @@ int main(int argc, char **argv)
 		ret = conv__read(&conv, agent_out);
 		if (ret) {
 			error("%s: %s", agent_out, strerror(-ret));
+			code = usage__exit_code(ret);
 			goto cleanup;
 		}
 		goto write;
@@ -329,8 +330,9 @@ int main(int argc, char **argv)
 		error("trigger unavailable in this kernel (no tracepoint " SCX_EXIT_TP " in its BTF)");
 		json_object_set_new(meta, "trigger_available", json_false());
 		json_object_set_new(meta, "error", json_string("trigger unavailable in this kernel"));
-		if (write_events(output, meta, NULL))
-			error("cannot write the events");
+		ret = write_events(output, meta, NULL);
+		if (ret)
+			code = usage__output_error(output, ret);
 		goto cleanup;
 	}
 	if (ret < 0) {
@@ -389,9 +391,9 @@ write:
 	json_object_set_new(conv.meta, "trigger_fired", json_boolean(json_array_size(conv.triggers) > 0));
 	if (conv.bad_lines)
 		json_object_set_new(conv.meta, "bad_lines", json_integer(conv.bad_lines));
-	if (write_events(output, conv.meta, &conv)) {
-		error("%s: cannot write the events", output ? output : "<stdout>");
-		code = KT_EXIT_FAIL;
+	ret = write_events(output, conv.meta, &conv);
+	if (ret) {
+		code = usage__output_error(output, ret);
 		goto cleanup;
 	}
 	log_info("%zu calls recorded, trigger %s", json_array_size(conv.hits),

@@ -177,7 +177,7 @@ int main(int argc, char **argv)
 				goto oom;
 			if (err) {
 				error("%s: %s", strcmp(path, "-") ? path : "<stdin>", strerror(-err));
-				ret = KT_EXIT_USAGE;
+				ret = usage__exit_code(err);
 				goto cleanup;
 			}
 		}
@@ -191,10 +191,10 @@ int main(int argc, char **argv)
 	err = print_list(found, label);
 	if (err == -ENOMEM)
 		goto oom;
-	if (err || fflush(stdout) || ferror(stdout)) {
-		error("standard output: write error");
-		ret = KT_EXIT_ENV;
-	}
+	if (err)
+		ret = usage__output_error(NULL, err);
+	else
+		ret = usage__flush_stdout();
 	goto cleanup;
 oom:
 	error("out of memory");

@@ -126,13 +126,12 @@ int main(int argc, char **argv)
 	err = chain__build(&ch, &ev, history);
 	if (err) {
 		error("%s", strerror(-err));
-		code = KT_EXIT_FAIL;
+		code = KT_EXIT_ENV;	/* out of memory */
 		goto out;
 	}
 	err = outfile__open(&out, output);
 	if (err) {
-		error("%s: %s", output, strerror(-err));
-		code = usage__exit_code(err);
+		code = usage__output_error(output, err);
 		goto out;
 	}
 	ro = (struct render_opts){ .ev = &ev, .ch = &ch, .dt = &dt, .f = out.f };
@@ -151,10 +150,8 @@ int main(int argc, char **argv)
 		err = outfile__commit(&out);
 	else
 		outfile__abort(&out);
-	if (err) {
-		error("%s: %s", output ? output : "<stdout>", strerror(-err));
-		code = KT_EXIT_FAIL;
-	}
+	if (err)
+		code = usage__output_error(output, err);
 out:
 	chain__free(&ch);
 	events__free(&ev);

@@ -176,14 +176,14 @@ int main(int argc, char **argv)
 	linereader__close(&lr);
 	if (err < 0) {
 		error("%s: %s", path ? path : "<stdin>", strerror(-err));
-		code = err == -ENOMEM ? KT_EXIT_FAIL : usage__exit_code(err);
+		code = usage__exit_code(err);
 		goto out;
 	}
 
 	ids = malloc((nlog ? nlog : 1) * sizeof(*ids));
 	if (!ids) {
 		error("out of memory");
-		code = KT_EXIT_FAIL;
+		code = KT_EXIT_ENV;
 		goto out;
 	}
 	for (i = 0; i < nlog; i++) {
@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 
 		if (m < 0) {
 			error("out of memory");
-			code = KT_EXIT_FAIL;
+			code = KT_EXIT_ENV;
 			goto out;
 		}
 		n = (size_t)m;
@@ -215,10 +215,8 @@ int main(int argc, char **argv)
 		fwrite(s, 1, len, stdout);
 		putchar('\n');
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		error("<stdout>: %s", strerror(errno ? errno : EIO));
-		code = KT_EXIT_FAIL;
-	}
+	if (usage__flush_stdout())
+		code = KT_EXIT_ENV;
 out:
 	free(ids);
 	free(log);
