@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 	__u32 k;
 
 	usage__set_prog(argv[0]);
-	while ((c = getopt_long(argc, argv, "p:m:w:vhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":p:m:w:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			plan = optarg;
@@ -114,7 +114,7 @@ int main(int argc, char **argv)
 		case 'V':
 			usage__version();
 		default:
-			usage__bad("see --help");
+			usage__bad_option(c, argv, "an argument");
 		}
 	}
 	if (!plan || optind != argc)

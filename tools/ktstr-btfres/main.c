@@ -47,8 +47,8 @@ static const char help[] =
 	"      --srcidx FILE     source index cache (default: beside the DWARF file)\n"
 	"  -o, --output FILE     write here (atomically) instead of stdout\n"
 	"  -v, --verbose         progress on stderr (-vv: libbpf messages too)\n"
-	"      --help            show this help\n"
-	"      --version         show the version\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
 	"\n"
 	"Exit status: 0 done (unresolvable names become error records), 2 bad input or\n"
 	"arguments, corrupt BTF or object, 3 kernel, vmlinux or object missing.\n";
@@ -327,7 +327,7 @@ int main(int argc, char **argv)
 
 	usage__set_prog(argv[0]);
 	opterr = 0;	/* one message, with the short program name */
-	while ((c = getopt_long(argc, argv, ":k:b:aOm:o:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:b:aOm:o:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kspec = optarg; break;
 		case OPT_VMLINUX: vmlinux = optarg; break;
@@ -355,7 +355,9 @@ int main(int argc, char **argv)
 		case OPT_SRCIDX: srcidx = optarg; break;
 		case 'o': output = optarg; break;
 		case 'v': verbose++; break;
+		case 'h':
 		case OPT_HELP: usage__help(help);
+		case 'V':
 		case OPT_VERSION: usage__version();
 		default: usage__bad_option(c, argv, "an argument");
 		}
