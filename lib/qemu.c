@@ -16,6 +16,7 @@
 #include "channel.h"
 #include "file.h"
 #include "kernel.h"
+#include "interrupt.h"
 #include "qemu.h"
 
 /* The command line measured to work (platform facts): oops and panic end QEMU. */
@@ -279,7 +280,7 @@ int qemu__start(const struct qemu_config *c, struct qemu *q, char *err, size_t e
 {
 	int sv[2] = { -1, -1 }, logfd = -1;
 	char **argv;
-	pid_t pid;
+	pid_t pid, parent;
 
 	memset(q, 0, sizeof(*q));
 	q->chan_fd = -1;
@@ -294,6 +295,7 @@ int qemu__start(const struct qemu_config *c, struct qemu *q, char *err, size_t e
 	}
 	if (c->qemu_log)
 		logfd = open(c->qemu_log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
@@ -301,7 +303,12 @@ int qemu__start(const struct qemu_config *c, struct qemu *q, char *err, size_t e
 		goto fail;
 	}
 	if (!pid) {
-		int null = open("/dev/null", O_RDWR);
+		int null;
+
+		/* No VM outlives its tool, however the tool ends (SIGKILL too). */
+		if (interrupt__child_setup(parent))
+			_exit(127);
+		null = open("/dev/null", O_RDWR);
 
 		if (null >= 0) {
 			dup2(null, 0);

@@ -28,6 +28,21 @@ static const struct check *run_checks(const struct scenario *s, struct vm_result
 	return NULL;
 }
 
+/*
+ * What follows "SCHEDULER_NOT_ATTACHED" in its stage, ": why" as ktstr-init
+ * sends it. The guest is not trusted to send the separator, or anything.
+ */
+static const char *not_attached_why(const char *stage)
+{
+	const char *w = stage + strlen("SCHEDULER_NOT_ATTACHED");
+
+	if (*w == ':')
+		w++;
+	while (*w == ' ')
+		w++;
+	return *w ? w : "no reason given";
+}
+
 void verdict__judge(const struct vm_run_opts *o, struct vm_result *r, bool timed_out, bool panic)
 {
 	const struct scenario *s = o->scn;
@@ -60,7 +75,8 @@ void verdict__judge(const struct vm_run_opts *o, struct vm_result *r, bool timed
 	} else if (na) {
 		r->verdict = s->expect_err ? "pass" : "fail";
 		snprintf(r->reason, sizeof(r->reason), "scheduler did not attach: %.400s%s",
-			 r->load_error[0] ? r->load_error : na->stage + 24, s->expect_err ? " (expected an error)" : "");
+			 r->load_error[0] ? r->load_error : not_attached_why(na->stage),
+			 s->expect_err ? " (expected an error)" : "");
 	} else if (trouble) {
 		if (s->expect_err) {
 			r->verdict = "pass";

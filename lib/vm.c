@@ -12,6 +12,7 @@
 #include "file.h"
 #include "guestlog.h"
 #include "initramfs.h"
+#include "interrupt.h"
 #include "log.h"
 #include "verdict.h"
 #include "vm.h"
@@ -43,7 +44,7 @@ struct live {
 	struct vm_result *r;
 	struct channel_reader rd;
 	double start, sysrdy;	/* host monotonic seconds; sysrdy < 0 until seen */
-	bool mw_sent, timed_out;
+	bool mw_sent, timed_out, interrupted;
 };
 
 static void on_frame(struct live *l)
@@ -85,6 +86,12 @@ static void live_loop(struct live *l, struct qemu *vm, double budget_s)
 		if (now > deadline || (!l->r->ntl && now > boot_deadline)) {
 			l->timed_out = true;
 			qemu__kill(vm, 2000);
+			break;
+		}
+		if (interrupt__pending()) {
+			/* The tool is told to stop: the VM goes within the second. */
+			l->interrupted = true;
+			qemu__kill(vm, 300);
 			break;
 		}
 		if (mw->set && !l->mw_sent && l->sysrdy >= 0 && now >= l->sysrdy + mw->after_ms / 1000.0) {
@@ -176,6 +183,12 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		struct qemu vm;
 		bool panic, init_seen;
 
+		if (interrupt__pending()) {
+			snprintf(err, errlen, "interrupted by signal %d (%s)", interrupt__pending(),
+				 strsignal(interrupt__pending()));
+			ret = -EINTR;
+			break;
+		}
 		guestlog__tl_clear(r);
 		free(com1);
 		free(com2);
@@ -187,6 +200,17 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		live_loop(&l, &vm, budget_ms(o) / 1000.0);
 		channel_reader__free(&l.rd);
 		qemu__close(&vm);
+		if (l.interrupted) {
+			r->reached_workload = guestlog__tl_find(r, "sys_rdy", 0) != NULL;
+			r->vm_exit = "interrupted";
+			r->env_error = true;
+			r->verdict = "error";
+			snprintf(r->reason, sizeof(r->reason), "interrupted by signal %d (%s)", interrupt__pending(),
+				 strsignal(interrupt__pending()));
+			snprintf(err, errlen, "%s", r->reason);
+			ret = -EINTR;
+			break;
+		}
 		len1 = len2 = 0;
 		if (file__read_all(r->com1, 256u << 20, &com1, &len1))
 			com1 = strdup("");
@@ -209,6 +233,8 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 			r->vm_exit = "kernel panic";
 		else if (guestlog__tl_find(r, "poweroff", 0))
 			r->vm_exit = "poweroff";
+		else if (WIFSIGNALED(vm.status))
+			r->vm_exit = "qemu killed";
 		else if (!WIFEXITED(vm.status) || WEXITSTATUS(vm.status))
 			r->vm_exit = "qemu error";
 		else
@@ -237,6 +263,23 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 			break;
 		}
 		guestlog__read_exit(r, com1, com2);
+		if (!strcmp(r->vm_exit, "qemu killed")) {
+			/*
+			 * Something outside killed QEMU (the OOM killer, a user): the
+			 * host's failure, whatever the guest did so far.
+			 */
+			const struct vm_tl *last = r->ntl ? &r->tl[r->ntl - 1] : NULL;
+
+			r->reached_workload = guestlog__tl_find(r, "sys_rdy", 0) != NULL;
+			r->env_error = true;
+			r->verdict = "error";
+			snprintf(r->reason, sizeof(r->reason), "QEMU was killed by signal %d (%s) (last stage: %s)",
+				 WTERMSIG(vm.status), strsignal(WTERMSIG(vm.status)), last ? last->stage : "none");
+			guestlog__clean_in_place(r->reason, sizeof(r->reason));
+			free(r->console_tail);
+			r->console_tail = guestlog__tail(com1, strlen(com1), 20);
+			break;
+		}
 		verdict__judge(o, r, l.timed_out, panic);
 		if (strcmp(r->verdict, "pass")) {
 			free(r->console_tail);

@@ -15,6 +15,7 @@
 
 #include "checks.h"
 #include "file.h"
+#include "interrupt.h"
 #include "json.h"
 #include "log.h"
 #include "scenario.h"
@@ -408,6 +409,7 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage__bad(optind >= argc ? "missing SCENARIO.yaml" : "only one SCENARIO.yaml, please");
 	log__init(verbose);
+	interrupt__install();
 
 	/* Everything about the input is checked before anything boots. */
 	ret = scenario__load(argv[optind], &s, err, sizeof(err));
@@ -534,8 +536,19 @@ int main(int argc, char **argv)
 		o.ctx = agent_f.f;
 	}
 	ret = vm__run_scenario(&o, &r, err, sizeof(err));
-	if (agent_f.f && (ret || outfile__commit(&agent_f)))
+	/* Interrupted, the agent's stream so far is a log like the consoles: kept. */
+	if (agent_f.f && ((ret && ret != -EINTR) || outfile__commit(&agent_f)))
 		outfile__abort(&agent_f);
+	if (ret == -EINTR) {
+		/* The VM is gone; the result says why, and the exit status too. */
+		error("%s; logs in %s", err, outbuf);
+		j = result_json(s, &r, qemu__accel_name(o.accel), outbuf, &o.kernel, sched_host);
+		if (j)
+			emit(j, outbuf);
+		json_decref(j);
+		code = interrupt__exit_code();
+		goto cleanup;
+	}
 	if (ret) {
 		error("%s", err);
 		goto cleanup;

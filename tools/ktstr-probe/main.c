@@ -20,6 +20,7 @@
 #include <jansson.h>
 
 #include "file.h"
+#include "interrupt.h"
 #include "json.h"
 #include "kernel.h"
 #include "log.h"
@@ -86,7 +87,8 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	char boot[PATH_MAX + 16], agent[PATH_MAX + 32], file[PATH_MAX + 64], res[PATH_MAX + 16], maxev[32];
 	const char *argv[32];
 	int n = 0, fd, st;
-	pid_t pid;
+	bool forwarded = false;
+	pid_t pid, parent;
 
 	snprintf(boot, sizeof(boot), "%s/ktstr-boot", bindir);
 	snprintf(agent, sizeof(agent), "%s/ktstr-probe-agent", bindir);
@@ -125,21 +127,30 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	if (fd < 0)
 		return -errno;
 	log_info("booting %s with the probe agent (logs in %s)", scenario, dir);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		close(fd);
 		return -errno;
 	}
 	if (!pid) {
+		if (interrupt__child_setup(parent))
+			_exit(127);
 		dup2(fd, STDOUT_FILENO);
 		execv(boot, (char **)argv);
 		error("%s: %s", boot, strerror(errno));
 		_exit(127);
 	}
 	close(fd);
-	while (waitpid(pid, &st, 0) < 0)
+	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;
+		/* Passed on once: ktstr-boot stops its VM and keeps the logs. */
+		if (interrupt__pending() && !forwarded) {
+			kill(pid, interrupt__pending());
+			forwarded = true;
+		}
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -278,6 +289,7 @@ int main(int argc, char **argv)
 	if (agent_out ? optind < argc - 1 : optind != argc - 1)
 		usage__bad(optind >= argc ? "missing SCENARIO.yaml" : "only one SCENARIO.yaml, please");
 	log__init(verbose);
+	interrupt__install();
 	if (!plan)
 		return KT_EXIT_ENV;
 
@@ -354,6 +366,12 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/agent.out", dir);
 	unlink(path);
 	ret = run_boot(bindir, dir, kernel, accel, max_events, verbose, argv[optind]);
+	if (interrupt__pending()) {
+		error("interrupted by signal %d (%s); logs in %s", interrupt__pending(),
+		      strsignal(interrupt__pending()), dir);
+		code = interrupt__exit_code();
+		goto cleanup;
+	}
 	if (ret < 0 || ret == KT_EXIT_ENV || ret > KT_EXIT_ENV) {
 		error("the probe VM failed (ktstr-boot exit %d); logs in %s", ret, dir);
 		goto cleanup;
