@@ -2,6 +2,7 @@
 #
 #   make                 build every executable into build/bin/
 #   make check           run all tests; the last line reads "N passed, N failed"
+#   make check-headers   compile every header alone (also part of make)
 #   make check SANITIZE=1 TESTS=host   host-side tests under ASan+UBSan (build-san/)
 #   make deps            install build and run dependencies (Debian 12)
 #   make kernel          fetch the guest kernel into the cache, link build/kernel
@@ -89,6 +90,24 @@ $(BIN)/$(1): tools/$(1)/$(1).sh VERSION
 endef
 $(foreach t,$(SH_TOOLS),$(eval $(call sh_tool,$(t))))
 
+# Every header compiles alone, so it includes what it uses: one stamp per
+# header, made with the flags of its users (BPF headers with the BPF ones).
+HEADERS     := $(wildcard lib/*.h tools/*/*.h bpf/*.h bpf/*/*.h)
+HEADER_OKS  := $(HEADERS:%=$(OBJ)/hdr/%.ok)
+
+$(OBJ)/hdr/%.h.ok: %.h
+	@mkdir -p $(@D)
+	@echo '#include <$(notdir $<)>' | $(CC) -I$(dir $<) $(CFLAGS) $(KT_CFLAGS) -Ibpf -fsyntax-only \
+		-MMD -MP -MT $@ -MF $@.d -x c - && touch $@
+
+$(OBJ)/hdr/%.bpf.h.ok: %.bpf.h $(VMLINUX_H)
+	@mkdir -p $(@D)
+	@echo '#include <$(notdir $<)>' | $(CLANG) -I$(dir $<) $(BPF_CFLAGS) -fsyntax-only \
+		-MMD -MP -MT $@ -MF $@.d -x c - && touch $@
+
+check-headers: $(HEADER_OKS)
+all: check-headers
+
 -include $(shell find $(OBJ) -name '*.d' 2>/dev/null)
 
 # Tests: tests/run.sh replays every case of tests/<tool>/ against $(BIN).
@@ -169,5 +188,5 @@ clean:
 		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \
 	done
 
-.PHONY: all check demo bench deps kernel kernel-debug schedulers rust-schedulers install deb clean
+.PHONY: all check check-headers demo bench deps kernel kernel-debug schedulers rust-schedulers install deb clean
 .DELETE_ON_ERROR:

@@ -24,7 +24,12 @@ $(VMLINUX_H): $(wildcard $(KERNEL_DIR)/vmlinux)
 	$(BPFTOOL) btf dump file $(KERNEL_DIR)/vmlinux format c >$@.tmp && mv $@.tmp $@
 
 # lib/usage.c again, without sanitizers, for the static loaders.
-$(BPF_BUILD)/obj/usage.o: lib/usage.c lib/usage.h
+$(BPF_BUILD)/obj/usage.o: lib/usage.c lib/usage.h lib/log.h
+	@mkdir -p $(@D)
+	$(CC) $(LOADER_CFLAGS) -c $< -o $@
+
+# lib/log.c (every message) the same way.
+$(BPF_BUILD)/obj/log.o: lib/log.c lib/log.h lib/usage.h
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -c $< -o $@
 
@@ -35,9 +40,9 @@ $(BPF_BUILD)/obj/scx.o: lib/scx.c lib/scx.h
 
 # bpf/loader.c: what the scheduler loaders share (signals, timing, libbpf's
 # messages, sched_ext state, the EXIT line); it needs lib/scx.o's kind names.
-LOADER_OBJS := $(BPF_BUILD)/obj/loader.o $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o
+LOADER_OBJS := $(BPF_BUILD)/obj/loader.o $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o $(BPF_BUILD)/obj/log.o
 
-$(BPF_BUILD)/obj/loader.o: bpf/loader.c bpf/loader.h lib/scx.h lib/usage.h
+$(BPF_BUILD)/obj/loader.o: bpf/loader.c bpf/loader.h lib/log.h lib/scx.h lib/usage.h
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -c $< -o $@
 

@@ -16,6 +16,7 @@
 
 #include "loader.h"
 #include "scx.h"
+#include "log.h"
 #include "usage.h"
 
 static volatile sig_atomic_t stop_signal;
@@ -55,12 +56,9 @@ void loader__sleep_ms(long ms)
 
 long loader__parse_ms(const char *opt, const char *arg, long max)
 {
-	char *end;
 	long v;
 
-	errno = 0;
-	v = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || v < 0 || v > max)
+	if (usage__parse_long(arg, 0, max, &v))
 		usage__bad("%s: not a number of milliseconds: '%s'", opt, arg);
 	return v;
 }
@@ -87,18 +85,6 @@ int loader__check_sched_ext(void)
 	err = -errno;
 	error("%s: %s: the kernel has no sched_ext", SCX_STATE_PATH, strerror(-err));
 	return err;
-}
-
-void loader__read_state(char *buf, size_t size)
-{
-	FILE *f = fopen(SCX_STATE_PATH, "r");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
 }
 
 const char *loader__exit_kind_name(const struct btf *vmlinux, long kind, char *buf, size_t size)

@@ -49,8 +49,6 @@ void loader__set_libbpf_print(bool verbose);
  * on stderr and returns a negative errno.
  */
 int loader__check_sched_ext(void);
-/* /sys/kernel/sched_ext/state without the newline ("enabled", ...), or "". */
-void loader__read_state(char *buf, size_t size);
 
 /*
  * "SCX_EXIT_ERROR" for 1024: ktstr's table (lib/scx.c), then the running

@@ -121,7 +121,7 @@ int channel_reader__next(struct channel_reader *r)
 	return 1;
 }
 
-void channel_reader__release(struct channel_reader *r)
+void channel_reader__free(struct channel_reader *r)
 {
 	free(r->buf);
 	memset(r, 0, sizeof(*r));

@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define CHANNEL_MAGIC 0x4843544bu	/* "KTCH" little-endian */
 #define CHANNEL_MAX_PAYLOAD (1u << 20)
@@ -51,6 +52,6 @@ ssize_t channel_reader__fill(struct channel_reader *r, int fd);
 int channel_reader__feed(struct channel_reader *r, const void *data, size_t len);
 /* 1: a frame is in r->type/data/dlen; 0: need more bytes. */
 int channel_reader__next(struct channel_reader *r);
-void channel_reader__release(struct channel_reader *r);
+void channel_reader__free(struct channel_reader *r);
 
 #endif

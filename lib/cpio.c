@@ -18,7 +18,7 @@ void cpio__init(struct cpio *c, FILE *f)
 	c->ino = 1;
 }
 
-void cpio__release(struct cpio *c)
+void cpio__free(struct cpio *c)
 {
 	size_t i;
 
@@ -260,7 +260,7 @@ int cpio__add_binary(struct cpio *c, const char *path, const char *host_path)
 	err = run_ldd(host_path, &out);
 	if (err != 0 || !out.buf) {
 		/* ldd says "not a dynamic executable" (exit 1) for static binaries. */
-		strbuf__release(&out);
+		strbuf__free(&out);
 		return err < 0 && err != -ECHILD ? err : 0;
 	}
 	for (line = strtok_r(out.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -283,7 +283,7 @@ int cpio__add_binary(struct cpio *c, const char *path, const char *host_path)
 		if (err)
 			break;
 	}
-	strbuf__release(&out);
+	strbuf__free(&out);
 	return err;
 }
 

@@ -37,6 +37,6 @@ int cpio__add_node(struct cpio *c, const char *path, mode_t mode, unsigned int m
 int cpio__add_binary(struct cpio *c, const char *path, const char *host_path);
 /* The trailer; then the caller closes f. Returns 0 or the first error. */
 int cpio__finish(struct cpio *c);
-void cpio__release(struct cpio *c);
+void cpio__free(struct cpio *c);
 
 #endif

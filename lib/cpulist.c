@@ -6,17 +6,13 @@
 
 #include "cpulist.h"
 
-int cpulist__parse(const char *s, size_t len, uint64_t *mask)
+/* Each range a-b of the list s to fn, in order; the first error stops the walk. */
+static int each_range(const char *s, int (*fn)(long a, long b, void *ctx), void *ctx)
 {
-	char buf[256], *p = buf, *end;
+	const char *p = s;
+	char *end;
+	int err;
 
-	*mask = 0;
-	if (len == 1 && *s == '-')
-		return 0;
-	if (!len || len >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
 	for (;;) {
 		long a, b;
 
@@ -31,15 +27,51 @@ int cpulist__parse(const char *s, size_t len, uint64_t *mask)
 			b = strtol(p, &end, 10);
 			p = end;
 		}
-		if (a > b || b > 63)
-			return -EINVAL;
-		for (; a <= b; a++)
-			*mask |= 1ULL << a;
+		err = fn(a, b, ctx);
+		if (err)
+			return err;
 		if (!*p)
 			return 0;
 		if (*p++ != ',')
 			return -EINVAL;
 	}
+}
+
+static int add_range(long a, long b, void *ctx)
+{
+	uint64_t *mask = ctx;
+
+	if (a > b || b > 63)
+		return -EINVAL;
+	for (; a <= b; a++)
+		*mask |= 1ULL << a;
+	return 0;
+}
+
+int cpulist__parse(const char *s, size_t len, uint64_t *mask)
+{
+	char buf[256];
+
+	*mask = 0;
+	if (len == 1 && *s == '-')
+		return 0;
+	if (!len || len >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return each_range(buf, add_range, mask);
+}
+
+static int check_range(long a, long b, void *ctx)
+{
+	if (a > b)	/* "3-1": not a list the kernel takes, whatever the topology */
+		return -EINVAL;
+	return b >= *(const int *)ctx ? -ERANGE : 0;
+}
+
+int cpulist__check(const char *s, int ncpus)
+{
+	return each_range(s, check_range, &ncpus);
 }
 
 void cpulist__format(uint64_t mask, char *buf, size_t len)

@@ -248,16 +248,16 @@ static int names_build(struct decode_name **arr, size_t *n, const json_t *en, co
 	return 0;
 }
 
-static int dsq_build(struct decode_tables *t, const json_t *en, char *msg, size_t msgsz)
+static int dsq_build(struct decode_tables *t, const json_t *en, char *err, size_t errlen)
 {
 	bool ok;
-	int err;
+	int ret;
 
 	if (!json_is_object(en))
 		return 0;
 	t->dsq_builtin = enum_value(json_object_get(en, "SCX_DSQ_FLAG_BUILTIN"), &ok);
 	if (!ok || !t->dsq_builtin) {
-		snprintf(msg, msgsz, "enum scx_dsq_id_flags lacks SCX_DSQ_FLAG_BUILTIN");
+		snprintf(err, errlen, "enum scx_dsq_id_flags lacks SCX_DSQ_FLAG_BUILTIN");
 		return -EINVAL;
 	}
 	t->dsq_local_on = enum_value(json_object_get(en, "SCX_DSQ_FLAG_LOCAL_ON"), &ok);
@@ -266,40 +266,40 @@ static int dsq_build(struct decode_tables *t, const json_t *en, char *msg, size_
 	t->dsq_cpu_mask = enum_value(json_object_get(en, "SCX_DSQ_LOCAL_CPU_MASK"), &ok);
 	if (!ok)
 		t->dsq_cpu_mask = 0xffffffffULL;
-	err = names_build(&t->dsq_names, &t->ndsq_names, en, "", dsq_is_exact_id, t);
-	if (err)
-		return err;
+	ret = names_build(&t->dsq_names, &t->ndsq_names, en, "", dsq_is_exact_id, t);
+	if (ret)
+		return ret;
 	t->have_dsq = true;
 	return 0;
 }
 
-int decode_tables__init(struct decode_tables *t, json_t *enums, char *msg, size_t msgsz)
+int decode_tables__init(struct decode_tables *t, json_t *enums, char *err, size_t errlen)
 {
-	int err;
+	int ret;
 
 	memset(t, 0, sizeof(*t));
-	if (msgsz)
-		msg[0] = '\0';
+	if (errlen)
+		err[0] = '\0';
 	if (!enums)
 		return 0;
 	if (!json_is_object(enums)) {
-		snprintf(msg, msgsz, "\"enums\" is not an object");
+		snprintf(err, errlen, "\"enums\" is not an object");
 		return -EINVAL;
 	}
 	t->enums = json_incref(enums);
-	err = flagset_build(&t->enq, json_object_get(enums, "scx_enq_flags"), "SCX_ENQ_");
-	if (!err)
-		err = flagset_build(&t->ent, json_object_get(enums, "scx_ent_flags"), "SCX_TASK_");
-	if (!err)
-		err = dsq_build(t, json_object_get(enums, "scx_dsq_id_flags"), msg, msgsz);
-	if (!err)
-		err = names_build(&t->exit_kinds, &t->nexit_kinds,
+	ret = flagset_build(&t->enq, json_object_get(enums, "scx_enq_flags"), "SCX_ENQ_");
+	if (!ret)
+		ret = flagset_build(&t->ent, json_object_get(enums, "scx_ent_flags"), "SCX_TASK_");
+	if (!ret)
+		ret = dsq_build(t, json_object_get(enums, "scx_dsq_id_flags"), err, errlen);
+	if (!ret)
+		ret = names_build(&t->exit_kinds, &t->nexit_kinds,
 				  json_object_get(enums, "scx_exit_kind"), "SCX_EXIT_", NULL, t);
-	if (err == -ENOMEM)
-		snprintf(msg, msgsz, "out of memory");
-	if (err)
+	if (ret == -ENOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (ret)
 		decode_tables__free(t);
-	return err;
+	return ret;
 }
 
 static void flagset_free(struct decode_flagset *fs)

@@ -72,9 +72,9 @@ struct decode_tables {
 /*
  * Build the tables from the "enums" object of the targets' first record
  * ({"scx_enq_flags":{"SCX_ENQ_WAKEUP":"0x1",...},...}); enums may be NULL
- * (no targets: hex output). Returns 0 or -EINVAL/-ENOMEM with msg filled.
+ * (no targets: hex output). Returns 0 or -EINVAL/-ENOMEM with err filled.
  */
-int decode_tables__init(struct decode_tables *t, json_t *enums, char *msg, size_t msgsz);
+int decode_tables__init(struct decode_tables *t, json_t *enums, char *err, size_t errlen);
 void decode_tables__free(struct decode_tables *t);
 
 /* Parse a raw value: JSON integer, "0x..." hex, decimal or "-N" string. */

@@ -50,8 +50,10 @@ int outfile__commit(struct outfile *o)
 	int err = 0;
 
 	if (!o->path)
-		return fflush(o->f) ? -errno : 0;
-	if (fflush(o->f) || ferror(o->f))
+		return fflush(o->f) ? -errno : ferror(o->f) ? -EIO : 0;
+	if (fflush(o->f))
+		err = -errno;	/* ENOSPC: a full disk */
+	else if (ferror(o->f))
 		err = -EIO;
 	if (fclose(o->f) && !err)
 		err = -errno;

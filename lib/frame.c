@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "scx.h"
 
 /*
  * The generic functions: they sit in every trace (entry code, locking, the
@@ -122,7 +123,7 @@ static const char *skip_caller(const char *p, const char *end)
 
 const char *frame__message(const char *s, size_t n, size_t *out_n, enum frame_chan *chan)
 {
-	static const char tp[] = "sched_ext_dump:";
+	static const char tp[] = SCX_DUMP_TP ":";
 	const char *p = s, *end = s + n, *q;
 	enum frame_chan c = FRAME_CHAN_PLAIN;
 

@@ -61,8 +61,16 @@ void jsonl_reader__close(struct jsonl_reader *r)
 
 int jsonl__write(FILE *f, const json_t *rec)
 {
-	if (json_dumpf(rec, f, JSON_COMPACT | JSON_PRESERVE_ORDER) || fputc('\n', f) == EOF)
-		return -EIO;
+	return jsonl__write_digits(f, rec, 0);
+}
+
+int jsonl__write_digits(FILE *f, const json_t *rec, int digits)
+{
+	/* Precision 0 is jansson's own default: 17 digits, every double exact. */
+	errno = 0;
+	if (json_dumpf(rec, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits)) ||
+	    fputc('\n', f) == EOF)
+		return errno ? -errno : -EIO;	/* ENOSPC: a full disk */
 	return 0;
 }
 

@@ -23,8 +23,13 @@ int jsonl_reader__open(struct jsonl_reader *r, const char *path);
 int jsonl_reader__next(struct jsonl_reader *r, json_t **out);
 void jsonl_reader__close(struct jsonl_reader *r);
 
-/* One compact line plus "\n". Returns 0 or -EIO. */
+/* Significant digits of reals enough for guest seconds and milliseconds, without float noise. */
+#define JSONL_DIGITS_SHORT 10
+
+/* One compact line plus "\n", reals exact (17 digits: 2.0539999999999998). Returns 0 or -EIO. */
 int jsonl__write(FILE *f, const json_t *rec);
+/* The same with reals to digits significant digits (1 to 31; 0: exact). */
+int jsonl__write_digits(FILE *f, const json_t *rec, int digits);
 
 /* Typed getters that tolerate absence: the default when missing or mistyped. */
 const char *json__str(const json_t *obj, const char *key, const char *def);

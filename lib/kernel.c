@@ -2,17 +2,17 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <gelf.h>
 #include <libgen.h>
 #include <limits.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zstd.h>
 
+#include <elf.h>	/* lib/elf.h, then the system's */
+
+#include "bzimage.h"
 #include "file.h"
 #include "kernel.h"
 #include "log.h"
@@ -125,202 +125,6 @@ static int mkdir_p(const char *path)
 	return err;
 }
 
-static uint32_t le32(const unsigned char *p)
-{
-	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static const unsigned char zstd_magic[4] = { 0x28, 0xb5, 0x2f, 0xfd };
-
-int kernel__extract_vmlinux(const char *bzimage, const char *out, char *err, size_t errlen)
-{
-	char *buf = NULL;
-	unsigned char *img, *dst = NULL;
-	size_t len = 0, start = 0, plen = 0, cap, dlen = 0;
-	ZSTD_DStream *zs = NULL;
-	struct outfile of = { 0 };
-	int ret;
-
-	ret = file__read_all(bzimage, (size_t)256 << 20, &buf, &len);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", bzimage, strerror(-ret));
-		return ret;
-	}
-	img = (unsigned char *)buf;
-	ret = -EINVAL;
-	if (len < 0x250 || memcmp(img + 0x202, "HdrS", 4)) {
-		snprintf(err, errlen, "%s: not a bzImage", bzimage);
-		goto cleanup;
-	}
-	/* The setup header says where the compressed payload is; when that looks
-	 * wrong, fall back to the first zstd frame magic. */
-	{
-		size_t sects = img[0x1f1] ? img[0x1f1] : 4;
-		size_t pm = (sects + 1) * 512;
-
-		start = pm + le32(img + 0x248);
-		plen = le32(img + 0x24c);
-		if (start + 4 > len || plen > len - start || memcmp(img + start, zstd_magic, 4)) {
-			unsigned char *m = memmem(img, len, zstd_magic, 4);
-
-			if (!m) {
-				snprintf(err, errlen, "%s: no zstd payload (only zstd-compressed kernels are supported)",
-					 bzimage);
-				goto cleanup;
-			}
-			start = m - img;
-			plen = len - start;
-		}
-	}
-	/* The kernel appends the decompressed size (le32) after the frame. */
-	cap = plen >= 8 ? le32(img + start + plen - 4) : 0;
-	if (cap < plen || cap > ((size_t)1 << 30))
-		cap = plen * 4;
-	dst = malloc(cap);
-	zs = ZSTD_createDStream();
-	if (!dst || !zs) {
-		ret = -ENOMEM;
-		snprintf(err, errlen, "%s: out of memory", bzimage);
-		goto cleanup;
-	}
-	ZSTD_initDStream(zs);
-	{
-		ZSTD_inBuffer in = { img + start, plen, 0 };
-
-		for (;;) {
-			ZSTD_outBuffer ob = { dst, cap, dlen };
-			size_t r = ZSTD_decompressStream(zs, &ob, &in);
-
-			dlen = ob.pos;
-			if (ZSTD_isError(r)) {
-				snprintf(err, errlen, "%s: zstd: %s", bzimage, ZSTD_getErrorName(r));
-				goto cleanup;
-			}
-			if (r == 0)
-				break;	/* end of frame; trailing bytes are the size word */
-			if (dlen == cap) {
-				unsigned char *n;
-
-				if (cap >= ((size_t)1 << 30)) {
-					snprintf(err, errlen, "%s: payload too large", bzimage);
-					goto cleanup;
-				}
-				n = realloc(dst, cap * 2);
-				if (!n) {
-					ret = -ENOMEM;
-					goto cleanup;
-				}
-				dst = n;
-				cap *= 2;
-			} else if (in.pos == in.size) {
-				snprintf(err, errlen, "%s: truncated zstd payload", bzimage);
-				goto cleanup;
-			}
-		}
-	}
-	if (dlen < 4 || memcmp(dst, "\177ELF", 4)) {
-		snprintf(err, errlen, "%s: payload is not an ELF vmlinux", bzimage);
-		goto cleanup;
-	}
-	ret = outfile__open(&of, out);
-	if (ret) {
-		snprintf(err, errlen, "%s: %s", out, strerror(-ret));
-		goto cleanup;
-	}
-	if (fwrite(dst, 1, dlen, of.f) != dlen) {
-		ret = -EIO;
-		outfile__abort(&of);
-		snprintf(err, errlen, "%s: write failed", out);
-		goto cleanup;
-	}
-	ret = outfile__commit(&of);
-	if (ret)
-		snprintf(err, errlen, "%s: %s", out, strerror(-ret));
-cleanup:
-	ZSTD_freeDStream(zs);
-	free(dst);
-	free(buf);
-	return ret;
-}
-
-static int with_elf(const char *path, Elf **elf, int *fd)
-{
-	if (elf_version(EV_CURRENT) == EV_NONE)
-		return -EINVAL;
-	*fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (*fd < 0)
-		return -errno;
-	*elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
-	if (!*elf || elf_kind(*elf) != ELF_K_ELF) {
-		if (*elf)
-			elf_end(*elf);
-		close(*fd);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int kernel__build_id(const char *elf_path, char *hex, size_t hexlen)
-{
-	Elf_Scn *scn = NULL;
-	Elf *elf;
-	int fd, err;
-
-	err = with_elf(elf_path, &elf, &fd);
-	if (err)
-		return err;
-	err = -ENOENT;
-	while ((scn = elf_nextscn(elf, scn)) && err) {
-		GElf_Shdr sh;
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
-			continue;
-		d = elf_getdata(scn, NULL);
-		while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			const unsigned char *desc = (const unsigned char *)d->d_buf + doff;
-			size_t i;
-
-			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
-			    memcmp((const char *)d->d_buf + noff, "GNU", 4) || nh.n_descsz * 2 + 1 > hexlen)
-				continue;
-			for (i = 0; i < nh.n_descsz; i++)
-				sprintf(hex + 2 * i, "%02x", desc[i]);
-			err = 0;
-			break;
-		}
-	}
-	elf_end(elf);
-	close(fd);
-	return err;
-}
-
-bool kernel__elf_has_section(const char *path, const char *name)
-{
-	Elf_Scn *scn = NULL;
-	size_t shstrndx;
-	bool found = false;
-	Elf *elf;
-	int fd;
-
-	if (with_elf(path, &elf, &fd))
-		return false;
-	if (elf_getshdrstrndx(elf, &shstrndx) == 0) {
-		while (!found && (scn = elf_nextscn(elf, scn))) {
-			GElf_Shdr sh;
-			const char *n;
-
-			if (gelf_getshdr(scn, &sh) && (n = elf_strptr(elf, shstrndx, sh.sh_name)))
-				found = !strcmp(n, name);
-		}
-	}
-	elf_end(elf);
-	close(fd);
-	return found;
-}
-
 void kernel_paths__free(struct kernel_paths *kp)
 {
 	free(kp->dir);
@@ -381,7 +185,7 @@ static int from_dir(const char *dir, struct kernel_paths *kp, char *err, size_t 
 
 		if (!out)
 			return -ENOMEM;
-		ret = is_file(out) ? 0 : kernel__extract_vmlinux(kp->bzimage, out, err, errlen);
+		ret = is_file(out) ? 0 : bzimage__extract_vmlinux(kp->bzimage, out, err, errlen);
 		if (ret) {
 			free(out);
 			return ret;
@@ -392,7 +196,7 @@ static int from_dir(const char *dir, struct kernel_paths *kp, char *err, size_t 
 		snprintf(err, errlen, "%s: no vmlinux or bzImage in this folder", dir);
 		return -ENOENT;
 	}
-	if (!kp->dwarf && kernel__elf_has_section(kp->vmlinux, ".debug_info"))
+	if (!kp->dwarf && elf__has_section(kp->vmlinux, ".debug_info"))
 		kp->dwarf = strdup(kp->vmlinux);
 	return 0;
 }
@@ -411,7 +215,7 @@ static int from_file(const char *path, struct kernel_paths *kp, char *err, size_
 		kp->vmlinux = strdup(path);
 		kp->version = v ? first_line(v) : NULL;
 		free(v);
-		if (kernel__elf_has_section(path, ".debug_info"))
+		if (elf__has_section(path, ".debug_info"))
 			kp->dwarf = strdup(path);
 		else
 			kp->dwarf = join_file(d, "vmlinux-dbg");
@@ -424,7 +228,7 @@ static int from_file(const char *path, struct kernel_paths *kp, char *err, size_
 			free(copy);
 			return -ENOMEM;
 		}
-		ret = is_file(out) ? 0 : kernel__extract_vmlinux(path, out, err, errlen);
+		ret = is_file(out) ? 0 : bzimage__extract_vmlinux(path, out, err, errlen);
 		if (ret) {
 			free(out);
 			free(copy);

@@ -10,12 +10,11 @@
  *   - a version name in the kernel cache ($KTSTR_CACHE/kernels/K; default
  *     ${XDG_CACHE_HOME:-~/.cache}/ktstr).
  * When only a bzImage exists, the ELF vmlinux inside it is extracted once
- * (zstd payload) beside it, or into the user cache when that folder is read-only.
+ * (lib/bzimage.h) beside it, or into the user cache when that folder is read-only.
  */
 #ifndef KTSTR_KERNEL_H
 #define KTSTR_KERNEL_H
 
-#include <stdbool.h>
 #include <stddef.h>
 
 struct kernel_paths {
@@ -36,15 +35,6 @@ struct kernel_paths {
 int kernel__resolve(const char *spec, const char *argv0, struct kernel_paths *kp,
 		    char *err, size_t errlen);
 void kernel_paths__free(struct kernel_paths *kp);
-
-/* Decompress the vmlinux inside a bzImage into out (atomically). 0 or -errno. */
-int kernel__extract_vmlinux(const char *bzimage, const char *out, char *err, size_t errlen);
-
-/* The GNU build-id of an ELF file as lowercase hex. 0, -ENOENT (no note) or -errno. */
-int kernel__build_id(const char *elf_path, char *hex, size_t hexlen);
-
-/* Whether an ELF file has a section of that name (e.g. ".debug_info"). */
-bool kernel__elf_has_section(const char *path, const char *name);
 
 /* The user cache folder for ktstr: $KTSTR_CACHE, else $XDG_CACHE_HOME/ktstr or
  * ~/.cache/ktstr; malloc'd. */

@@ -4,119 +4,19 @@
 #include <inttypes.h>
 #include <math.h>	/* isfinite (a macro: no libm) */
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpulist.h"
+#include "duration.h"
 #include "scenario.h"
 #include <yaml.h>	/* lib/yaml.h, then libyaml's */
-
-static const char *const wt_names[WT__COUNT] = {
-	[WT_CPU_SPIN] = "CpuSpin",
-	[WT_YIELD_HEAVY] = "YieldHeavy",
-	[WT_MIXED] = "Mixed",
-	[WT_IO_SYNC] = "IoSync",
-	[WT_BURSTY] = "Bursty",
-	[WT_PIPE_IO] = "PipeIo",
-	[WT_FUTEX_PING_PONG] = "FutexPingPong",
-	[WT_FORK_EXIT] = "ForkExit",
-	[WT_NICE_SWEEP] = "NiceSweep",
-	[WT_AFFINITY_CHURN] = "AffinityChurn",
-};
 
 /* Limits keep a typo from asking QEMU for 4096 CPUs or a week-long hold. */
 #define MAX_CPUS 64
 #define MAX_WORKERS 256
-#define MAX_DURATION_MS (3600L * 1000)
 #define MAX_WATCHDOG_MS (30L * 1000)	/* the kernel caps ops.timeout_ms at 30 s */
-
-const char *work_type__name(enum work_type wt)
-{
-	return (unsigned)wt < WT__COUNT ? wt_names[wt] : NULL;
-}
-
-int work_type__parse(const char *s)
-{
-	int i;
-
-	for (i = 0; i < WT__COUNT; i++)
-		if (!strcmp(s, wt_names[i]))
-			return i;
-	return -1;
-}
-
-bool work_type__paired(enum work_type wt)
-{
-	return wt == WT_PIPE_IO || wt == WT_FUTEX_PING_PONG;
-}
-
-int topology__parse(const char *s, struct topology *t)
-{
-	static const char units[4] = { 'n', 'l', 'c', 't' };
-	int *vals[4] = { &t->nodes, &t->llcs, &t->cores, &t->threads };
-	const char *p = s;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		long v = 0;
-
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		while (isdigit((unsigned char)*p)) {
-			v = v * 10 + (*p++ - '0');
-			if (v > 1024)
-				return -EINVAL;
-		}
-		if (*p++ != units[i] || v < 1)
-			return -EINVAL;
-		*vals[i] = (int)v;
-	}
-	return *p ? -EINVAL : 0;
-}
-
-int topology__cpus(const struct topology *t)
-{
-	return t->llcs * t->cores * t->threads;
-}
-
-void topology__format(const struct topology *t, char *buf, size_t len)
-{
-	snprintf(buf, len, "%dn%dl%dc%dt", t->nodes, t->llcs, t->cores, t->threads);
-}
-
-/*
- * Only plain decimals like 8, 0.5, 1.5: strtod alone would also take hex
- * (0x10), exponents, inf and nan, none of which a scenario means.
- */
-static bool plain_decimal(const char *s, const char *end)
-{
-	return end > s && strspn(s, "0123456789.") == (size_t)(end - s);
-}
-
-int duration__parse(const char *s, long *ms)
-{
-	char *end;
-	double v, mult;
-
-	if (!s || !*s || isspace((unsigned char)*s) || *s == '-' || *s == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || !plain_decimal(s, end) || !isfinite(v) || v < 0)
-		return -EINVAL;
-	if (!strcmp(end, "ms"))
-		mult = 1;
-	else if (!strcmp(end, "s"))
-		mult = 1000;
-	else if (!strcmp(end, "m"))
-		mult = 60000;
-	else
-		return -EINVAL;
-	v *= mult;
-	if (v > (double)MAX_DURATION_MS * 10)
-		return -EINVAL;
-	*ms = (long)(v + 0.5);	/* v >= 0: no libm needed */
-	return 0;
-}
 
 void scenario__free(struct scenario *s)
 {
@@ -271,39 +171,6 @@ static int check_keys(struct pctx *c, const struct ynode *map, const char *what,
 	return 0;
 }
 
-/* "0-3,6" with every CPU below ncpus. */
-static int check_cpuset(const char *s, int ncpus)
-{
-	const char *p = s;
-
-	if (!*p)
-		return -EINVAL;
-	for (;;) {
-		char *end;
-		long a, b;
-
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		a = b = strtol(p, &end, 10);
-		p = end;
-		if (*p == '-') {
-			p++;
-			if (!isdigit((unsigned char)*p))
-				return -EINVAL;
-			b = strtol(p, &end, 10);
-			p = end;
-		}
-		if (a > b)	/* "3-1": not a list the kernel takes, whatever the topology */
-			return -EINVAL;
-		if (b >= ncpus)
-			return -ERANGE;
-		if (!*p)
-			return 0;
-		if (*p++ != ',')
-			return -EINVAL;
-	}
-}
-
 static int parse_cgroup(struct pctx *c, const struct ynode *n, int ncpus, struct scn_cgroup *cg)
 {
 	static const char *const known[] = { "name", "work_type", "workers", "cpuset", NULL };
@@ -354,7 +221,7 @@ static int parse_cgroup(struct pctx *c, const struct ynode *n, int ncpus, struct
 		err = get_string(c, v, "cpuset", &cg->cpuset);
 		if (err)
 			return err;
-		err = check_cpuset(cg->cpuset, ncpus);
+		err = cpulist__check(cg->cpuset, ncpus);
 		if (err == -ERANGE)
 			return bad(c, v->line, "cpuset: '%s' names CPUs beyond the topology's %d", cg->cpuset, ncpus);
 		if (err)
@@ -373,7 +240,7 @@ static int parse_hold(struct pctx *c, const struct ynode *v, long duration_ms, l
 		return err;
 	errno = 0;
 	f = strtod(v->scalar, &end);
-	if (!errno && !*end && plain_decimal(v->scalar + (v->scalar[0] == '-'), end)) {
+	if (!errno && !*end && duration__plain_decimal(v->scalar + (v->scalar[0] == '-'), end)) {
 		/* A bare number is a fraction of the scenario's duration. */
 		if (!isfinite(f) || f < 0 || f > 1)
 			return bad(c, v->line, "hold: fraction %s must be within [0, 1] (or give a duration like 8s)",
@@ -381,7 +248,7 @@ static int parse_hold(struct pctx *c, const struct ynode *v, long duration_ms, l
 		*out = (long)(f * duration_ms + 0.5);
 		return 0;
 	}
-	return get_duration(c, v, "hold", 0, MAX_DURATION_MS, out);
+	return get_duration(c, v, "hold", 0, DURATION_MAX_MS, out);
 }
 
 static int parse_step(struct pctx *c, const struct ynode *n, const struct scenario *s, struct scn_step *st)
@@ -479,7 +346,7 @@ static int parse_map_write(struct pctx *c, const struct ynode *n, struct scn_map
 	mw->value = (uint64_t)ll;
 	v = ynode__get(n, "after");
 	if (v) {
-		err = get_duration(c, v, "bpf_map_write.after", 0, MAX_DURATION_MS, &mw->after_ms);
+		err = get_duration(c, v, "bpf_map_write.after", 0, DURATION_MAX_MS, &mw->after_ms);
 		if (err)
 			return err;
 	}
@@ -532,7 +399,7 @@ static int parse_checks(struct pctx *c, const struct ynode *n, struct scn_checks
 		return err;
 	v = ynode__get(n, "gap_ms");
 	if (v) {
-		err = get_limit(c, v, "checks.gap_ms", "milliseconds", 1, MAX_DURATION_MS, &ll);
+		err = get_limit(c, v, "checks.gap_ms", "milliseconds", 1, DURATION_MAX_MS, &ll);
 		if (err)
 			return err;
 		ck->gap_ms = (long)ll;
@@ -640,7 +507,7 @@ static int parse_root(struct pctx *c, const struct ynode *root, struct scenario 
 			   s->memory_mb, s->topo.nodes);
 	v = ynode__get(root, "duration");
 	if (v) {
-		err = get_duration(c, v, "duration", 0, MAX_DURATION_MS, &s->duration_ms);
+		err = get_duration(c, v, "duration", 0, DURATION_MAX_MS, &s->duration_ms);
 		if (err)
 			return err;
 	}
@@ -729,42 +596,4 @@ cleanup:
 	}
 	*out = s;
 	return 0;
-}
-
-int scenario__write_plan(const struct scenario *s, const char *sched_guest_path,
-			 const struct plan_extra *x, FILE *f)
-{
-	size_t i, j;
-
-	fprintf(f, "# ktstr plan 1\nname %s\n", s->name);
-	fprintf(f, "cpus %d\n", topology__cpus(&s->topo));
-	fprintf(f, "watchdog_ms %ld\n", s->watchdog_ms);
-	if (sched_guest_path) {
-		fprintf(f, "scheduler %s\n", sched_guest_path);
-		for (i = 0; x && x->sched_args && x->sched_args[i]; i++)
-			fprintf(f, "scheduler_arg %s\n", x->sched_args[i]);
-		for (i = 0; s->sched_args && s->sched_args[i]; i++)
-			fprintf(f, "scheduler_arg %s\n", s->sched_args[i]);
-	}
-	if (x && x->attach_timeout_ms)
-		fprintf(f, "attach_timeout_ms %ld\n", x->attach_timeout_ms);
-	if (x && x->agent) {
-		fprintf(f, "agent %s\n", x->agent);
-		for (i = 0; x->agent_args && x->agent_args[i]; i++)
-			fprintf(f, "agent_arg %s\n", x->agent_args[i]);
-		fprintf(f, "agent_ready_ms %ld\n", x->agent_ready_ms ? x->agent_ready_ms : 30000);
-	}
-	for (i = 0; i < s->nsteps; i++) {
-		const struct scn_step *st = &s->steps[i];
-
-		fprintf(f, "step %ld\n", st->hold_ms);
-		for (j = 0; j < st->ncgroups; j++) {
-			const struct scn_cgroup *cg = &st->cgroups[j];
-
-			fprintf(f, "cgroup %s %s %d %s\n", cg->name, work_type__name(cg->work_type), cg->workers,
-				cg->cpuset ? cg->cpuset : "-");
-		}
-	}
-	fprintf(f, "end\n");
-	return ferror(f) ? -EIO : 0;
 }

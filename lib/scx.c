@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <stddef.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/btf.h>
 
 #include "scx.h"
 
@@ -25,4 +29,34 @@ const char *scx__exit_kind_name(long kind)
 		if (kinds[i].kind == kind)
 			return kinds[i].name;
 	return NULL;
+}
+
+int scx__read_state(char *buf, size_t size)
+{
+	FILE *f = fopen(SCX_STATE_PATH, "re");
+	int err = 0;
+
+	buf[0] = '\0';
+	if (!f)
+		return -errno;
+	if (fgets(buf, size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	else if (ferror(f))
+		err = -EIO;
+	if (err)
+		buf[0] = '\0';
+	fclose(f);
+	return err;
+}
+
+bool scx__enabled(void)
+{
+	char st[32];
+
+	return !scx__read_state(st, sizeof(st)) && !strcmp(st, "enabled");
+}
+
+bool scx__has_exit_tp(const struct btf *btf)
+{
+	return btf && btf__find_by_name_kind(btf, SCX_EXIT_TP_BTF, BTF_KIND_TYPEDEF) > 0;
 }

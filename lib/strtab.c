@@ -99,7 +99,7 @@ const char *strtab__str(const struct strtab *t, uint32_t id, size_t *len)
 
 void strtab__free(struct strtab *t)
 {
-	strbuf__release(&t->arena);
+	strbuf__free(&t->arena);
 	free(t->off);
 	free(t->len);
 	free(t->slots);

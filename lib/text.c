@@ -68,7 +68,7 @@ void strbuf__reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
-void strbuf__release(struct strbuf *sb)
+void strbuf__free(struct strbuf *sb)
 {
 	free(sb->buf);
 	sb->buf = NULL;

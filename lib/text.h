@@ -20,7 +20,7 @@ int strbuf__add(struct strbuf *sb, const void *data, size_t len);
 int strbuf__addstr(struct strbuf *sb, const char *s);
 int strbuf__addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf__reset(struct strbuf *sb);
-void strbuf__release(struct strbuf *sb);
+void strbuf__free(struct strbuf *sb);
 
 struct linereader {
 	int fd;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "usage.h"
 
 static const char *prog = "ktstr";
@@ -24,47 +25,6 @@ const char *usage__prog(void)
 	return prog;
 }
 
-static void vreport(const char *prefix, const char *fmt, va_list ap)
-{
-	/* One write per message so lines from parallel tools do not interleave. */
-	char buf[4096];
-	int n;
-
-	n = snprintf(buf, sizeof(buf), "%s: %s", prog, prefix);
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		n = 0;
-	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
-	fprintf(stderr, "%s\n", buf);
-}
-
-void error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-}
-
-void warning(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("warning: ", fmt, ap);
-	va_end(ap);
-}
-
-void die(int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("", fmt, ap);
-	va_end(ap);
-	exit(code);
-}
-
 void usage__version(void)
 {
 	printf("%s %s\n", prog, KTSTR_VERSION);
@@ -82,7 +42,7 @@ void usage__bad(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("", fmt, ap);
+	log__vmsg(LOG_ERROR, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(KT_EXIT_USAGE);
@@ -98,18 +58,59 @@ void usage__bad_option(int c, char *const argv[], const char *what)
 	usage__bad("unknown option '%s'", argv[optind - 1]);
 }
 
+int usage__parse_long(const char *arg, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < lo || v > hi)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
 int usage__exit_code(int err)
 {
 	switch (-err) {
 	case 0:
 		return KT_EXIT_OK;
+	/* The input named is not there, not a file, or not readable by us. */
 	case ENOENT:
-	case ENOSYS:
-	case ENODEV:
+	case ENOTDIR:
+	case EISDIR:
+	case ELOOP:
+	case ENAMETOOLONG:
 	case EACCES:
-	case EPERM:
-		return KT_EXIT_ENV;
-	default:
+	/* It is there, but what it says is wrong or too big to be right. */
+	case EINVAL:
+	case EBADMSG:
+	case EILSEQ:
+	case ERANGE:
+	case EOVERFLOW:
+	case E2BIG:
+	case ENOEXEC:
 		return KT_EXIT_USAGE;
+	/*
+	 * Everything else is the machine's: out of memory, a full disk or an
+	 * I/O error on output, no permission for BPF, a kernel feature missing.
+	 */
+	default:
+		return KT_EXIT_ENV;
 	}
+}
+
+int usage__output_error(const char *path, int err)
+{
+	error("%s: %s", path && strcmp(path, "-") ? path : "standard output", strerror(err < 0 ? -err : err));
+	return KT_EXIT_ENV;
+}
+
+int usage__flush_stdout(void)
+{
+	/* fflush reports a full disk only once the buffer is written; fclose's errno is the one. */
+	if (fflush(stdout) || ferror(stdout))
+		return usage__output_error(NULL, errno ? -errno : -EIO);
+	return 0;
 }

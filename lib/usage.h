@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Exit codes, error reporting and --help/--version for every ktstr tool. */
+/*
+ * The command line of every ktstr tool: its name, exit codes, --help and
+ * --version, usage errors and option values. Messages: lib/log.h.
+ */
 #ifndef KTSTR_USAGE_H
 #define KTSTR_USAGE_H
 
@@ -14,14 +17,9 @@ enum ktstr_exit {
 	KT_EXIT_ENV = 3,	/* environment missing: kernel, qemu, tracepoint */
 };
 
-/* Name used as the prefix of every message; set once from argv[0]. */
+/* Name used as the prefix of every message (lib/log.h); set once from argv[0]. */
 void usage__set_prog(const char *argv0);
 const char *usage__prog(void);
-
-/* "prog: message" on stderr. */
-void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-noreturn void die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Print "prog VERSION" and exit 0. */
 noreturn void usage__version(void);
@@ -37,7 +35,29 @@ noreturn void usage__bad(const char *fmt, ...) __attribute__((format(printf, 1, 
  */
 noreturn void usage__bad_option(int c, char *const argv[], const char *what);
 
-/* Map a negative errno from the library code to an exit code. */
+/*
+ * The whole of arg as a decimal number within [lo, hi] (an option's value):
+ * 0, or -EINVAL when it is empty, not a number, followed by anything else,
+ * or out of range. The caller says what was wanted (usage__bad()).
+ */
+int usage__parse_long(const char *arg, long lo, long hi, long *out);
+
+/*
+ * The one table from a negative errno to an exit status (README, each man
+ * page's EXIT STATUS), for errors about the inputs a user names: missing,
+ * not a file, unreadable or malformed is KT_EXIT_USAGE; anything else (out
+ * of memory, I/O, permissions for BPF, a missing kernel feature) is
+ * KT_EXIT_ENV. A missing kernel, QEMU or tracepoint is KT_EXIT_ENV whatever
+ * its errno: callers say so themselves.
+ */
 int usage__exit_code(int err);
+
+/*
+ * Output that cannot be written (a full disk): "prog: PATH: strerror" (path
+ * NULL or "-": "standard output"), and KT_EXIT_ENV to exit with.
+ */
+int usage__output_error(const char *path, int err);
+/* Flush stdout: 0, or the message above and KT_EXIT_ENV. */
+int usage__flush_stdout(void);
 
 #endif

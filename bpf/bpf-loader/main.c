@@ -37,6 +37,8 @@
 #include <bpf/libbpf.h>
 
 #include "loader.h"
+#include "scx.h"
+#include "log.h"
 #include "usage.h"
 
 #define HOTPLUG_SEQ_PATH "/sys/kernel/sched_ext/hotplug_seq"
@@ -347,9 +349,7 @@ static int fill_enums(struct bpf_object *obj, const struct btf *vmlinux, const c
 	for (j = 0; j < n; j++) {
 		if (!w[j].found) {
 			(*nr_unknown)++;
-			if (verbose)
-				fprintf(stderr, "%s: %s __%s: no such enumerator in the kernel's BTF, left as is\n",
-					usage__prog(), sec, w[j].name);
+			log_info("%s __%s: no such enumerator in the kernel's BTF, left as is", sec, w[j].name);
 			continue;
 		}
 		if (!put_uint(data + w[j].off, w[j].size, w[j].val)) {
@@ -360,9 +360,7 @@ static int fill_enums(struct bpf_object *obj, const struct btf *vmlinux, const c
 			warning("%s __%s: the kernel's BTF has %s as an 8-byte ENUM without ENUM64: "
 				"only its low 32 bits are known (0x%llx)",
 				sec, w[j].name, w[j].type, (unsigned long long)w[j].val);
-		if (verbose)
-			fprintf(stderr, "%s: %s __%s = 0x%llx (enum %s)\n", usage__prog(), sec, w[j].name,
-				(unsigned long long)w[j].val, w[j].type);
+		log_info("%s __%s = 0x%llx (enum %s)", sec, w[j].name, (unsigned long long)w[j].val, w[j].type);
 		set++;
 	}
 	free(w);
@@ -663,7 +661,7 @@ static bool state_enabled(void)
 {
 	char st[64];
 
-	loader__read_state(st, sizeof(st));
+	scx__read_state(st, sizeof(st));
 	return !strcmp(st, "enabled") || !strcmp(st, "enabling");
 }
 
@@ -706,6 +704,7 @@ int main(int argc, char **argv)
 	usage__set_prog(argv[0]);
 	parse_args(argc, argv, &o);
 	verbose = o.verbose;
+	log__init_plain(verbose);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	loader__set_libbpf_print(verbose);
 
@@ -802,9 +801,7 @@ int main(int argc, char **argv)
 			continue;
 		l = bpf_program__attach(prog);
 		if (!l && errno == EOPNOTSUPP) {
-			if (verbose)
-				fprintf(stderr, "%s: program %s: no automatic attach, left loaded\n", usage__prog(),
-					bpf_program__name(prog));
+			log_info("program %s: no automatic attach, left loaded", bpf_program__name(prog));
 			continue;
 		}
 		if (!l) {
@@ -833,7 +830,7 @@ int main(int argc, char **argv)
 		links[nlinks++] = l;
 	}
 	t_attached = loader__now_s();
-	loader__read_state(state, sizeof(state));
+	scx__read_state(state, sizeof(state));
 	printf("%s: attached %s (%d programs; state %s, open+load %.2fs, attach %.2fs)\n", usage__prog(),
 	       obj_name(o.obj_path), nprogs, state[0] ? state : "unknown", t_loaded - t0, t_attached - t_loaded);
 

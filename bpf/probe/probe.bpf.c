@@ -19,7 +19,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 
-#include "probe.h"
+#include "probe_abi.h"
 
 char _license[] SEC("license") = "GPL";
 

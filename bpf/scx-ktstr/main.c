@@ -21,6 +21,8 @@
 #include <bpf/libbpf.h>
 
 #include "loader.h"
+#include "scx.h"
+#include "log.h"
 #include "usage.h"
 #include "ktstr_exit.h"
 /* After ktstr_exit.h: the skeleton names struct ktstr_exit_info. */
@@ -207,7 +209,7 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	t_attached = loader__now_s();
-	loader__read_state(state, sizeof(state));
+	scx__read_state(state, sizeof(state));
 	describe_knobs(skel->obj, knobs, sizeof(knobs));
 	snprintf(map_name, sizeof(map_name), "%s", bpf_map__name(skel->maps.bss));
 	printf("scx-ktstr: attached (state %s, open+load %.2fs, attach %.2fs, knobs map %s: %s)\n",
@@ -231,7 +233,7 @@ int main(int argc, char **argv)
 			printf("scx-ktstr: stall knob set to %u\n", o.stall_value);
 		}
 		/* The kernel dropped the scheduler but ops.exit left no record. */
-		loader__read_state(state, sizeof(state));
+		scx__read_state(state, sizeof(state));
 		if (!strcmp(state, "disabled")) {
 			if (!t_disabled)
 				t_disabled = loader__now_s();

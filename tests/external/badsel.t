@@ -3,8 +3,10 @@
 # callbacks insert into a DSQ never created). Verdict "error during enable"
 # (it attached), and the repro VM records its first callbacks: probe_hold
 # stops it between load and enable, so they are probed from the start.
-# (The chain follows the task current at the exit, here the CPU's idle task
-# dispatching: the task that was inserted is not named by the kernel.)
+# (No callback is in flight at the exit: the kernel raises the error after
+# select_cpu or enqueue returned, inside scx_do_enqueue_task or a dispatch,
+# often in another task's context. The chain follows the task that kernel
+# call was handling, with the calls the exit was raised inside of.)
 . ./extlib.sh
 need_sched scx_simple_badsel
 drive_fail scenarios/badsel.yaml badsel

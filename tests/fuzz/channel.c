@@ -34,6 +34,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			sum += r.type;
 		}
 	}
-	channel_reader__release(&r);
+	channel_reader__free(&r);
 	return 0;
 }

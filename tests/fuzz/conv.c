@@ -19,13 +19,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct plan *plan;
+	static struct probe_plan *plan;
 	struct conv conv = { 0 };
 	char msg[512];
 
 	if (!plan) {
 		plan = calloc(1, sizeof(*plan));
-		if (!plan || plan__load(plan, FUZZ_TARGETS, msg, sizeof(msg))) {
+		if (!plan || probe_plan__load(plan, FUZZ_TARGETS, msg, sizeof(msg))) {
 			fprintf(stderr, "%s\n", plan ? msg : "out of memory");
 			abort();
 		}

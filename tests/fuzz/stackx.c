@@ -12,6 +12,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	scan__file(fuzz__path(data, size), tiers);
 	for (i = 0; i < TIER_N; i++)
-		fnlist__release(&tiers[i]);
+		fnlist__free(&tiers[i]);
 	return 0;
 }

@@ -55,5 +55,5 @@ fi
 
 # Not a kernel at all.
 "$B" --kernel fake-kernel.c "$tmp/in" >/dev/null 2>"$tmp/err"
-[ $? = 2 ] || { echo "a C file as kernel: want exit 2"; fail=1; }
+[ $? = 3 ] || { echo "a C file as kernel: want exit 3 (no usable kernel: the environment)"; fail=1; }
 exit $fail

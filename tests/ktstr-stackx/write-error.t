@@ -7,4 +7,4 @@ err=$tmp/err
 ktstr-stackx console-exit.in >/dev/full 2>"$err"
 rc=$?
 [ $rc -eq 3 ] || { echo "exit status $rc, want 3"; cat "$err"; exit 1; }
-grep -qx 'ktstr-stackx: standard output: write error' "$err" || { echo "stderr:"; cat "$err"; exit 1; }
+grep -qx 'ktstr-stackx: standard output: No space left on device' "$err" || { echo "stderr:"; cat "$err"; exit 1; }

@@ -34,7 +34,7 @@ static void t_value(const struct decode_tables *t, enum decoder d, const char *j
 	decode__value(&sb, t, d, v, size);
 	expect(what, &sb, want);
 	json_decref(v);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 }
 
 static void t_mask(const uint64_t *w, size_t n, unsigned nr, const char *want)
@@ -45,7 +45,7 @@ static void t_mask(const uint64_t *w, size_t n, unsigned nr, const char *want)
 	snprintf(what, sizeof(what), "cpumask(%zu words, nr_cpus %u)", n, nr);
 	decode__cpumask(&sb, w, n, nr);
 	expect(what, &sb, want);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 }
 
 int main(int argc, char **argv)
@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 
 		decode__value(&sb, &t, DEC_PID, NULL, 4);
 		expect("absent value", &sb, "?");
-		strbuf__release(&sb);
+		strbuf__free(&sb);
 	}
 
 	/* decode__same: the same number spelled differently is the same */

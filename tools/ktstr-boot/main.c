@@ -15,6 +15,8 @@
 
 #include "checks.h"
 #include "file.h"
+#include "interrupt.h"
+#include "json.h"
 #include "log.h"
 #include "scenario.h"
 #include "usage.h"
@@ -154,7 +156,7 @@ static json_t *checks_json(const struct vm_result *r)
 }
 
 static json_t *result_json(const struct scenario *s, const struct vm_result *r, const char *accel,
-			   const char *out_dir, const struct vm_kernel *k, const char *sched_path)
+			   const char *out_dir, const struct qemu_kernel *k, const char *sched_path)
 {
 	char topo[48];
 	json_t *o = json_object(), *tl = json_array(), *logs = json_object();
@@ -213,17 +215,6 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 	return o;
 }
 
-/*
- * One compact line. Not jsonl__write: that prints reals with 17 digits
- * (2.0539999999999998); ten are plenty for guest seconds.
- */
-static int write_line(FILE *f, const json_t *o)
-{
-	if (json_dumpf(o, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) || fputc('\n', f) == EOF)
-		return -EIO;
-	return 0;
-}
-
 /* The scenario as understood, defaults filled in (--check). */
 static json_t *scenario_json(const struct scenario *s)
 {
@@ -279,24 +270,35 @@ static json_t *scenario_json(const struct scenario *s)
 }
 
 /* The JSON line on stdout, and result.json in the output folder (whole or not at all). */
+/*
+ * The result line on stdout and in OUT/result.json. 0, or KT_EXIT_ENV when
+ * either could not be written (said once, with the file).
+ */
 static int emit(json_t *o, const char *out_dir)
 {
 	struct outfile f;
 	char path[PATH_MAX + 16];
-	int err;
+	int err, code = 0;
 
-	err = write_line(stdout, o);
-	fflush(stdout);
+	err = jsonl__write_digits(stdout, o, JSONL_DIGITS_SHORT);
+	if (!err && fflush(stdout))
+		err = -errno;
+	if (err)
+		code = usage__output_error(NULL, err);
 	if (!out_dir)
-		return err;
+		return code;
 	snprintf(path, sizeof(path), "%s/result.json", out_dir);
-	if (outfile__open(&f, path))
-		return -EIO;
-	if (write_line(f.f, o)) {
-		outfile__abort(&f);
-		return -EIO;
+	err = outfile__open(&f, path);
+	if (!err) {
+		err = jsonl__write_digits(f.f, o, JSONL_DIGITS_SHORT);
+		if (err)
+			outfile__abort(&f);
+		else
+			err = outfile__commit(&f);
 	}
-	return outfile__commit(&f) ? -EIO : err;
+	if (err)
+		code = usage__output_error(path, err);
+	return code;
 }
 
 static void agent_bytes(void *ctx, const void *data, size_t len)
@@ -306,7 +308,7 @@ static void agent_bytes(void *ctx, const void *data, size_t len)
 
 /* Nothing booted: still one JSON line, so drivers see reached_workload false. */
 static void sched_not_found(const struct scenario *s, struct vm_result *r, const char *accel,
-			    const struct vm_kernel *k, const char *why)
+			    const struct qemu_kernel *k, const char *why)
 {
 	json_t *j;
 
@@ -346,7 +348,7 @@ int main(int argc, char **argv)
 	char obj[PATH_MAX], obj_guest[PATH_MAX + 16];
 	const char *sched_host = NULL;	/* what the scenario named, found: binary or object */
 	const char *missing = NULL;	/* why the bare object's scheduler was not found */
-	enum vm_accel want = VM_ACCEL_AUTO;
+	enum qemu_accel want = QEMU_ACCEL_AUTO;
 	struct vm_run_opts o = { 0 };
 	struct vm_result r = { 0 };
 	struct scenario *s = NULL;
@@ -365,7 +367,7 @@ int main(int argc, char **argv)
 			out_arg = optarg;
 			break;
 		case 'a':
-			if (vm__parse_accel(optarg, &want))
+			if (qemu__parse_accel(optarg, &want))
 				usage__bad("--accel: expected auto, kvm or tcg, got '%s'", optarg);
 			break;
 		case 'K':
@@ -407,6 +409,7 @@ int main(int argc, char **argv)
 	if (optind != argc - 1)
 		usage__bad(optind >= argc ? "missing SCENARIO.yaml" : "only one SCENARIO.yaml, please");
 	log__init(verbose);
+	interrupt__install();
 
 	/* Everything about the input is checked before anything boots. */
 	ret = scenario__load(argv[optind], &s, err, sizeof(err));
@@ -416,7 +419,13 @@ int main(int argc, char **argv)
 	}
 	if (check_only) {
 		j = scenario_json(s);
-		code = j && !write_line(stdout, j) ? KT_EXIT_OK : KT_EXIT_ENV;
+		if (!j) {
+			error("out of memory");
+			code = KT_EXIT_ENV;
+		} else {
+			ret = jsonl__write_digits(stdout, j, JSONL_DIGITS_SHORT);
+			code = ret ? usage__output_error(NULL, ret) : usage__flush_stdout();
+		}
 		json_decref(j);
 		goto cleanup;
 	}
@@ -425,11 +434,11 @@ int main(int argc, char **argv)
 		error("cannot find my own folder (/proc/self/exe)");
 		goto cleanup;
 	}
-	if (vm__find_kernel(kernel_arg, &o.kernel, err, sizeof(err))) {
+	if (qemu__find_kernel(kernel_arg, &o.kernel, err, sizeof(err))) {
 		error("%s", err);
 		goto cleanup;
 	}
-	if (vm__pick_accel(want, &o.accel, why, sizeof(why))) {
+	if (qemu__pick_accel(want, &o.accel, why, sizeof(why))) {
 		error("--accel kvm: KVM is not usable: %s", why);
 		goto cleanup;
 	}
@@ -456,7 +465,7 @@ int main(int argc, char **argv)
 			 !executable(sched))
 			missing = "ktstr-bpf-loader is not built";
 		if (missing) {
-			sched_not_found(s, &r, vm__accel_name(o.accel), &o.kernel, missing);
+			sched_not_found(s, &r, qemu__accel_name(o.accel), &o.kernel, missing);
 			goto cleanup;
 		}
 		if (s->sched_args && s->sched_args[0]) {
@@ -475,7 +484,7 @@ int main(int argc, char **argv)
 		o.sched_args = sched_args;
 	} else if (strcmp(s->scheduler, SCENARIO_EEVDF)) {
 		if (find_scheduler(s, bindir, o.kernel.dir, sched, sizeof(sched), &ours)) {
-			sched_not_found(s, &r, vm__accel_name(o.accel), &o.kernel,
+			sched_not_found(s, &r, qemu__accel_name(o.accel), &o.kernel,
 					strchr(s->scheduler, '/') ? "no such executable" :
 					"neither built in the tools' folder nor by 'make schedulers'");
 			goto cleanup;
@@ -527,23 +536,36 @@ int main(int argc, char **argv)
 		o.ctx = agent_f.f;
 	}
 	ret = vm__run_scenario(&o, &r, err, sizeof(err));
-	if (agent_f.f && (ret || outfile__commit(&agent_f)))
+	/* Interrupted, the agent's stream so far is a log like the consoles: kept. */
+	if (agent_f.f && ((ret && ret != -EINTR) || outfile__commit(&agent_f)))
 		outfile__abort(&agent_f);
+	if (ret == -EINTR) {
+		/* The VM is gone; the result says why, and the exit status too. */
+		error("%s; logs in %s", err, outbuf);
+		j = result_json(s, &r, qemu__accel_name(o.accel), outbuf, &o.kernel, sched_host);
+		if (j)
+			emit(j, outbuf);
+		json_decref(j);
+		code = interrupt__exit_code();
+		goto cleanup;
+	}
 	if (ret) {
 		error("%s", err);
 		goto cleanup;
 	}
-	j = result_json(s, &r, vm__accel_name(o.accel), outbuf, &o.kernel, sched_host);
+	j = result_json(s, &r, qemu__accel_name(o.accel), outbuf, &o.kernel, sched_host);
+	if (!j)
+		error("out of memory");
 	if (!j || emit(j, outbuf))
-		error("cannot write the result");
-	json_decref(j);
-	if (r.env_error)
+		code = KT_EXIT_ENV;	/* the verdict is lost: it did not reach its reader */
+	else if (r.env_error)
 		code = KT_EXIT_ENV;
 	else
 		code = !strcmp(r.verdict, "pass") ? KT_EXIT_OK : KT_EXIT_FAIL;
+	json_decref(j);
 	log_info("%s: %s (%s) in %.1fs; logs in %s", s->name, r.verdict, r.reason, r.duration_s, outbuf);
 cleanup:
-	vm_result__release(&r);
+	vm_result__free(&r);
 	scenario__free(s);
 	return code;
 }

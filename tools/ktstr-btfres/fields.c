@@ -403,7 +403,7 @@ json_t *fields__params(struct btfres *r, const struct proto_src *ps, json_t *not
 	}
 	for (i = 0; i < nsp; i++)
 		json_decref(sps[i].fields);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return params;
 }
 
@@ -422,6 +422,6 @@ json_t *fields__ret(struct btfres *r, const struct proto_src *ps)
 	json_object_set_new(o, "type", json_string(sb.buf ? sb.buf : "?"));
 	json_object_set_new(o, "size", json_integer(size > 0 ? size : 0));
 	json_object_set_new(o, "decoder", json_string(scalar_decoder(ps->btf, t->type, NULL)));
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return o;
 }

@@ -16,6 +16,8 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
+#include <elf.h>	/* lib/elf.h, then the system's */
+
 #include "btfres.h"
 #include "file.h"
 #include "json.h"
@@ -45,8 +47,8 @@ static const char help[] =
 	"      --srcidx FILE     source index cache (default: beside the DWARF file)\n"
 	"  -o, --output FILE     write here (atomically) instead of stdout\n"
 	"  -v, --verbose         progress on stderr (-vv: libbpf messages too)\n"
-	"      --help            show this help\n"
-	"      --version         show the version\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
 	"\n"
 	"Exit status: 0 done (unresolvable names become error records), 2 bad input or\n"
 	"arguments, corrupt BTF or object, 3 kernel, vmlinux or object missing.\n";
@@ -290,11 +292,11 @@ static void open_sources(struct btfres *r, const char *vmlinux, const char *dwar
 	double t0 = now();
 	int ret;
 
-	if (kernel__build_id(dwarf, bid, sizeof(bid))) {
+	if (elf__build_id(dwarf, bid, sizeof(bid))) {
 		warning("%s: no build-id; no source locations", dwarf);
 		return;
 	}
-	if (!kernel__build_id(vmlinux, vbid, sizeof(vbid)) && strcmp(bid, vbid)) {
+	if (!elf__build_id(vmlinux, vbid, sizeof(vbid)) && strcmp(bid, vbid)) {
 		warning("%s and %s are different builds; no source locations", dwarf, vmlinux);
 		return;
 	}
@@ -325,7 +327,7 @@ int main(int argc, char **argv)
 
 	usage__set_prog(argv[0]);
 	opterr = 0;	/* one message, with the short program name */
-	while ((c = getopt_long(argc, argv, ":k:b:aOm:o:v", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:b:aOm:o:vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k': kspec = optarg; break;
 		case OPT_VMLINUX: vmlinux = optarg; break;
@@ -335,7 +337,7 @@ int main(int argc, char **argv)
 			const char **n = realloc(objs, (nobjs + 1) * sizeof(*n));
 
 			if (!n)
-				die(KT_EXIT_FAIL, "out of memory");
+				die(KT_EXIT_ENV, "out of memory");
 			objs = n;
 			objs[nobjs++] = optarg;
 			break;
@@ -343,10 +345,9 @@ int main(int argc, char **argv)
 		case 'a': all = true; break;
 		case 'O': ops = true; break;
 		case 'm': {
-			char *end;
-			long v = strtol(optarg, &end, 10);
+			long v;
 
-			if (*end || end == optarg || v < 0 || v > 4096)
+			if (usage__parse_long(optarg, 0, 4096, &v))
 				usage__bad("--max-fields: '%s' is not a number from 0 to 4096", optarg);
 			r.max_fields = v;
 			break;
@@ -354,7 +355,9 @@ int main(int argc, char **argv)
 		case OPT_SRCIDX: srcidx = optarg; break;
 		case 'o': output = optarg; break;
 		case 'v': verbose++; break;
+		case 'h':
 		case OPT_HELP: usage__help(help);
+		case 'V':
 		case OPT_VERSION: usage__version();
 		default: usage__bad_option(c, argv, "an argument");
 		}
@@ -375,7 +378,7 @@ int main(int argc, char **argv)
 		ret = kernel__resolve(kspec, argv[0], &kp, err, sizeof(err));
 		if (ret) {
 			error("%s", err);
-			code = usage__exit_code(ret);
+			code = KT_EXIT_ENV;	/* no kernel, whatever the errno */
 			goto cleanup;
 		}
 		vmlinux = kp.vmlinux;
@@ -402,17 +405,17 @@ int main(int argc, char **argv)
 	ret = btfx__open(&r.vm, vmlinux, false, err, sizeof(err));
 	if (ret) {
 		error("%s", err);
-		code = ret == -EINVAL ? KT_EXIT_USAGE : usage__exit_code(ret);
+		code = usage__exit_code(ret);
 		goto cleanup;
 	}
 	r.objs = calloc(nobjs ? nobjs : 1, sizeof(*r.objs));
 	if (!r.objs)
-		die(KT_EXIT_FAIL, "out of memory");
+		die(KT_EXIT_ENV, "out of memory");
 	for (i = 0; i < nobjs; i++) {
 		ret = bpfobj__open(&r.objs[i], objs[i], err, sizeof(err));
 		if (ret) {
 			error("%s", err);
-			code = ret == -EINVAL ? KT_EXIT_USAGE : usage__exit_code(ret);
+			code = usage__exit_code(ret);
 			goto cleanup;
 		}
 		r.nobjs++;
@@ -424,8 +427,7 @@ int main(int argc, char **argv)
 	r.ops_done = json_object();
 	ret = outfile__open(&of, output);
 	if (ret) {
-		error("%s: %s", output, strerror(-ret));
-		code = usage__exit_code(ret);
+		code = usage__output_error(output, ret);
 		goto cleanup;
 	}
 	{
@@ -461,16 +463,15 @@ int main(int argc, char **argv)
 		ret = 0;
 	}
 	if (ret) {
-		error("%s: write failed", output ? output : "<stdout>");
 		outfile__abort(&of);
-		code = KT_EXIT_FAIL;
+		if (ret == -ENOMEM)
+			error("out of memory");
+		code = ret == -ENOMEM ? KT_EXIT_ENV : usage__output_error(output, ret);
 		goto cleanup;
 	}
 	ret = outfile__commit(&of);
-	if (ret) {
-		error("%s: %s", output ? output : "<stdout>", strerror(-ret));
-		code = KT_EXIT_FAIL;
-	}
+	if (ret)
+		code = usage__output_error(output, ret);
 cleanup:
 	for (i = 0; i < in.n; i++)
 		json_decref(in.recs[i]);

@@ -9,40 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define PLAN_PATH "/ktstr/plan"
-#define MAX_PLAN_ARGS 64
-
-struct plan_cgroup {
-	char name[80];
-	char work_type[32];
-	int workers;
-	char cpuset[128];	/* "" for all CPUs */
-};
-
-struct plan_step {
-	long hold_ms;
-	struct plan_cgroup *cgroups;
-	int ncgroups;
-};
-
-struct plan {
-	char name[160];
-	int cpus;
-	long watchdog_ms;
-	char *scheduler;	/* NULL: eevdf */
-	char *sched_argv[MAX_PLAN_ARGS + 2];
-	int sched_argc;
-	long attach_timeout_ms;
-	char *agent;
-	char *agent_argv[MAX_PLAN_ARGS + 2];
-	int agent_argc;
-	long agent_ready_ms;
-	struct plan_step *steps;
-	int nsteps;
-};
-
-/* plan.c */
-int plan__load(const char *path, struct plan *p, char *err, size_t errlen);
+#include "plan.h"
 
 /* timeline.c: one line on the console and a CH_EVENT frame on the channel. */
 void tl__set_channel(int fd);
@@ -110,8 +77,32 @@ int proc__state(pid_t pid, char *state, int *cpu);
 
 /* sysfs.c: write s into a kernel knob. 0 or -errno. */
 int sysfs__write(const char *path, const char *s);
+/* Up to len - 1 bytes of a small file, trailing newlines and spaces cut. 0 or -errno. */
+int sysfs__read(const char *path, char *buf, size_t len);
 
-/* mapwrite.c: write value at offset of key 0 of the newest map named *suffix. */
-int map_write(const char *suffix, long offset, int size, uint64_t value, char *msg, size_t msglen);
+/* system.c: mount what schedulers expect (/proc, /sys, cgroup2, tracefs, bpffs, /run, ...). */
+void system__mount(void);
+/* The sched_ext_dump and sched_ext_exit trace events on. */
+void system__enable_tracing(void);
+/* COM2, raw, for the scheduler's output; -1 without. */
+int system__open_com2(void);
+/* Write s whole to fd, if open. */
+void system__put(int fd, const char *s);
+/* The trace's sched_ext lines to the console, between markers. */
+void system__copy_dump(void);
+/* Sync and power off; never returns. */
+void system__power_off(void) __attribute__((__noreturn__));
+
+/* host.c: the channel's fd (the virtio-serial port named want), or -1. */
+int host__open(const char *want);
+struct channel_reader;
+/* Read what the host sent on fd and answer its commands. false once the host end closed. */
+bool host__serve(int fd, struct channel_reader *rd);
+
+/*
+ * mapwrite.c: write value at offset of key 0 of the newest map named
+ * *suffix. 0 or -errno; err says why not, or on success what was written.
+ */
+int map_write(const char *suffix, long offset, int size, uint64_t value, char *err, size_t errlen);
 
 #endif

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ktstr-init: PID 1 of a ktstr test VM. Mounts the filesystems, starts the
- * probe agent (if any) and the scheduler, waits for sched_ext to be enabled,
- * writes sys_rdy, runs the plan's steps, obeys the host's commands on the
- * channel, watches the scheduler, copies the sched_ext dump to the console
- * and powers off. It must never exit: PID 1 exiting panics the kernel.
+ * ktstr-init: PID 1 of a ktstr test VM. Sets the system up (system.c),
+ * starts the probe agent (if any) and the scheduler, waits for sched_ext to
+ * be enabled, writes sys_rdy, runs the plan's steps (work.c), obeys the
+ * host's commands on the channel (host.c), watches the scheduler, copies
+ * the sched_ext dump to the console and powers off. It must never exit:
+ * PID 1 exiting panics the kernel.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -15,32 +15,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/reboot.h>
 #include <sys/signalfd.h>
-#include <sys/stat.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "channel.h"
+#include "log.h"
 #include "scx.h"
 #include "init.h"
+#include "usage.h"
 
-#define TRACEFS "/sys/kernel/tracing"
-#define COM2 "/dev/ttyS1"
 #define SCHED_START_MARK "===== ktstr: scheduler output begin =====\n"
 #define SCHED_END_MARK "===== ktstr: scheduler output end =====\n"
-#define DUMP_START_MARK "===== ktstr: sched_ext_dump begin =====\n"
-#define DUMP_END_MARK "===== ktstr: sched_ext_dump end =====\n"
-#define AGENT_READY "KTSTR_AGENT_READY"
-/*
- * An agent that still has probes to attach once the scheduler is loaded
- * (ktstr-probe-agent: the struct_ops programs) creates this file before its
- * ready line and removes it when done; sys_rdy waits for that.
- */
-#define AGENT_ATTACHING "/ktstr/agent-attaching"
 
 static const char usage_text[] =
 	"Usage: ktstr-init [--help] [--version]\n"
@@ -67,158 +53,6 @@ struct state {
 	struct step_run *step;
 };
 
-static void power_off(void)
-{
-	tl("poweroff");
-	sync();
-	reboot(RB_POWER_OFF);
-	/* reboot() only returns on error; PID 1 must not exit. */
-	for (;;)
-		pause();
-}
-
-static int read_small(const char *path, char *buf, size_t len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, len - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	while (n && (buf[n - 1] == '\n' || buf[n - 1] == ' '))
-		buf[--n] = '\0';
-	return 0;
-}
-
-static void mounts(void)
-{
-	static const struct { const char *src, *dst, *type; } m[] = {
-		{ "proc", "/proc", "proc" },
-		{ "sysfs", "/sys", "sysfs" },
-		{ "devtmpfs", "/dev", "devtmpfs" },
-		{ "tmpfs", "/tmp", "tmpfs" },
-		{ "cgroup2", "/sys/fs/cgroup", "cgroup2" },
-		{ "tracefs", TRACEFS, "tracefs" },
-		{ "debugfs", "/sys/kernel/debug", "debugfs" },
-		{ "bpf", "/sys/fs/bpf", "bpf" },
-		{ "tmpfs", "/run", "tmpfs" },
-	};
-	struct utsname u;
-	char cfg[400];
-	size_t i;
-
-	for (i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
-		mkdir(m[i].dst, 0755);
-		if (mount(m[i].src, m[i].dst, m[i].type, 0, NULL) && errno != EBUSY)
-			tl("mount %s on %s failed: %s", m[i].type, m[i].dst, strerror(errno));
-	}
-	/*
-	 * What schedulers built for a full system expect: /var/run (scx's
-	 * Rust schedulers keep state in /var/run/scx) and the kernel config
-	 * libbpf reads for __kconfig externs, /boot/config-$(uname -r).
-	 */
-	mkdir("/var", 0755);
-	if (symlink("/run", "/var/run") && errno != EEXIST)
-		tl("cannot link /var/run: %s", strerror(errno));
-	mkdir("/run/scx", 0755);
-	if (!access(KTSTR_GUEST_KCONFIG, R_OK) && !uname(&u)) {
-		mkdir("/boot", 0755);
-		snprintf(cfg, sizeof(cfg), "/boot/config-%s", u.release);
-		if (symlink(KTSTR_GUEST_KCONFIG, cfg) && errno != EEXIST)
-			tl("cannot link %s: %s", cfg, strerror(errno));
-	}
-}
-
-/* The virtio-serial port named CHANNEL_PORT_NAME, found through sysfs. */
-static int open_channel(const char *want)
-{
-	char path[300], name[64];
-	struct dirent *de;
-	DIR *d = opendir("/sys/class/virtio-ports");
-	int fd = -1;
-
-	if (!d)
-		return -1;
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "/sys/class/virtio-ports/%s/name", de->d_name);
-		if (read_small(path, name, sizeof(name)) || strcmp(name, want))
-			continue;
-		snprintf(path, sizeof(path), "/dev/%s", de->d_name);
-		fd = open(path, O_RDWR | O_CLOEXEC | O_NONBLOCK);
-		break;
-	}
-	closedir(d);
-	if (fd >= 0) {
-		/* Reads stay non-blocking (poll drives them); writes must not drop bytes. */
-		fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	}
-	return fd;
-}
-
-static int open_com2(void)
-{
-	struct termios t;
-	int fd = open(COM2, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	/* Raw: bytes reach com2.log as the scheduler wrote them. */
-	if (!tcgetattr(fd, &t)) {
-		cfmakeraw(&t);
-		tcsetattr(fd, TCSANOW, &t);
-	}
-	return fd;
-}
-
-static void put(int fd, const char *s)
-{
-	if (fd >= 0 && write(fd, s, strlen(s)) < 0) {
-		/* nothing better to do: the port is gone */
-	}
-}
-
-static void tracing_setup(void)
-{
-	static const char *const ev[] = { "sched_ext_dump", "sched_ext_exit" };
-	char path[256];
-	size_t i;
-
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), TRACEFS "/events/sched_ext/%s/enable", ev[i]);
-		if (sysfs__write(path, "1"))
-			tl("trace event %s unavailable: %s", ev[i], strerror(errno));
-	}
-}
-
-/* Copy the sched_ext_dump events (the kernel's debug dump) to the console. */
-static void copy_dump(void)
-{
-	char line[4096];
-	int lines = 0;
-	FILE *f = fopen(TRACEFS "/trace", "re");
-
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		if (line[0] == '#' || (!strstr(line, "sched_ext_dump:") && !strstr(line, "sched_ext_exit:")))
-			continue;
-		if (!lines++)
-			put(STDOUT_FILENO, DUMP_START_MARK);
-		put(STDOUT_FILENO, line);
-	}
-	fclose(f);
-	if (lines) {
-		put(STDOUT_FILENO, DUMP_END_MARK);
-		tl("sched_ext_dump copied: %d lines", lines);
-	}
-}
-
 static pid_t start_proc(char *const argv[], int out_fd, int err_fd)
 {
 	pid_t pid = proc__fork();
@@ -231,7 +65,7 @@ static pid_t start_proc(char *const argv[], int out_fd, int err_fd)
 		dup2(err_fd, STDERR_FILENO);
 	setsid();
 	execv(argv[0], argv);
-	dprintf(STDERR_FILENO, "ktstr-init: exec %s: %s\n", argv[0], strerror(errno));
+	error("exec %s: %s", argv[0], strerror(errno));
 	_exit(127);
 }
 
@@ -277,7 +111,7 @@ static void reap(struct state *s)
 /* Whether sched_ext is enabled; st gets the state, or why it could not be read. */
 static bool scx_enabled(char *st, size_t len)
 {
-	int err = read_small(SCX_STATE_PATH, st, len);
+	int err = scx__read_state(st, len);
 
 	if (err)	/* st was left unwritten: say why rather than print stack bytes */
 		snprintf(st, len, "unreadable (%s)", strerror(-err));
@@ -296,28 +130,6 @@ static void check_scx(struct state *s)
 	}
 }
 
-static void handle_cmd(struct state *s, const char *cmd, size_t len)
-{
-	char buf[512], suffix[64], msg[400], ack[600];
-	long offset;
-	int size, n;
-	unsigned long long value;
-
-	snprintf(buf, sizeof(buf), "%.*s", (int)len, cmd);
-	if (sscanf(buf, "map_write %63s %ld %d %llu", suffix, &offset, &size, &value) == 4) {
-		int err = map_write(suffix, offset, size, value, msg, sizeof(msg));
-
-		n = snprintf(ack, sizeof(ack), "map_write %s: %s", err ? "failed" : "ok", msg);
-		tl("bpf_map_write %s: %s", err ? "failed" : "acked", msg);
-	} else if (!strcmp(buf, "ping")) {
-		n = snprintf(ack, sizeof(ack), "pong");
-	} else {
-		n = snprintf(ack, sizeof(ack), "unknown command: %.200s", buf);
-		tl("unknown host command: %.200s", buf);
-	}
-	if (s->chan_fd >= 0)
-		channel__send(s->chan_fd, CH_ACK, ack, (size_t)n < sizeof(ack) ? (size_t)n : sizeof(ack) - 1);
-}
 
 /*
  * The agent's stdout: lines until its ready line (shown on the console),
@@ -353,7 +165,7 @@ static void drain_agent(struct state *s)
 		if (!nl)
 			nl = s->agent_buf + s->agent_len - 1;
 		*nl = '\0';
-		if (!strncmp(s->agent_buf, AGENT_READY, strlen(AGENT_READY))) {
+		if (!strncmp(s->agent_buf, PLAN_AGENT_READY, strlen(PLAN_AGENT_READY))) {
 			s->agent_ready = true;
 			tl("agent ready");
 		} else if (s->agent_buf[0]) {
@@ -400,16 +212,9 @@ static void serve(struct state *s, long ms, bool (*stop)(struct state *))
 			if (p[i].fd == s->sig_fd) {
 				reap(s);
 			} else if (p[i].fd == s->chan_fd) {
-				ssize_t n = channel_reader__fill(&s->chan, s->chan_fd);
-
-				if (n == 0 || (n < 0 && n != -EAGAIN)) {
-					/* Host end closed: a virtio port would report HUP forever. */
+				/* Host end closed: a virtio port would report HUP forever. */
+				if (!host__serve(s->chan_fd, &s->chan))
 					s->chan_eof = true;
-					continue;
-				}
-				while (channel_reader__next(&s->chan) > 0)
-					if (s->chan.type == CH_CMD)
-						handle_cmd(s, (const char *)s->chan.data, s->chan.dlen);
 			} else if (p[i].fd == s->agent_out) {
 				drain_agent(s);
 			}
@@ -438,7 +243,7 @@ static bool agent_ready_or_dead(struct state *s)
 
 static bool agent_attached_or_dead(struct state *s)
 {
-	return access(AGENT_ATTACHING, F_OK) || !s->agent_pid || sched_trouble(s);
+	return access(PLAN_AGENT_ATTACHING, F_OK) || !s->agent_pid || sched_trouble(s);
 }
 
 /* The agent closed its stream (or exited): everything it had to say is here. */
@@ -485,7 +290,7 @@ static int start_scheduler(struct state *s)
 	snprintf(wd, sizeof(wd), "%ld", s->plan.watchdog_ms);
 	/* Read by schedulers that honour it (scx-ktstr); harmless for others. */
 	setenv("KTSTR_WATCHDOG_MS", wd, 1);
-	put(s->com2_fd, SCHED_START_MARK);
+	system__put(s->com2_fd, SCHED_START_MARK);
 	s->sched_pid = start_proc(s->plan.sched_argv, s->com2_fd, s->com2_fd);
 	tl("scheduler started: pid %d %s", s->sched_pid, s->plan.scheduler);
 	serve(s, s->plan.attach_timeout_ms, sched_attached_or_dead);
@@ -519,7 +324,7 @@ static void stop_scheduler(struct state *s)
 		kill(s->sched_pid, SIGKILL);
 		serve(s, 2000, sched_gone);
 	}
-	put(s->com2_fd, SCHED_END_MARK);
+	system__put(s->com2_fd, SCHED_END_MARK);
 }
 
 /* The agent flushes what it captured and exits; its stream drains here. */
@@ -542,7 +347,7 @@ static void run(struct state *s)
 	uint64_t sysrdy_ns;
 	int i;
 
-	if (plan__load(PLAN_PATH, &s->plan, err, sizeof(err))) {
+	if (plan__load(&s->plan, PLAN_PATH, err, sizeof(err))) {
 		tl("bad plan: %s", err);
 		return;
 	}
@@ -550,7 +355,7 @@ static void run(struct state *s)
 	   s->plan.scheduler ? s->plan.scheduler : "eevdf");
 	if (cgroups__setup())
 		tl("cgroup controllers unavailable: %s", strerror(errno));
-	tracing_setup();
+	system__enable_tracing();
 	if (s->plan.agent && start_agent(s)) {
 		tl("AGENT_NOT_READY: %s", s->agent_pid ? "timed out" : "agent exited");
 		return;
@@ -561,9 +366,9 @@ static void run(struct state *s)
 		stop_agent(s);
 		return;
 	}
-	if (s->agent_pid && !access(AGENT_ATTACHING, F_OK)) {
+	if (s->agent_pid && !access(PLAN_AGENT_ATTACHING, F_OK)) {
 		serve(s, s->plan.agent_ready_ms, agent_attached_or_dead);
-		tl(access(AGENT_ATTACHING, F_OK) ? "agent attached" : "agent still attaching: going on");
+		tl(access(PLAN_AGENT_ATTACHING, F_OK) ? "agent attached" : "agent still attaching: going on");
 	}
 	/* Workers report times from here, in their own clock (CLOCK_MONOTONIC). */
 	sysrdy_ns = mono_ns();
@@ -593,6 +398,8 @@ int main(int argc, char **argv)
 	struct state s = { .chan_fd = -1, .com2_fd = -1, .agent_out = -1 };
 	sigset_t mask;
 
+	/* argv[0] is /init: messages name the tool. */
+	usage__set_prog("ktstr-init");
 	if (argc > 1 && !strcmp(argv[1], "--version")) {
 		printf("ktstr-init %s\n", KTSTR_VERSION);
 		return 0;
@@ -601,22 +408,22 @@ int main(int argc, char **argv)
 		fputs(usage_text, argc > 1 && !strcmp(argv[1], "--help") ? stdout : stderr);
 		return argc > 1 && !strcmp(argv[1], "--help") ? 0 : 2;
 	}
-	mounts();
+	system__mount();
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	s.sig_fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	s.chan_fd = open_channel(CHANNEL_PORT_NAME);
+	s.chan_fd = host__open(CHANNEL_PORT_NAME);
 	/* The channel first, so the host sees every stage from the first one. */
 	if (s.chan_fd >= 0)
 		tl__set_channel(s.chan_fd);
 	tl("init started");
 	if (s.chan_fd < 0)
 		tl("no host channel (%s): running without host commands", CHANNEL_PORT_NAME);
-	s.com2_fd = open_com2();
+	s.com2_fd = system__open_com2();
 	setenv("PATH", "/bin:/sbin:/usr/bin:/usr/sbin", 1);
 	run(&s);
-	copy_dump();
-	power_off();
+	system__copy_dump();
+	system__power_off();
 	return 0;
 }

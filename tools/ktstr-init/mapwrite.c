@@ -48,22 +48,22 @@ static int find_map(const char *suffix, struct bpf_map_info *best)
 	return best_fd;
 }
 
-int map_write(const char *suffix, long offset, int size, uint64_t value, char *msg, size_t msglen)
+int map_write(const char *suffix, long offset, int size, uint64_t value, char *err, size_t errlen)
 {
 	struct bpf_map_info info;
 	unsigned char buf[65536];
 	__u32 key = 0;
-	int fd, err = 0;
+	int fd, ret = 0;
 
 	fd = find_map(suffix, &info);
 	if (fd < 0) {
-		snprintf(msg, msglen, "no loaded BPF map name ends with '%s'", suffix);
+		snprintf(err, errlen, "no loaded BPF map name ends with '%s'", suffix);
 		return -ENOENT;
 	}
 	if (offset < 0 || offset + size > (long)info.value_size) {
-		snprintf(msg, msglen, "offset %ld + %d is beyond map %s's value size %u", offset, size, info.name,
+		snprintf(err, errlen, "offset %ld + %d is beyond map %s's value size %u", offset, size, info.name,
 			 info.value_size);
-		err = -ERANGE;
+		ret = -ERANGE;
 		goto cleanup;
 	}
 	if (info.map_flags & BPF_F_MMAPABLE) {
@@ -72,8 +72,8 @@ int map_write(const char *suffix, long offset, int size, uint64_t value, char *m
 		unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 
 		if (m == MAP_FAILED) {
-			err = -errno;
-			snprintf(msg, msglen, "mmap of map %s: %s", info.name, strerror(errno));
+			ret = -errno;
+			snprintf(err, errlen, "mmap of map %s: %s", info.name, strerror(errno));
 			goto cleanup;
 		}
 		switch (size) {
@@ -85,20 +85,20 @@ int map_write(const char *suffix, long offset, int size, uint64_t value, char *m
 		munmap(m, len);
 	} else {
 		if (info.value_size > sizeof(buf)) {
-			snprintf(msg, msglen, "map %s's value is too large (%u bytes)", info.name, info.value_size);
-			err = -E2BIG;
+			snprintf(err, errlen, "map %s's value is too large (%u bytes)", info.name, info.value_size);
+			ret = -E2BIG;
 			goto cleanup;
 		}
 		if (bpf_map_lookup_elem(fd, &key, buf) ||
 		    (memcpy(buf + offset, &value, size), bpf_map_update_elem(fd, &key, buf, BPF_ANY))) {
-			err = -errno;
-			snprintf(msg, msglen, "update of map %s: %s", info.name, strerror(errno));
+			ret = -errno;
+			snprintf(err, errlen, "update of map %s: %s", info.name, strerror(errno));
 			goto cleanup;
 		}
 	}
-	snprintf(msg, msglen, "map=%s id=%u offset=%ld size=%d value=%" PRIu64, info.name, info.id, offset, size,
+	snprintf(err, errlen, "map=%s id=%u offset=%ld size=%d value=%" PRIu64, info.name, info.id, offset, size,
 		 value);
 cleanup:
 	close(fd);
-	return err;
+	return ret;
 }

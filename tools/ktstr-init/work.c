@@ -24,6 +24,7 @@
 
 #include "cpulist.h"
 #include "init.h"
+#include "worktype.h"
 
 #define CGROOT "/sys/fs/cgroup"
 
@@ -52,26 +53,10 @@ struct step_run {
 	uint64_t ref_ns;	/* sys_rdy, CLOCK_MONOTONIC */
 };
 
-enum wt {
-	CPU_SPIN, YIELD_HEAVY, MIXED, IO_SYNC, BURSTY, PIPE_IO, FUTEX_PING_PONG, FORK_EXIT, NICE_SWEEP,
-	AFFINITY_CHURN, WT_UNKNOWN,
-};
-
-static enum wt wt_parse(const char *s)
-{
-	static const char *const names[] = { "CpuSpin", "YieldHeavy", "Mixed", "IoSync", "Bursty", "PipeIo",
-					      "FutexPingPong", "ForkExit", "NiceSweep", "AffinityChurn" };
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(s, names[i]))
-			return (enum wt)i;
-	return WT_UNKNOWN;
-}
-
 /* Types that block: their gaps come from run_delay, not from the clock (meter.c). */
-static bool wt_blocks(enum wt t)
+static bool wt_blocks(enum work_type t)
 {
-	return t == IO_SYNC || t == PIPE_IO || t == FUTEX_PING_PONG || t == FORK_EXIT;
+	return t == WT_IO_SYNC || t == WT_PIPE_IO || t == WT_FUTEX_PING_PONG || t == WT_FORK_EXIT;
 }
 
 int cgroups__setup(void)
@@ -112,27 +97,27 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 {
 	char c = 0, path[64];
 	int nice_v = 0, cpu = idx % (ncpus ? ncpus : 1);
-	enum wt t = wt_parse(type);
+	int t = work_type__parse(type);
 	struct meter m;
 
-	if (t == WT_UNKNOWN)
+	if (t < 0)
 		_exit(2);
 	meter__start(&m, &me->m, wt_blocks(t));
 	meter__tick(&m);
 	for (;;) {
-		switch (t) {
-		case CPU_SPIN:
+		switch ((enum work_type)t) {
+		case WT_CPU_SPIN:
 			spin_for_ns(&m, 1000000);
 			break;
-		case YIELD_HEAVY:
+		case WT_YIELD_HEAVY:
 			sched_yield();
 			break;
-		case MIXED:
+		case WT_MIXED:
 			spin_for_ns(&m, 500000);
 			sched_yield();
 			nap_ns(&m, 200000);
 			break;
-		case IO_SYNC: {
+		case WT_IO_SYNC: {
 			int fd;
 
 			snprintf(path, sizeof(path), "/tmp/iosync.%d", getpid());
@@ -148,11 +133,11 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 			nap_ns(&m, 100000);
 			break;
 		}
-		case BURSTY:
+		case WT_BURSTY:
 			spin_for_ns(&m, 5000000);
 			nap_ns(&m, 10000000);
 			break;
-		case PIPE_IO:
+		case WT_PIPE_IO:
 			/* Side 0 serves first; each read blocks until the peer writes. */
 			if (side == 0 && write(wfd, &c, 1) != 1)
 				_exit(1);
@@ -161,7 +146,7 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 			if (side == 1 && write(wfd, &c, 1) != 1)
 				_exit(1);
 			break;
-		case FUTEX_PING_PONG: {
+		case WT_FUTEX_PING_PONG: {
 			_Atomic uint32_t *w = &pair->futex;
 
 			while (atomic_load(w) != (uint32_t)side)
@@ -170,7 +155,7 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 			futex(w, FUTEX_WAKE, 1);
 			break;
 		}
-		case FORK_EXIT: {
+		case WT_FORK_EXIT: {
 			pid_t p = fork();
 
 			if (p == 0)
@@ -179,12 +164,12 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 				waitpid(p, NULL, 0);
 			break;
 		}
-		case NICE_SWEEP:
+		case WT_NICE_SWEEP:
 			nice_v = (nice_v + 1) % 40;
 			setpriority(PRIO_PROCESS, 0, nice_v - 20);
 			spin_for_ns(&m, 200000);
 			break;
-		case AFFINITY_CHURN: {
+		case WT_AFFINITY_CHURN: {
 			cpu_set_t set;
 
 			CPU_ZERO(&set);
@@ -195,7 +180,7 @@ static void __attribute__((noreturn)) work(const char *type, struct slot *me, st
 			spin_for_ns(&m, 200000);
 			break;
 		}
-		case WT_UNKNOWN:
+		case WT__COUNT:
 			_exit(2);
 		}
 		meter__iter(&m);
@@ -287,10 +272,11 @@ int step__start(const struct plan_step *st, int ncpus, uint64_t ref_ns, struct s
 		}
 		for (j = 0; j < cg->workers; j++) {
 			int p1[2] = { -1, -1 }, p2[2] = { -1, -1 };
-			bool paired = !strcmp(cg->work_type, "PipeIo") || !strcmp(cg->work_type, "FutexPingPong");
+			int wt = work_type__parse(cg->work_type);
+			bool paired = wt >= 0 && work_type__paired(wt);
 
 			if (paired && j + 1 < cg->workers) {
-				if (!strcmp(cg->work_type, "PipeIo") && (pipe2(p1, O_CLOEXEC) || pipe2(p2, O_CLOEXEC))) {
+				if (wt == WT_PIPE_IO && (pipe2(p1, O_CLOEXEC) || pipe2(p2, O_CLOEXEC))) {
 					err = -errno;
 					break;
 				}

@@ -20,7 +20,7 @@
 /* Printable ASCII only: comms and strings read from kernel memory. */
 static json_t *safe_string(const char *s, size_t n)
 {
-	char buf[PLAN_FIELD_MAX * 4 + 1];
+	char buf[PROBE_FIELD_MAX * 4 + 1];
 	size_t i, o = 0;
 
 	for (i = 0; i < n && s[i] && o < sizeof(buf) - 1; i++)
@@ -60,7 +60,7 @@ static json_t *hex_arg(const json_t *v)
 /* Field bytes (hex, little-endian) → "0x..", an array of 64-bit words, or a string. */
 static json_t *field_value(const struct pfield *f, const json_t *v)
 {
-	unsigned char b[PLAN_FIELD_MAX];
+	unsigned char b[PROBE_FIELD_MAX];
 	const char *s = json_string_value(v);
 	size_t n, i, w;
 	json_t *arr;

@@ -3,7 +3,7 @@
  * ktstr-probe: rerun a scenario in a second VM with BPF probes on the
  * targets of ktstr-btfres and print what they saw as the events of
  * ktstr-stitch (man/ktstr-probe.1). The VM is ktstr-boot's, run with the
- * probe agent (bpf/probe/agent.c) and its plan in the initramfs.
+ * probe agent (bpf/probe/) and its plan in the initramfs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,15 +20,17 @@
 #include <jansson.h>
 
 #include "file.h"
+#include "interrupt.h"
 #include "json.h"
 #include "kernel.h"
 #include "log.h"
+#include "qemu.h"
 #include "scenario.h"
+#include "scx.h"
 #include "usage.h"
 #include "probe.h"
 
 #define GUEST_PLAN "/ktstr/probe/plan"
-#define TRIGGER_TP "btf_trace_sched_ext_exit"
 
 static const char help_text[] =
 	"Usage: ktstr-probe --targets FILE [OPTIONS] SCENARIO.yaml\n"
@@ -54,11 +56,11 @@ static const char help_text[] =
 	"in this kernel, VM or probe agent failure).\n";
 
 /* 1 the kernel has the trigger, 0 it does not, <0 unknown (no BTF to look at). */
-static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *err, size_t len)
+static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *err, size_t errlen)
 {
 	struct kernel_paths kp = { 0 };
 	struct btf *btf;
-	int ret = kernel__resolve(kernel_arg, argv0, &kp, err, len);
+	int ret = kernel__resolve(kernel_arg, argv0, &kp, err, errlen);
 
 	if (ret)
 		return ret;
@@ -69,9 +71,9 @@ static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *er
 	btf = btf__parse(kp.vmlinux, NULL);
 	if (!btf) {
 		ret = -errno;
-		snprintf(err, len, "%s: no BTF", kp.vmlinux);
+		snprintf(err, errlen, "%s: no BTF", kp.vmlinux);
 	} else {
-		ret = btf__find_by_name_kind(btf, TRIGGER_TP, BTF_KIND_TYPEDEF) > 0;
+		ret = scx__has_exit_tp(btf);
 		btf__free(btf);
 	}
 	kernel_paths__free(&kp);
@@ -85,7 +87,8 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	char boot[PATH_MAX + 16], agent[PATH_MAX + 32], file[PATH_MAX + 64], res[PATH_MAX + 16], maxev[32];
 	const char *argv[32];
 	int n = 0, fd, st;
-	pid_t pid;
+	bool forwarded = false;
+	pid_t pid, parent;
 
 	snprintf(boot, sizeof(boot), "%s/ktstr-boot", bindir);
 	snprintf(agent, sizeof(agent), "%s/ktstr-probe-agent", bindir);
@@ -124,26 +127,35 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	if (fd < 0)
 		return -errno;
 	log_info("booting %s with the probe agent (logs in %s)", scenario, dir);
+	parent = getpid();
 	pid = fork();
 	if (pid < 0) {
 		close(fd);
 		return -errno;
 	}
 	if (!pid) {
+		if (interrupt__child_setup(parent))
+			_exit(127);
 		dup2(fd, STDOUT_FILENO);
 		execv(boot, (char **)argv);
-		fprintf(stderr, "ktstr-probe: %s: %s\n", boot, strerror(errno));
+		error("%s: %s", boot, strerror(errno));
 		_exit(127);
 	}
 	close(fd);
-	while (waitpid(pid, &st, 0) < 0)
+	while (waitpid(pid, &st, 0) < 0) {
 		if (errno != EINTR)
 			return -errno;
+		/* Passed on once: ktstr-boot stops its VM and keeps the logs. */
+		if (interrupt__pending() && !forwarded) {
+			kill(pid, interrupt__pending());
+			forwarded = true;
+		}
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 /* The verdict of the rerun, and why the agent never came up when it did not. */
-static json_t *boot_summary(const char *dir, char *why, size_t len)
+static json_t *boot_summary(const char *dir, char *err, size_t errlen)
 {
 	char path[PATH_MAX + 16];
 	json_t *r, *s, *tl, *e;
@@ -166,18 +178,10 @@ static json_t *boot_summary(const char *dir, char *why, size_t len)
 		const char *st = json__str(e, "stage", "");
 
 		if (!strncmp(st, "AGENT_NOT_READY", 15) || !strncmp(st, "agent exited", 12))
-			snprintf(why, len, "%s", st);
+			snprintf(err, errlen, "%s", st);
 	}
 	json_decref(r);
 	return s;
-}
-
-/* Compact, keys in order, reals (milliseconds) without float noise. */
-static int write_rec(FILE *f, const json_t *rec)
-{
-	if (json_dumpf(rec, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10)) || fputc('\n', f) == EOF)
-		return -EIO;
-	return 0;
 }
 
 static int write_events(const char *path, json_t *meta, const struct conv *c)
@@ -189,7 +193,8 @@ static int write_events(const char *path, json_t *meta, const struct conv *c)
 
 	if (err)
 		return err;
-	err = write_rec(of.f, meta);
+	/* Its reals are milliseconds: no float noise. */
+	err = jsonl__write_digits(of.f, meta, JSONL_DIGITS_SHORT);
 	if (c) {
 		/* Before the hits: ktstr-stitch learns from them what a hit's func is. */
 		json_array_foreach(c->progs, i, r)
@@ -227,11 +232,10 @@ int main(int argc, char **argv)
 	char err[1024] = "", bindir[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 32], why[256] = "";
 	long max_events = 20000, nr_cpus = 0;
 	struct scenario *s = NULL;
-	struct plan *plan = calloc(1, sizeof(*plan));
+	struct probe_plan *plan = calloc(1, sizeof(*plan));
 	struct conv conv = { 0 };
 	json_t *meta = json_object();
 	int c, verbose = 0, ret, code = KT_EXIT_ENV;
-	char *end;
 	FILE *pf;
 
 	usage__set_prog(argv[0]);
@@ -247,22 +251,23 @@ int main(int argc, char **argv)
 		case 'D':
 			out_arg = optarg;
 			break;
-		case 'a':
-			if (strcmp(optarg, "auto") && strcmp(optarg, "kvm") && strcmp(optarg, "tcg"))
+		case 'a': {
+			enum qemu_accel a;
+
+			if (qemu__parse_accel(optarg, &a))
 				usage__bad("--accel: expected auto, kvm or tcg, got '%s'", optarg);
-			accel = optarg;
+			accel = optarg;	/* ktstr-boot picks it */
 			break;
+		}
 		case 'm':
-			max_events = strtol(optarg, &end, 10);
-			if (*end || end == optarg || max_events < 1 || max_events > 10000000)
+			if (usage__parse_long(optarg, 1, 10000000, &max_events))
 				usage__bad("--max-events: expected 1 to 10000000, got '%s'", optarg);
 			break;
 		case 'A':
 			agent_out = optarg;
 			break;
 		case 'n':
-			nr_cpus = strtol(optarg, &end, 10);
-			if (*end || end == optarg || nr_cpus < 1 || nr_cpus > 65536)
+			if (usage__parse_long(optarg, 1, 65536, &nr_cpus))
 				usage__bad("--nr-cpus: expected 1 to 65536, got '%s'", optarg);
 			break;
 		case 'o':
@@ -284,6 +289,7 @@ int main(int argc, char **argv)
 	if (agent_out ? optind < argc - 1 : optind != argc - 1)
 		usage__bad(optind >= argc ? "missing SCENARIO.yaml" : "only one SCENARIO.yaml, please");
 	log__init(verbose);
+	interrupt__install();
 	if (!plan)
 		return KT_EXIT_ENV;
 
@@ -292,16 +298,16 @@ int main(int argc, char **argv)
 		ret = scenario__load(argv[optind], &s, err, sizeof(err));
 		if (ret) {
 			error("%s", err);
-			code = ret == -EINVAL ? KT_EXIT_USAGE : KT_EXIT_ENV;
+			code = usage__exit_code(ret);
 			goto cleanup;
 		}
 		if (!nr_cpus)
 			nr_cpus = topology__cpus(&s->topo);
 	}
-	ret = plan__load(plan, targets, err, sizeof(err));
+	ret = probe_plan__load(plan, targets, err, sizeof(err));
 	if (ret) {
 		error("%s", err);
-		code = ret == -EINVAL ? KT_EXIT_USAGE : KT_EXIT_ENV;
+		code = usage__exit_code(ret);
 		goto cleanup;
 	}
 	json_object_set_new(meta, "type", json_string("meta"));
@@ -320,6 +326,7 @@ int main(int argc, char **argv)
 		ret = conv__read(&conv, agent_out);
 		if (ret) {
 			error("%s: %s", agent_out, strerror(-ret));
+			code = usage__exit_code(ret);
 			goto cleanup;
 		}
 		goto write;
@@ -332,11 +339,12 @@ int main(int argc, char **argv)
 	ret = trigger_in_kernel(kernel, argv[0], err, sizeof(err));
 	if (ret == 0) {
 		/* Nothing to wait for: say so in the events, as ktstr-stitch expects. */
-		error("trigger unavailable in this kernel (no tracepoint sched_ext_exit in its BTF)");
+		error("trigger unavailable in this kernel (no tracepoint " SCX_EXIT_TP " in its BTF)");
 		json_object_set_new(meta, "trigger_available", json_false());
 		json_object_set_new(meta, "error", json_string("trigger unavailable in this kernel"));
-		if (write_events(output, meta, NULL))
-			error("cannot write the events");
+		ret = write_events(output, meta, NULL);
+		if (ret)
+			code = usage__output_error(output, ret);
 		goto cleanup;
 	}
 	if (ret < 0) {
@@ -350,7 +358,7 @@ int main(int argc, char **argv)
 	}
 	snprintf(path, sizeof(path), "%s/probe.plan", dir);
 	pf = fopen(path, "we");
-	if (!pf || plan__write(plan, pf) || fclose(pf)) {
+	if (!pf || probe_plan__write(plan, pf) || fclose(pf)) {
 		error("%s: cannot write", path);
 		goto cleanup;
 	}
@@ -358,6 +366,12 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/agent.out", dir);
 	unlink(path);
 	ret = run_boot(bindir, dir, kernel, accel, max_events, verbose, argv[optind]);
+	if (interrupt__pending()) {
+		error("interrupted by signal %d (%s); logs in %s", interrupt__pending(),
+		      strsignal(interrupt__pending()), dir);
+		code = interrupt__exit_code();
+		goto cleanup;
+	}
 	if (ret < 0 || ret == KT_EXIT_ENV || ret > KT_EXIT_ENV) {
 		error("the probe VM failed (ktstr-boot exit %d); logs in %s", ret, dir);
 		goto cleanup;
@@ -395,9 +409,9 @@ write:
 	json_object_set_new(conv.meta, "trigger_fired", json_boolean(json_array_size(conv.triggers) > 0));
 	if (conv.bad_lines)
 		json_object_set_new(conv.meta, "bad_lines", json_integer(conv.bad_lines));
-	if (write_events(output, conv.meta, &conv)) {
-		error("%s: cannot write the events", output ? output : "<stdout>");
-		code = KT_EXIT_FAIL;
+	ret = write_events(output, conv.meta, &conv);
+	if (ret) {
+		code = usage__output_error(output, ret);
 		goto cleanup;
 	}
 	log_info("%zu calls recorded, trigger %s", json_array_size(conv.hits),
@@ -407,7 +421,7 @@ cleanup:
 	json_decref(meta);
 	conv__free(&conv);
 	if (plan)
-		plan__free(plan);
+		probe_plan__free(plan);
 	free(plan);
 	scenario__free(s);
 	return code;

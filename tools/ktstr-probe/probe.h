@@ -4,15 +4,12 @@
 #define KTSTR_PROBE_TOOL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <jansson.h>
 
-/* Must match bpf/probe/probe.h (the agent checks the plan again). */
-#define PLAN_MAX_TARGETS	256
-#define PLAN_MAX_ARGS		6
-#define PLAN_MAX_FIELDS		16
-#define PLAN_FIELD_MAX		128
-#define PLAN_DATA_MAX		1023
+/* The plan's limits are the BPF side's (the agent checks the plan again). */
+#include "probe_abi.h"
 
 struct pfield {
 	const char *param;	/* parameter name (key in "fields") */
@@ -28,29 +25,30 @@ struct ptarget {
 	bool bpf, packed;
 	bool has_ret;		/* not void: fexit records the return value */
 	int nargs, task_param, nfields;
-	struct pfield f[PLAN_MAX_FIELDS];
+	struct pfield f[PROBE_MAX_FIELDS];
 };
 
-struct plan {
+struct probe_plan {
 	json_t *recs;		/* keeps the strings alive */
-	struct ptarget t[PLAN_MAX_TARGETS];
+	struct ptarget t[PROBE_MAX_TARGETS];
 	int n;
 	json_t *notes;		/* array of strings: what was left out and why */
 	bool has_enums;
 };
 
-/* 0, or -EINVAL with msg "file:line: what", or -errno. */
-int plan__load(struct plan *p, const char *path, char *msg, size_t len);
-int plan__write(const struct plan *p, FILE *f);
-void plan__free(struct plan *p);
+/* The targets of ktstr-btfres at path. 0, or -EINVAL with err "file:line: what", or -errno. */
+int probe_plan__load(struct probe_plan *p, const char *path, char *err, size_t errlen);
+/* The agent's plan (read by bpf/probe/plan.c). 0 or -EIO. */
+int probe_plan__write(const struct probe_plan *p, FILE *f);
+void probe_plan__free(struct probe_plan *p);
 
 struct conv {
-	const struct plan *plan;
+	const struct probe_plan *plan;
 	json_t *meta;		/* filled: attach results, timings, stats */
 	json_t *hits;		/* array of hit records, in entry order */
 	json_t *triggers;	/* array */
 	json_t *progs;		/* array: the struct_ops programs the agent found ("prog" records) */
-	const char *disc[PLAN_MAX_TARGETS];	/* a template's program name, once found (in progs) */
+	const char *disc[PROBE_MAX_TARGETS];	/* a template's program name, once found (in progs) */
 	bool ready;		/* the stream had records (the agent came up) */
 	long bad_lines;
 };

@@ -25,8 +25,8 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-static void note(struct plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void note(struct plan *p, const char *fmt, ...)
+static void note(struct probe_plan *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct probe_plan *p, const char *fmt, ...)
 {
 	char buf[512];
 	va_list ap;
@@ -37,8 +37,8 @@ static void note(struct plan *p, const char *fmt, ...)
 	json_array_append_new(p->notes, json_string(buf));
 }
 
-/* One record. -EINVAL with msg for a malformed one. */
-static int add_target(struct plan *p, json_t *rec, const char *where, char *msg, size_t len)
+/* One record. -EINVAL with err for a malformed one. */
+static int add_target(struct probe_plan *p, json_t *rec, const char *where, char *err, size_t errlen)
 {
 	const char *kind = json__str(rec, "kind", NULL), *name = json__str(rec, "name", NULL);
 	json_t *params = json_object_get(rec, "params"), *prm;
@@ -47,7 +47,7 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 	int out = 0;
 
 	if (!json_is_object(rec)) {
-		snprintf(msg, len, "%s: not a JSON object", where);
+		snprintf(err, errlen, "%s: not a JSON object", where);
 		return -EINVAL;
 	}
 	if (json_object_get(rec, "error"))
@@ -57,19 +57,19 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 		return 0;
 	}
 	if (!kind || (strcmp(kind, "kernel") && strcmp(kind, "bpf"))) {
-		snprintf(msg, len, "%s: kind: expected kernel, bpf or enums", where);
+		snprintf(err, errlen, "%s: kind: expected kernel, bpf or enums", where);
 		return -EINVAL;
 	}
 	if (!name || !*name) {
-		snprintf(msg, len, "%s: name: missing", where);
+		snprintf(err, errlen, "%s: name: missing", where);
 		return -EINVAL;
 	}
 	if (params && !json_is_array(params)) {
-		snprintf(msg, len, "%s: params: not an array", where);
+		snprintf(err, errlen, "%s: params: not an array", where);
 		return -EINVAL;
 	}
-	if (p->n >= PLAN_MAX_TARGETS) {
-		note(p, "%s: more than 256 targets, left out", name);
+	if (p->n >= PROBE_MAX_TARGETS) {
+		note(p, "%s: more than %d targets, left out", name, PROBE_MAX_TARGETS);
 		return 0;
 	}
 	t = &p->t[p->n];
@@ -85,12 +85,12 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 	t->packed = t->bpf && json_is_string(json_object_get(rec, "op"));
 	t->has_ret = json_is_object(json_object_get(rec, "ret"));
 	t->task_param = json__int(rec, "task_param", -1);
-	if (t->task_param < -1 || t->task_param >= PLAN_MAX_ARGS)
+	if (t->task_param < -1 || t->task_param >= PROBE_MAX_ARGS)
 		t->task_param = -1;
 	t->nargs = params ? (int)json_array_size(params) : 0;
-	if (t->nargs > PLAN_MAX_ARGS) {
-		note(p, "%s: only the first 6 arguments are recorded", name);
-		t->nargs = PLAN_MAX_ARGS;
+	if (t->nargs > PROBE_MAX_ARGS) {
+		note(p, "%s: only the first %d arguments are recorded", name, PROBE_MAX_ARGS);
+		t->nargs = PROBE_MAX_ARGS;
 	}
 	json_array_foreach(params, i, prm) {
 		json_t *fields = json_object_get(prm, "fields"), *fl;
@@ -98,13 +98,13 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 		const char *pname = json__str(prm, "name", NULL);
 
 		if (!json_is_object(prm) || !pname) {
-			snprintf(msg, len, "%s: params[%zu]: expected an object with a name", where, i);
+			snprintf(err, errlen, "%s: params[%zu]: expected an object with a name", where, i);
 			return -EINVAL;
 		}
 		if (!fields)
 			continue;
 		if (!json_is_array(fields)) {
-			snprintf(msg, len, "%s: params[%zu].fields: not an array", where, i);
+			snprintf(err, errlen, "%s: params[%zu].fields: not an array", where, i);
 			return -EINVAL;
 		}
 		if (idx < 0 || idx >= t->nargs)
@@ -118,17 +118,17 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 			if (!fname || off < 0 || off > 0xffffffffLL || size <= 0 ||
 			    (dj && (!json_is_integer(dj) || json_integer_value(dj) < 0 ||
 				    json_integer_value(dj) > 0xffffffffLL))) {
-				snprintf(msg, len, "%s: params[%zu].fields[%zu]: expected name, offset, size (and deref) "
+				snprintf(err, errlen, "%s: params[%zu].fields[%zu]: expected name, offset, size (and deref) "
 					 "as non-negative integers", where, i, k);
 				return -EINVAL;
 			}
-			if (!strcmp(dec, "string") && size > PLAN_FIELD_MAX)
-				size = PLAN_FIELD_MAX;
-			if (size > PLAN_FIELD_MAX) {
-				note(p, "%s: field %s larger than 128 bytes, left out", name, fname);
+			if (!strcmp(dec, "string") && size > PROBE_FIELD_MAX)
+				size = PROBE_FIELD_MAX;
+			if (size > PROBE_FIELD_MAX) {
+				note(p, "%s: field %s larger than %d bytes, left out", name, fname, PROBE_FIELD_MAX);
 				continue;
 			}
-			if (t->nfields >= PLAN_MAX_FIELDS || out + size > PLAN_DATA_MAX) {
+			if (t->nfields >= PROBE_MAX_FIELDS || out + size > PROBE_DATA_MAX) {
 				note(p, "%s: field %s over the record's room, left out", name, fname);
 				continue;
 			}
@@ -148,44 +148,44 @@ static int add_target(struct plan *p, json_t *rec, const char *where, char *msg,
 	return 0;
 }
 
-int plan__load(struct plan *p, const char *path, char *msg, size_t len)
+int probe_plan__load(struct probe_plan *p, const char *path, char *err, size_t errlen)
 {
 	struct jsonl_reader r;
 	char where[600];
 	json_t *rec;
-	int err;
+	int ret;
 
 	memset(p, 0, sizeof(*p));
-	*msg = '\0';
+	*err = '\0';
 	p->recs = json_array();
 	p->notes = json_array();
-	err = jsonl_reader__open(&r, path);
-	if (err) {
-		snprintf(msg, len, "%s: %s", path, strerror(-err));
-		return err;
+	ret = jsonl_reader__open(&r, path);
+	if (ret) {
+		snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+		return ret;
 	}
-	while ((err = jsonl_reader__next(&r, &rec)) > 0) {
+	while ((ret = jsonl_reader__next(&r, &rec)) > 0) {
 		json_array_append_new(p->recs, rec);
 		snprintf(where, sizeof(where), "%s:%lu", path, r.lr.lineno);
-		err = add_target(p, rec, where, msg, len);
-		if (err)
+		ret = add_target(p, rec, where, err, errlen);
+		if (ret)
 			break;
 	}
-	if (err < 0 && !*msg)
-		snprintf(msg, len, "%s", r.msg);
+	if (ret < 0 && !*err)
+		snprintf(err, errlen, "%s", r.msg);
 	jsonl_reader__close(&r);
-	if (!err && !p->n) {
-		snprintf(msg, len, "%s: no probe target (every record is an error or enums)", path);
-		err = -EINVAL;
+	if (!ret && !p->n) {
+		snprintf(err, errlen, "%s: no probe target (every record is an error or enums)", path);
+		ret = -EINVAL;
 	}
-	return err < 0 ? err : 0;
+	return ret < 0 ? ret : 0;
 }
 
-int plan__write(const struct plan *p, FILE *f)
+int probe_plan__write(const struct probe_plan *p, FILE *f)
 {
 	int i, k;
 
-	fprintf(f, "ktstr-probe-plan 1\n");
+	fprintf(f, PROBE_PLAN_MAGIC " 1\n");
 	for (i = 0; i < p->n; i++) {
 		const struct ptarget *t = &p->t[i];
 
@@ -198,7 +198,7 @@ int plan__write(const struct plan *p, FILE *f)
 	return ferror(f) ? -EIO : 0;
 }
 
-void plan__free(struct plan *p)
+void probe_plan__free(struct probe_plan *p)
 {
 	json_decref(p->recs);
 	json_decref(p->notes);

@@ -38,10 +38,10 @@ int fnlist__add(struct fnlist *l, const struct frame *f)
 	return 0;
 }
 
-void fnlist__release(struct fnlist *l)
+void fnlist__free(struct fnlist *l)
 {
 	strtab__free(&l->names);
-	strbuf__release(&l->raws);
+	strbuf__free(&l->raws);
 	free(l->v);
 	memset(l, 0, sizeof(*l));
 }

@@ -14,6 +14,7 @@
 
 #include "json.h"
 #include "stackx.h"
+#include "log.h"
 #include "usage.h"
 
 static const char help[] =
@@ -55,12 +56,12 @@ static int source__push(struct source *s, const char *path)
 	return 0;
 }
 
-static void source__release(struct source *s)
+static void source__free(struct source *s)
 {
 	int t;
 
 	for (t = 0; t < TIER_N; t++)
-		fnlist__release(&s->tiers[t]);
+		fnlist__free(&s->tiers[t]);
 	free(s->files);
 	s->files = NULL;
 }
@@ -176,7 +177,7 @@ int main(int argc, char **argv)
 				goto oom;
 			if (err) {
 				error("%s: %s", strcmp(path, "-") ? path : "<stdin>", strerror(-err));
-				ret = KT_EXIT_USAGE;
+				ret = usage__exit_code(err);
 				goto cleanup;
 			}
 		}
@@ -184,22 +185,22 @@ int main(int argc, char **argv)
 		label = src[s].label;
 	}
 	if (!found) {
-		fprintf(stderr, "%s: note: no stack function found\n", usage__prog());
+		log_note("no stack function found");
 		goto cleanup;
 	}
 	err = print_list(found, label);
 	if (err == -ENOMEM)
 		goto oom;
-	if (err || fflush(stdout) || ferror(stdout)) {
-		error("standard output: write error");
-		ret = KT_EXIT_ENV;
-	}
+	if (err)
+		ret = usage__output_error(NULL, err);
+	else
+		ret = usage__flush_stdout();
 	goto cleanup;
 oom:
 	error("out of memory");
 	ret = KT_EXIT_ENV;
 cleanup:
 	for (s = 0; s < SRC_N; s++)
-		source__release(&src[s]);
+		source__free(&src[s]);
 	return ret;
 }

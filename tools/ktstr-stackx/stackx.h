@@ -37,7 +37,7 @@ struct fnlist {
 
 /* Add f unless its name is already there. Returns 0 or -ENOMEM. */
 int fnlist__add(struct fnlist *l, const struct frame *f);
-void fnlist__release(struct fnlist *l);
+void fnlist__free(struct fnlist *l);
 
 /* Read one input (path, or "-" for stdin) into the tiers. 0 or -errno. */
 int scan__file(const char *path, struct fnlist tiers[TIER_N]);

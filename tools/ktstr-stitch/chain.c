@@ -85,9 +85,24 @@ static const struct call *kernel_inflight(const struct events *ev)
 	return best;
 }
 
+/*
+ * A call the exit was raised inside of: on the exit's CPU, by the task
+ * current there, entered before the exit and not returned by then
+ * (find_dsq_for_dispatch() raising "non-existent DSQ" while it enqueues
+ * another task). Part of the chain of the task such a kernel call was
+ * handling, whatever its arguments. (When a BPF callback was in flight, the
+ * exit came from inside it, and current's own calls are another story: an
+ * interrupted write, say.)
+ */
+static bool in_exit_path(const struct call *c, const struct trigger *t)
+{
+	return t->ts_ok && c->has_entry && c->cpu == t->cpu && c->cur == t->current && c->ts <= t->ts &&
+	       (!c->has_exit || c->ts_exit >= t->ts);
+}
+
 int chain__build(struct chain *ch, struct events *ev, bool history)
 {
-	const struct call *kin;
+	const struct call *kin = NULL;
 	uint64_t stalled;
 	long long spid = -1;
 	const struct trigger *t = &ev->trig;
@@ -135,6 +150,7 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 		ch->causal_why = CAUSAL_INFLIGHT;
 		ch->causal = kin->task;
 		ch->inflight_func = ev->funcs[kin->func].name;
+		ch->exit_path = t;
 	} else {
 		ch->causal_why = CAUSAL_CURRENT;
 		ch->causal = t->current;
@@ -186,7 +202,8 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 bool chain__has(const struct chain *ch, const struct call *c)
 {
 	/* A NULL task argument (dispatch's prev) names no task: go by current. */
-	return ch->causal && ((c->has_task && c->task) ? c->task : c->cur) == ch->causal;
+	return ch->causal && (((c->has_task && c->task) ? c->task : c->cur) == ch->causal ||
+			      (ch->exit_path && in_exit_path(c, ch->exit_path)));
 }
 
 void chain__free(struct chain *ch)

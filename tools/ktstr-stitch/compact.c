@@ -212,7 +212,7 @@ static int entries_build(const struct render_opts *o, struct entry *e, struct st
 		}
 		e[n].key = (uint32_t)id;
 	}
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return err;
 }
 
@@ -295,7 +295,7 @@ static void measure(const struct render_opts *o, const struct cline *l, size_t n
 		    (x = render__width(sb.buf)) > w->src && x <= MAX_COL)
 			w->src = x;
 	}
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 }
 
 static int print_line(const struct render_opts *o, const struct cline *l, const struct cols *w,
@@ -405,7 +405,7 @@ int compact__render(const struct render_opts *o)
 	for (i = from; !err && i < f.nout; i++)
 		err = print_line(o, &f.out[i], &w, &details, &sb);
 out:
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	strtab__free(&details);
 	strtab__free(&keys);
 	free(e);

@@ -10,6 +10,7 @@
 
 #include "file.h"
 #include "stitch.h"
+#include "log.h"
 #include "usage.h"
 
 static const char help[] =
@@ -196,7 +197,7 @@ int main(int argc, char **argv)
 	err = chain__build(&ch, &ev, history);
 	if (err) {
 		error("%s", strerror(-err));
-		code = KT_EXIT_FAIL;
+		code = KT_EXIT_ENV;	/* out of memory */
 		goto out;
 	}
 	/* A stall's chain is the named task's own story: its timeline. */
@@ -215,8 +216,7 @@ int main(int argc, char **argv)
 	}
 	err = outfile__open(&out, output);
 	if (err) {
-		error("%s: %s", output, strerror(-err));
-		code = usage__exit_code(err);
+		code = usage__output_error(output, err);
 		goto out;
 	}
 	ro = (struct render_opts){ .ev = &ev, .ch = &ch, .tl = &tl, .dt = &dt, .view = view,
@@ -240,10 +240,8 @@ int main(int argc, char **argv)
 		err = outfile__commit(&out);
 	else
 		outfile__abort(&out);
-	if (err) {
-		error("%s: %s", output ? output : "<stdout>", strerror(-err));
-		code = KT_EXIT_FAIL;
-	}
+	if (err)
+		code = usage__output_error(output, err);
 out:
 	timeline__free(&tl);
 	chain__free(&ch);

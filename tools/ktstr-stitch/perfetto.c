@@ -109,7 +109,7 @@ static json_t *call_args(const struct vcall *vc, const struct tl_call *t, size_t
 		json_object_set_new(args, key.buf, render__jstr(val ? val : l->entry));
 		free(val);
 	}
-	strbuf__release(&key);
+	strbuf__free(&key);
 	if (args && vc->source)
 		json_object_set_new(args, "source", render__jstr(vc->source));
 	if (args) {
@@ -316,8 +316,8 @@ static int perfetto(const struct render_opts *o)
 				       "causal_task", record_args(render__causal_json(o))));
 out:
 	plan_free(&p);
-	strbuf__release(&sb);
-	strbuf__release(&task);
+	strbuf__free(&sb);
+	strbuf__free(&task);
 	vcall__free(&vc);
 	return err;
 }

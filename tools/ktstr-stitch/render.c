@@ -49,7 +49,7 @@ static void put_safe(FILE *f, const char *s)
 
 	if (!text__sanitize(&sb, s, strlen(s)) && sb.buf)
 		fputs(sb.buf, f);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 }
 
 int render__exit_kind(struct strbuf *out, const struct render_opts *o)
@@ -138,7 +138,7 @@ static size_t func_width(const struct events *ev, const struct call *c)
 		w = strlen(name);
 	else
 		w = render__width(sb.buf);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return w;
 }
 
@@ -412,7 +412,7 @@ int render__text(const struct render_opts *o)
 	else
 		err = render__with_timeline(o, o->view == VIEW_COMPACT ? compact__render : text_full);
 out:
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return err;
 }
 
@@ -485,7 +485,7 @@ json_t *render__exit_json(const struct render_opts *o)
 		      "current_comm", render__jstr(t->current_comm),
 		      "inflight_func", render__jstr(t->inflight_func),
 		      "msg", render__jstr(t->msg));
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	return j;
 }
 

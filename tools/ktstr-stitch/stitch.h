@@ -131,6 +131,7 @@ struct chain {
 	long long causal_pid;		/* -1 unknown */
 	const char *causal_comm;	/* NULL unknown */
 	const char *inflight_func;	/* CAUSAL_INFLIGHT: the call the exit happened in */
+	const struct trigger *exit_path;	/* with a kernel call in flight: its calls count too */
 	size_t recorded;		/* calls in the input */
 	size_t of_task;			/* calls of the causal task up to the exit */
 	size_t after_exit;		/* calls of the causal task after the exit */

@@ -13,7 +13,7 @@ static char *safe_dup(const char *s)
 	struct strbuf sb = { 0 };
 
 	if (text__sanitize(&sb, s, strlen(s)) || (!sb.buf && strbuf__addstr(&sb, ""))) {
-		strbuf__release(&sb);
+		strbuf__free(&sb);
 		return NULL;
 	}
 	return sb.buf;
@@ -79,12 +79,12 @@ static int push_value(struct vcall *vc, int depth, const char *param, const char
 	if (!err && ex && !decode__same(en, ex)) {
 		err = decode__value(&b, dt, dec, ex, size);
 		if (!err && !strcmp(a.buf, b.buf))
-			strbuf__release(&b);
+			strbuf__free(&b);
 	}
 	if (!err)
 		err = push(vc, depth, false, param, name, &a, &b);
-	strbuf__release(&a);
-	strbuf__release(&b);
+	strbuf__free(&a);
+	strbuf__free(&b);
 	return err;
 }
 
@@ -140,8 +140,8 @@ static int build_with_target(struct vcall *vc, const struct target *t, const jso
 					 json_object_get(pf, p->fields[j].name), dt, p->fields[j].dec,
 					 p->fields[j].size);
 	}
-	strbuf__release(&h);
-	strbuf__release(&v);
+	strbuf__free(&h);
+	strbuf__free(&v);
 	return err;
 }
 

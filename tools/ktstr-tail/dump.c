@@ -11,11 +11,12 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "scx.h"
 #include "tail.h"
 
 enum { OUT, IN, COUNTERS };
 
-#define TRACE_TAG " sched_ext_dump: "
+#define TRACE_TAG " " SCX_DUMP_TP ": "
 
 size_t dump__stamp_len(const char *s, size_t n)
 {

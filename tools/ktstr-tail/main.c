@@ -5,11 +5,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tail.h"
+#include "log.h"
 #include "usage.h"
 
 static const char help[] =
@@ -85,15 +87,12 @@ int main(int argc, char **argv)
 	struct centry *ids = NULL;
 	size_t nlog = 0, caplog = 0, n = 0, i, start;
 	int c, err, code = KT_EXIT_OK;
-	char *end;
 
 	usage__set_prog(argv[0]);
 	while ((c = getopt_long(argc, argv, ":n:cs:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'n':
-			errno = 0;
-			lines = strtol(optarg, &end, 10);
-			if (errno || *end || end == optarg || lines < 0)
+			if (usage__parse_long(optarg, 0, LONG_MAX, &lines))
 				usage__bad("--lines: '%s' is not a line count", optarg);
 			break;
 		case 'c':
@@ -177,14 +176,14 @@ int main(int argc, char **argv)
 	linereader__close(&lr);
 	if (err < 0) {
 		error("%s: %s", path ? path : "<stdin>", strerror(-err));
-		code = err == -ENOMEM ? KT_EXIT_FAIL : usage__exit_code(err);
+		code = usage__exit_code(err);
 		goto out;
 	}
 
 	ids = malloc((nlog ? nlog : 1) * sizeof(*ids));
 	if (!ids) {
 		error("out of memory");
-		code = KT_EXIT_FAIL;
+		code = KT_EXIT_ENV;
 		goto out;
 	}
 	for (i = 0; i < nlog; i++) {
@@ -201,7 +200,7 @@ int main(int argc, char **argv)
 
 		if (m < 0) {
 			error("out of memory");
-			code = KT_EXIT_FAIL;
+			code = KT_EXIT_ENV;
 			goto out;
 		}
 		n = (size_t)m;
@@ -216,14 +215,12 @@ int main(int argc, char **argv)
 		fwrite(s, 1, len, stdout);
 		putchar('\n');
 	}
-	if (fflush(stdout) || ferror(stdout)) {
-		error("<stdout>: %s", strerror(errno ? errno : EIO));
-		code = KT_EXIT_FAIL;
-	}
+	if (usage__flush_stdout())
+		code = KT_EXIT_ENV;
 out:
 	free(ids);
 	free(log);
-	strbuf__release(&sb);
+	strbuf__free(&sb);
 	strtab__free(&tab);
 	return code;
 }

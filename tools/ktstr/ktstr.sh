@@ -327,9 +327,10 @@ first_vm() { # scenario dir kernel-args...: sets rc and attempt
 		"$here/ktstr-boot" "$@" --accel "$accel" $verbose --out "$fv_d/primary" "$fv_scn" \
 			>"$fv_d/result.json" 2>"$fv_d/boot.err"
 		rc=$?
-		# Infrastructure only: the VM died before init or QEMU failed; never a verdict.
+		# Infrastructure only: the VM died before init, QEMU failed or was
+		# killed from outside; never a verdict.
 		if [ $rc -eq 3 ] && [ $attempt -lt "$retries" ] &&
-			jq -e '.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu"))' \
+			jq -e '.vm_exit == "qemu killed" or (.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu")))' \
 				"$fv_d/result.json" >/dev/null 2>&1; then
 			attempt=$((attempt + 1))
 			mv "$fv_d/primary" "$fv_d/primary.infra$attempt"

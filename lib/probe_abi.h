@@ -1,11 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shared between probe.bpf.c and the agent: the per-target configuration
- * (which arguments and struct fields to read) and the ring buffer records.
- * Fixed-size types only: both sides must agree on the layout.
+ * The probes' ABI, one copy for all three sides: the BPF programs
+ * (bpf/probe/probe.bpf.c), the agent that loads them in the guest
+ * (bpf/probe/), and ktstr-probe on the host, which writes the agent's plan
+ * within these limits. The per-target configuration (which arguments and
+ * struct fields to read) and the ring buffer records: fixed-size types
+ * only, both sides of the map must agree on the layout.
  */
-#ifndef KTSTR_PROBE_H
-#define KTSTR_PROBE_H
+#ifndef KTSTR_PROBE_ABI_H
+#define KTSTR_PROBE_ABI_H
+
+/* The BPF side has the kernel's own types from vmlinux.h. */
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
 
 #define PROBE_MAX_TARGETS	256
 #define PROBE_MAX_ARGS		6
@@ -15,6 +23,14 @@
 #define PROBE_BATCH		4	/* fentry/fexit slots per object */
 #define PROBE_INFLIGHT_DEPTH	4
 #define PROBE_NEST		4	/* scratch records per CPU (IRQ nesting) */
+/* The field bytes a plan may ask for per target (data_len < PROBE_DATA_SZ). */
+#define PROBE_DATA_MAX		(PROBE_DATA_SZ - 1)
+
+/*
+ * The plan ktstr-probe writes for the agent starts with this word and a
+ * version, then one "target" line per probe and a "field" line per field.
+ */
+#define PROBE_PLAN_MAGIC	"ktstr-probe-plan"
 
 enum probe_ev {
 	PROBE_EV_ENTRY = 1,

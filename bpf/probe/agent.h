@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * ktstr-probe-agent's parts (man/ktstr-probe-agent.1): the probe plan
+ * (plan.c), the stream it prints (stream.c), attaching the probes
+ * (attach.c), and main.c, which runs the phases. discover.c finds the
+ * scheduler's struct_ops programs, recorder.c keeps the records.
+ */
+#ifndef KTSTR_PROBE_AGENT_H
+#define KTSTR_PROBE_AGENT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "discover.h"
+#include "probe_abi.h"
+
+struct field {
+	int arg, size, out;
+	long offset, deref;	/* deref < 0: none */
+	bool str;
+};
+
+struct target {
+	char name[128];		/* as the plan names it */
+	char attach[128];	/* the function attached to ("" until a template is matched) */
+	char op[48];		/* templates: the sched_ext_ops member */
+	bool tmpl;
+	bool bpf;
+	int nargs, task_param, packed, nfields;
+	struct field f[PROBE_MAX_FIELDS];
+	bool attached;
+};
+
+/* plan.c: the plan's targets, in its order (the index the BPF side records). */
+extern struct target tg[PROBE_MAX_TARGETS];
+extern int ntg;
+/* 0, or -errno with the reason on stderr. */
+int probe_plan__read(const char *path);
+/* A target as the BPF side's targets map holds it. */
+void probe_plan__target_cfg(const struct target *t, struct probe_target *c);
+/* Whether any target is a BPF callback (phase 2 has work). */
+bool probe_plan__any_bpf(void);
+
+/* stream.c: where attach results go now (a buffer until the ready line). */
+FILE *stream__out(void);
+/* Buffer from now; stop buffering; print what was buffered; free the buffer. */
+void stream__buffer(void);
+void stream__end_buffer(void);
+void stream__put_buffered(void);
+void stream__free(void);
+void stream__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void stream__attach(int i, const char *how, int err, double ms);
+void stream__prog(int t, const struct found_prog *f);
+/* One record of the ring buffer as a JSON line. */
+void stream__event(const struct probe_event *e, size_t len);
+/* The ring buffer's callback: the record into the flight recorder. */
+int stream__on_record(void *ctx, void *data, size_t len);
+/* The thread that drains the ring buffer rb until stream__stop_drain(). */
+void *stream__drain(void *rb);
+void stream__stop_drain(void);
+/* Print what the recorder kept (the host sorts). */
+void stream__print_queue(void);
+
+/* attach.c */
+struct probe_bpf;
+extern struct probe_bpf *main_skel;
+/* Phase 1, before the scheduler. 0 or -errno. */
+int attach__kernel(void);
+/* Phase 2: the scheduler's struct_ops programs, waiting up to wait_ms for them. */
+void attach__bpf(long wait_ms);
+/* Let a held scheduler go on (once: probe_hold stops no one after this). */
+void attach__hold_release(void);
+/* Detach and unload everything. */
+void attach__free(void);
+
+/* main.c */
+extern volatile sig_atomic_t agent_stop;
+extern struct timespec agent_t0;	/* when the agent started */
+
+static inline double ms_since(const struct timespec *a)
+{
+	struct timespec b;
+
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (b.tv_sec - a->tv_sec) * 1e3 + (b.tv_nsec - a->tv_nsec) / 1e6;
+}
+
+#endif

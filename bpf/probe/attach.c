@@ -1,0 +1,369 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Attaching the plan's probes: phase 1 before the scheduler (the trigger,
+ * probe_hold, kprobes, kernel fexits), phase 2 on the scheduler's
+ * struct_ops programs once discover.c has found them. fentry/fexit go in
+ * batches of PROBE_BATCH per BPF object, loaded by up to 4 threads.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include "agent.h"
+#include "scx.h"
+#include "probe.skel.h"
+
+struct probe_bpf *main_skel;
+static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct probe_bpf *batches[PROBE_MAX_TARGETS];
+static int nbatches;
+
+static struct bpf_program *slot_prog(struct probe_bpf *s, int slot, bool exit)
+{
+	struct bpf_program *fe[] = { s->progs.fentry0, s->progs.fentry1, s->progs.fentry2, s->progs.fentry3 };
+	struct bpf_program *fx[] = { s->progs.fexit0, s->progs.fexit1, s->progs.fexit2, s->progs.fexit3 };
+
+	return exit ? fx[slot] : fe[slot];
+}
+
+static void autoload_none(struct probe_bpf *s)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, s->obj)
+		bpf_program__set_autoload(p, false);
+}
+
+static int reuse_maps(struct probe_bpf *s)
+{
+	int err;
+
+	if ((err = bpf_map__reuse_fd(s->maps.targets, bpf_map__fd(main_skel->maps.targets))) ||
+	    (err = bpf_map__reuse_fd(s->maps.events, bpf_map__fd(main_skel->maps.events))) ||
+	    (err = bpf_map__reuse_fd(s->maps.inflight, bpf_map__fd(main_skel->maps.inflight))) ||
+	    (err = bpf_map__reuse_fd(s->maps.counters, bpf_map__fd(main_skel->maps.counters))) ||
+	    (err = bpf_map__reuse_fd(s->maps.scratch, bpf_map__fd(main_skel->maps.scratch))) ||
+	    (err = bpf_map__reuse_fd(s->maps.trigger_rec, bpf_map__fd(main_skel->maps.trigger_rec))))
+		return err;
+	return 0;
+}
+
+/*
+ * One object for up to PROBE_BATCH targets: fentry (BPF callbacks only) and
+ * fexit per slot. prog_fd: the struct_ops program each target is, or 0 for
+ * kernel functions. Returns 0 or a negative errno (nothing attached).
+ */
+static int attach_batch(const int *idx, const int *prog_fd, int n)
+{
+	struct timespec a;
+	struct probe_bpf *s;
+	double load_ms;
+	int k, err;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	s = probe_bpf__open();
+	if (!s)
+		return -errno;
+	autoload_none(s);
+	err = reuse_maps(s);
+	for (k = 0; k < n && !err; k++) {
+		const struct target *t = &tg[idx[k]];
+
+		s->rodata->slot_target[k] = idx[k];
+		if (t->bpf) {
+			bpf_program__set_autoload(slot_prog(s, k, false), true);
+			err = bpf_program__set_attach_target(slot_prog(s, k, false), prog_fd[k], t->attach);
+		}
+		bpf_program__set_autoload(slot_prog(s, k, true), true);
+		if (!err)
+			err = bpf_program__set_attach_target(slot_prog(s, k, true), prog_fd[k], t->attach);
+	}
+	if (!err)
+		err = probe_bpf__load(s);
+	load_ms = ms_since(&a);
+	/*
+	 * fexit before fentry: a call entered after its fentry was attached
+	 * but returning before its fexit was would leave a stale entry on the
+	 * in-flight stack (a pop on an empty stack is harmless).
+	 */
+	for (k = 0; k < n && !err; k++)
+		if (!bpf_program__attach_trace(slot_prog(s, k, true)))
+			err = -errno;
+	for (k = 0; k < n && !err; k++)
+		if (tg[idx[k]].bpf && !bpf_program__attach_trace(slot_prog(s, k, false)))
+			err = -errno;
+	if (err) {
+		probe_bpf__destroy(s);	/* also detaches what was attached */
+		return err;
+	}
+	pthread_mutex_lock(&attach_lock);
+	batches[nbatches++] = s;
+	for (k = 0; k < n; k++) {
+		tg[idx[k]].attached = true;
+		stream__attach(idx[k], tg[idx[k]].bpf ? "fentry+fexit" : "fexit", 0, ms_since(&a) / n);
+	}
+	fprintf(stream__out(), "{\"ev\":\"batch\",\"targets\":%d,\"load_ms\":%.2f,\"attach_ms\":%.2f}\n", n, load_ms,
+		ms_since(&a) - load_ms);
+	pthread_mutex_unlock(&attach_lock);
+	return 0;
+}
+
+struct attach_work {
+	const int *idx, *prog_fd;
+	int n, next;
+};
+
+/* Batches of PROBE_BATCH; a batch that fails is retried one target at a time. */
+static void *attach_worker(void *arg)
+{
+	struct attach_work *w = arg;
+	int b, k, m, err;
+
+	while ((b = __atomic_fetch_add(&w->next, PROBE_BATCH, __ATOMIC_RELAXED)) < w->n) {
+		m = w->n - b < PROBE_BATCH ? w->n - b : PROBE_BATCH;
+		if (!attach_batch(w->idx + b, w->prog_fd + b, m))
+			continue;
+		for (k = 0; k < m; k++) {
+			struct timespec a;
+
+			clock_gettime(CLOCK_MONOTONIC, &a);
+			err = attach_batch(w->idx + b + k, w->prog_fd + b + k, 1);
+			if (err) {
+				pthread_mutex_lock(&attach_lock);
+				stream__attach(w->idx[b + k], tg[w->idx[b + k]].bpf ? "fentry+fexit" : "fexit", err,
+					       ms_since(&a));
+				pthread_mutex_unlock(&attach_lock);
+			}
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Loading is mostly the verifier and libbpf's pass over the kernel's BTF,
+ * per object: batches load in parallel, one thread per CPU (at most 4).
+ */
+static void attach_tracing(const int *idx, const int *prog_fd, int n)
+{
+	struct attach_work w = { .idx = idx, .prog_fd = prog_fd, .n = n };
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	pthread_t th[4];
+	int i, nth = ncpu < 1 ? 1 : ncpu > 4 ? 4 : ncpu, started = 0;
+
+	if (nth > (n + PROBE_BATCH - 1) / PROBE_BATCH)
+		nth = (n + PROBE_BATCH - 1) / PROBE_BATCH;
+	for (i = 1; i < nth; i++)
+		if (!pthread_create(&th[started], NULL, attach_worker, &w))
+			started++;
+	attach_worker(&w);
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+}
+
+/* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout. */
+static struct btf *vmbtf;
+
+/* Let a held scheduler go on (once: probe_hold stops no one after this). */
+void attach__hold_release(void)
+{
+	struct probe_hold h = { 0 }, done = { .done = 1 };
+	__u32 k = 0;
+
+	if (!main_skel || bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.hold), &k, &h))
+		return;
+	bpf_map_update_elem(bpf_map__fd(main_skel->maps.hold), &k, &done, BPF_ANY);
+	if (h.tgid)
+		kill((pid_t)h.tgid, SIGCONT);
+}
+
+/* Phase 1, before the scheduler: maps, trigger, kprobes, kernel fexits. */
+int attach__kernel(void)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, ko);
+	struct probe_target cfg;
+	struct timespec a;
+	int i, n = 0, err;
+	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
+	bool trig, hold;
+
+	main_skel = probe_bpf__open();
+	if (!main_skel)
+		return -errno;
+	autoload_none(main_skel);
+	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
+	vmbtf = btf__load_vmlinux_btf();
+	trig = scx__has_exit_tp(vmbtf);
+	if (trig)
+		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
+	hold = probe_plan__any_bpf() && vmbtf && (main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
+	if (hold)
+		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	err = probe_bpf__load(main_skel);
+	if (err)
+		return err;
+	fprintf(stream__out(), "{\"ev\":\"phase\",\"name\":\"load\",\"ms\":%.2f}\n", ms_since(&a));
+	for (i = 0; i < ntg; i++) {
+		__u32 k = i;
+
+		probe_plan__target_cfg(&tg[i], &cfg);
+		err = bpf_map_update_elem(bpf_map__fd(main_skel->maps.targets), &k, &cfg, BPF_ANY);
+		if (err)
+			return -errno;
+	}
+	if (!trig) {
+		fputs("{\"ev\":\"trigger_unavailable\",\"msg\":\"trigger unavailable in this kernel\"}\n", stream__out());
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		err = bpf_program__attach(main_skel->progs.probe_trigger) ? 0 : -errno;
+		fprintf(stream__out(), "{\"ev\":\"trigger_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
+			ms_since(&a));
+	}
+	if (hold) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		err = bpf_program__attach(main_skel->progs.probe_hold) ? 0 : -errno;
+		fprintf(stream__out(), "{\"ev\":\"hold_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
+			ms_since(&a));
+	}
+	for (i = 0; i < ntg; i++) {
+		if (tg[i].bpf)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		ko.bpf_cookie = i;
+		err = bpf_program__attach_kprobe_opts(main_skel->progs.probe_kprobe, tg[i].name, &ko) ? 0 : -errno;
+		stream__attach(i, "kprobe", err, ms_since(&a));
+		idx[n++] = i;
+	}
+	attach_tracing(idx, fds, n);
+	return 0;
+}
+
+/* The process probe_hold stopped, or 0. */
+static __u32 held_tgid(void)
+{
+	struct probe_hold h = { 0 };
+	__u32 k = 0;
+
+	bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.hold), &k, &h);
+	return h.tgid;
+}
+
+/* Wait (a little) until the held process is really stopped: the map is filled by then. */
+static void wait_stopped(__u32 tgid)
+{
+	char path[64], buf[512], *p;
+	int i;
+
+	snprintf(path, sizeof(path), "/proc/%u/stat", tgid);
+	for (i = 0; i < 500; i++) {
+		FILE *f = fopen(path, "re");
+		bool stopped = false;
+
+		if (!f)
+			return;	/* gone */
+		if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
+			stopped = p[1] == ' ' && (p[2] == 'T' || p[2] == 't');
+		fclose(f);
+		if (stopped)
+			return;
+		usleep(2000);
+	}
+}
+
+/* The target for a discovered program: the plan's one of that name, else the op's template. */
+static int match_target(const struct found_prog *f, const int *idx, int n)
+{
+	int i, k, tmpl = -1;
+
+	for (i = 0; i < ntg; i++) {
+		bool taken = false;
+
+		for (k = 0; k < n; k++)
+			taken |= idx[k] == i;
+		if (!tg[i].bpf || tg[i].attached || taken)
+			continue;
+		if (!tg[i].tmpl && !strcmp(tg[i].name, f->name))
+			return i;
+		if (tg[i].tmpl && !strcmp(tg[i].op, f->op) && tmpl < 0)
+			tmpl = i;
+	}
+	return tmpl;
+}
+
+/*
+ * Phase 2: the struct_ops programs of the scheduler. Found when probe_hold
+ * has stopped it between loading and enabling (every callback is then
+ * probed from its first call), else once sched_ext is enabled (a legacy
+ * struct_ops map, or a kernel where bpf_struct_ops_map_update_elem cannot
+ * be traced). Each program's op comes from the map, not from its name.
+ */
+void attach__bpf(long wait_ms)
+{
+	static struct found_prog found[PROBE_MAX_TARGETS];
+	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS];
+	int i, k, n = 0, nfound;
+	struct timespec a;
+	__u32 held = 0;
+
+	if (!probe_plan__any_bpf())
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	while (!agent_stop && !(held = held_tgid()) && !scx__enabled() && ms_since(&a) < wait_ms)
+		usleep(2000);
+	if (held) {
+		wait_stopped(held);
+		printf("{\"ev\":\"phase\",\"name\":\"held\",\"pid\":%u,\"ms\":%.2f}\n", held, ms_since(&agent_t0));
+	} else if (scx__enabled()) {
+		printf("{\"ev\":\"phase\",\"name\":\"scx_enabled\",\"ms\":%.2f}\n", ms_since(&agent_t0));
+	} else {
+		stream__note("sched_ext not enabled after %ld ms: BPF callbacks not probed", wait_ms);
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	nfound = vmbtf ? discover__ops(vmbtf, found, PROBE_MAX_TARGETS) : -ENOENT;
+	if (nfound < 0)
+		stream__note("no sched_ext_ops layout in the kernel BTF: BPF callbacks not probed");
+	for (i = 0; i < nfound; i++) {
+		int t = match_target(&found[i], idx, n);
+
+		stream__prog(t, &found[i]);
+		if (t < 0)
+			continue;
+		memcpy(tg[t].attach, found[i].name, sizeof(tg[t].attach));
+		idx[n] = t;
+		fds[n++] = found[i].fd;
+	}
+	printf("{\"ev\":\"phase\",\"name\":\"discovered\",\"progs\":%d,\"ms\":%.2f}\n", n, ms_since(&a));
+	for (i = 0; i < ntg; i++) {
+		bool hit = false;
+
+		for (k = 0; k < n; k++)
+			hit |= idx[k] == i;
+		/* A template whose op the scheduler does not implement is no failure. */
+		if (tg[i].bpf && !tg[i].tmpl && !hit)
+			printf("{\"ev\":\"attach\",\"i\":%d,\"how\":\"fentry+fexit\",\"ok\":false,\"ms\":0,"
+			       "\"error\":\"no loaded struct_ops program of that name\"}\n", i);
+	}
+	attach_tracing(idx, fds, n);
+	printf("{\"ev\":\"phase\",\"name\":\"bpf_attached\",\"ms\":%.2f}\n", ms_since(&agent_t0));
+	if (held)
+		attach__hold_release();
+	for (i = 0; i < nfound; i++)
+		close(found[i].fd);
+}
+
+void attach__free(void)
+{
+	while (nbatches)
+		probe_bpf__destroy(batches[--nbatches]);
+	probe_bpf__destroy(main_skel);
+	btf__free(vmbtf);
+}

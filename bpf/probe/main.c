@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktstr-probe-agent: the in-guest half of ktstr-probe (man/ktstr-probe-agent.1).
+ *
+ * Reads the probe plan the host wrote (targets already resolved by
+ * ktstr-btfres and flattened by ktstr-probe), attaches the generic programs
+ * of probe.bpf.c, prints KTSTR_AGENT_READY (ktstr-init starts the scheduler
+ * only then), attaches fentry/fexit to the scheduler's struct_ops programs
+ * (found by the op they implement, whatever their names) while probe_hold
+ * keeps the scheduler stopped between loading and enabling, and streams one
+ * JSON line per ring buffer record on stdout until SIGINT/SIGTERM. Static:
+ * it runs in a bare initramfs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "agent.h"
+#include "plan.h"
+#include "recorder.h"
+#include "log.h"
+#include "usage.h"
+#include "probe.skel.h"
+
+static const char help_text[] =
+	"Usage: ktstr-probe-agent --plan FILE [OPTIONS]\n"
+	"In-guest probe agent of ktstr-probe: attach the probes of the plan, print\n"
+	"KTSTR_AGENT_READY, attach to the scheduler's struct_ops programs once\n"
+	"sched_ext is enabled, stream one JSON line per event until SIGINT.\n"
+	"\n"
+	"  -p, --plan FILE       the probe plan written by ktstr-probe\n"
+	"  -m, --max-events N    keep the last N events (default 20000)\n"
+	"  -w, --wait-ms N       how long to wait for sched_ext (default 60000)\n"
+	"  -v, --verbose         libbpf messages on stderr\n"
+	"  -h, --help            show this help\n"
+	"  -V, --version         show the version\n"
+	"\n"
+	"Exit status: 0 done, 2 bad plan or usage, 3 BPF unavailable.\n";
+
+volatile sig_atomic_t agent_stop;
+struct timespec agent_t0;
+static int verbose;
+static long max_events = 20000;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG && verbose < 2)
+		return 0;
+	if (!verbose && level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	agent_stop = 1;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "plan", required_argument, NULL, 'p' },
+		{ "max-events", required_argument, NULL, 'm' },
+		{ "wait-ms", required_argument, NULL, 'w' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *plan = NULL;
+	struct ring_buffer *rb = NULL;
+	pthread_t drainer;
+	struct timespec t1;
+	struct recorder_stats rs;
+	struct sigaction sa = { .sa_handler = on_signal };
+	long wait_ms = 60000;
+	__u64 drops = 0, submitted = 0, triggers = 0;
+	int c, err, code = KT_EXIT_ENV;
+	__u32 k;
+
+	usage__set_prog(argv[0]);
+	while ((c = getopt_long(argc, argv, ":p:m:w:vhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			plan = optarg;
+			break;
+		case 'm':
+			if (usage__parse_long(optarg, 1, LONG_MAX, &max_events))
+				usage__bad("--max-events: expected a count, got '%s'", optarg);
+			break;
+		case 'w':
+			if (usage__parse_long(optarg, 0, LONG_MAX, &wait_ms))
+				usage__bad("--wait-ms: expected milliseconds, got '%s'", optarg);
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'h':
+			usage__help(help_text);
+		case 'V':
+			usage__version();
+		default:
+			usage__bad_option(c, argv, "an argument");
+		}
+	}
+	if (!plan || optind != argc)
+		usage__bad(plan ? "no operands expected" : "--plan FILE is required");
+	if (probe_plan__read(plan))
+		return KT_EXIT_USAGE;
+	clock_gettime(CLOCK_MONOTONIC, &agent_t0);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	libbpf_set_print(libbpf_print);
+	stream__buffer();
+	err = attach__kernel();
+	if (!err) {
+		rb = ring_buffer__new(bpf_map__fd(main_skel->maps.events), stream__on_record, NULL, NULL);
+		if (!rb)
+			err = -errno;
+	}
+	fprintf(stream__out(), "{\"ev\":\"phase\",\"name\":\"ready\",\"ms\":%.2f}\n", ms_since(&agent_t0));
+	stream__end_buffer();
+	if (err) {
+		/* Not ready: ktstr-init reports the agent's exit; the console has why. */
+		error("cannot load the probes: %s", strerror(-err));
+		goto cleanup;
+	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	if (probe_plan__any_bpf()) {
+		int fd = open(PLAN_AGENT_ATTACHING, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+		if (fd >= 0)
+			close(fd);
+	}
+	if (recorder__init(max_events) || pthread_create(&drainer, NULL, stream__drain, rb)) {
+		error("out of memory");
+		goto cleanup;
+	}
+	printf("%s\n", PLAN_AGENT_READY);
+	stream__put_buffered();
+	fflush(stdout);
+	attach__bpf(wait_ms);
+	unlink(PLAN_AGENT_ATTACHING);
+	fflush(stdout);
+	/* Nothing is printed while the scenario runs: the console is slow and the guest's CPUs are busy. */
+	while (!agent_stop)
+		usleep(50000);
+	stream__stop_drain();
+	pthread_join(drainer, NULL);
+	/* What matters most first: the trigger (its map copy survives ring buffer overflows), the counters. */
+	{
+		struct probe_event *e = calloc(1, sizeof(*e));
+
+		k = 0;
+		if (e && !bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.trigger_rec), &k, e) &&
+		    e->type == PROBE_EV_TRIGGER)
+			stream__event(e, PROBE_HDR_SZ);
+		free(e);
+	}
+	for (k = 0; k < 3; k++) {
+		__u64 v = 0;
+
+		bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.counters), &k, &v);
+		*(k == 0 ? &drops : k == 1 ? &submitted : &triggers) = v;
+	}
+	recorder__stats(&rs);
+	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%ld,"
+	       "\"capped\":%ld,\"queued\":%ld,\"per_task\":%d}\n", (unsigned long long)drops,
+	       (unsigned long long)submitted, (unsigned long long)triggers, rs.recorded, rs.capped, rs.queued,
+	       RECORDER_PER_TASK);
+	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	stream__print_queue();
+	recorder__stats(&rs);
+	printf("{\"ev\":\"phase\",\"name\":\"printed\",\"ms\":%.2f,\"kept\":%ld}\n", ms_since(&t1), rs.kept);
+	fflush(stdout);
+	/*
+	 * The stream is complete: say so before detaching, which takes
+	 * seconds (each trampoline update waits for RCU tasks).
+	 */
+	close(STDOUT_FILENO);
+	code = KT_EXIT_OK;
+cleanup:
+	/* Never leave a scheduler stopped, whatever happened here. */
+	attach__hold_release();
+	ring_buffer__free(rb);
+	attach__free();
+	stream__free();
+	recorder__free();
+	return code;
+}

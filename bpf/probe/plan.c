@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe plan ktstr-probe wrote (tools/ktstr-probe/targets.c): one
+ * "target" line per probe and a "field" line per struct field it reads,
+ * checked against the limits of the BPF side (lib/probe_abi.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "log.h"
+#include "agent.h"
+
+/* A plan target named so stands for whatever program implements ops.OP. */
+#define OP_TEMPLATE "ops."
+
+struct target tg[PROBE_MAX_TARGETS];
+int ntg;
+
+int probe_plan__read(const char *path)
+{
+	char line[512], kind[16], name[128];
+	FILE *f = fopen(path, "re");
+	int lineno = 0, ret = 0;
+
+	if (!f) {
+		error("%s: %s", path, strerror(errno));
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		struct target *t;
+		struct field fl;
+		int idx, str;
+
+		lineno++;
+		if (line[0] == '#' || line[0] == '\n' || !strncmp(line, PROBE_PLAN_MAGIC " ", strlen(PROBE_PLAN_MAGIC) + 1))
+			continue;
+		if (sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &(int){ 0 }, &(int){ 0 },
+			   &(int){ 0 }, name) == 6) {
+			if (idx != ntg || idx >= PROBE_MAX_TARGETS)
+				goto bad;
+			t = &tg[ntg++];
+			sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &t->nargs, &t->packed,
+			       &t->task_param, t->name);
+			t->bpf = !strcmp(kind, "bpf");
+			if (t->bpf && !strncmp(t->name, OP_TEMPLATE, strlen(OP_TEMPLATE))) {
+				size_t n = strlen(t->name + strlen(OP_TEMPLATE));
+
+				t->tmpl = true;
+				n = n < sizeof(t->op) ? n : sizeof(t->op) - 1;
+				memcpy(t->op, t->name + strlen(OP_TEMPLATE), n);
+				t->op[n] = '\0';
+			} else {
+				memcpy(t->attach, t->name, sizeof(t->attach));
+			}
+			if (t->nargs < 0 || t->nargs > PROBE_MAX_ARGS)
+				t->nargs = PROBE_MAX_ARGS;
+		} else if (sscanf(line, "field %d %d %ld %ld %d %d %d", &idx, &fl.arg, &fl.offset, &fl.deref,
+				  &fl.size, &str, &fl.out) == 7) {
+			if (idx < 0 || idx >= ntg || tg[idx].nfields >= PROBE_MAX_FIELDS || fl.arg < 0 ||
+			    fl.arg >= PROBE_MAX_ARGS || fl.size <= 0 || fl.size > PROBE_FIELD_MAX || fl.out < 0 ||
+			    fl.out + fl.size > PROBE_DATA_MAX || fl.offset < 0 || fl.offset > 0xffffffffL ||
+			    fl.deref > 0xffffffffL)
+				goto bad;
+			fl.str = str;
+			tg[idx].f[tg[idx].nfields++] = fl;
+		} else {
+			goto bad;
+		}
+	}
+	fclose(f);
+	return ret;
+bad:
+	error("%s:%d: bad plan line", path, lineno);
+	fclose(f);
+	return -EINVAL;
+}
+
+void probe_plan__target_cfg(const struct target *t, struct probe_target *c)
+{
+	int k;
+
+	memset(c, 0, sizeof(*c));
+	c->nargs = t->nargs;
+	c->packed = t->packed;
+	c->task_param = t->task_param;
+	c->is_bpf = t->bpf;
+	c->nfields = t->nfields;
+	for (k = 0; k < t->nfields; k++) {
+		c->f[k].offset = t->f[k].offset;
+		c->f[k].has_deref = t->f[k].deref >= 0;
+		c->f[k].deref = t->f[k].deref >= 0 ? t->f[k].deref : 0;
+		c->f[k].out = t->f[k].out;
+		c->f[k].arg = t->f[k].arg;
+		c->f[k].size = t->f[k].size;
+		c->f[k].is_str = t->f[k].str;
+		if (t->f[k].out + t->f[k].size > c->data_len)
+			c->data_len = t->f[k].out + t->f[k].size;
+	}
+}
+
+bool probe_plan__any_bpf(void)
+{
+	int i;
+
+	for (i = 0; i < ntg; i++)
+		if (tg[i].bpf)
+			return true;
+	return false;
+}

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <elf.h>	/* lib/elf.h, then the system's */
+#include <gelf.h>
+#include <libelf.h>
+
+#define XEN_ELFNOTE_PHYS32_ENTRY 18
+
+/* The ELF at path, opened for reading: 0, or -errno with nothing left open. */
+static int with_elf(const char *path, Elf **elf, int *fd)
+{
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -EINVAL;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return -errno;
+	*elf = elf_begin(*fd, ELF_C_READ_MMAP, NULL);
+	if (!*elf || elf_kind(*elf) != ELF_K_ELF) {
+		if (*elf)
+			elf_end(*elf);
+		close(*fd);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Does the ELF at path carry the PVH entry note QEMU needs to boot it? */
+bool elf__has_pvh_note(const char *path)
+{
+	bool found = false;
+	size_t nph = 0, i;
+	Elf *e;
+	int fd;
+
+	if (with_elf(path, &e, &fd))
+		return false;
+	if (elf_getphdrnum(e, &nph))
+		goto cleanup;
+	for (i = 0; i < nph && !found; i++) {
+		GElf_Phdr ph;
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		d = elf_getdata_rawchunk(e, ph.p_offset, ph.p_filesz, ELF_T_NHDR);
+		if (!d)
+			continue;
+		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+			if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh.n_namesz == 4 &&
+			    !memcmp((char *)d->d_buf + noff, "Xen", 4)) {
+				found = true;
+				break;
+			}
+		}
+	}
+cleanup:
+	elf_end(e);
+	close(fd);
+	return found;
+}
+
+int elf__build_id(const char *elf_path, char *hex, size_t hexlen)
+{
+	Elf_Scn *scn = NULL;
+	Elf *elf;
+	int fd, err;
+
+	err = with_elf(elf_path, &elf, &fd);
+	if (err)
+		return err;
+	err = -ENOENT;
+	while ((scn = elf_nextscn(elf, scn)) && err) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		GElf_Nhdr nh;
+		size_t off = 0, noff, doff;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(scn, NULL);
+		while (d && (off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
+			const unsigned char *desc = (const unsigned char *)d->d_buf + doff;
+			size_t i;
+
+			if (nh.n_type != NT_GNU_BUILD_ID || nh.n_namesz != 4 ||
+			    memcmp((const char *)d->d_buf + noff, "GNU", 4) || nh.n_descsz * 2 + 1 > hexlen)
+				continue;
+			for (i = 0; i < nh.n_descsz; i++)
+				sprintf(hex + 2 * i, "%02x", desc[i]);
+			err = 0;
+			break;
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return err;
+}
+
+bool elf__has_section(const char *path, const char *name)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	bool found = false;
+	Elf *elf;
+	int fd;
+
+	if (with_elf(path, &elf, &fd))
+		return false;
+	if (elf_getshdrstrndx(elf, &shstrndx) == 0) {
+		while (!found && (scn = elf_nextscn(elf, scn))) {
+			GElf_Shdr sh;
+			const char *n;
+
+			if (gelf_getshdr(scn, &sh) && (n = elf_strptr(elf, shstrndx, sh.sh_name)))
+				found = !strcmp(n, name);
+		}
+	}
+	elf_end(elf);
+	close(fd);
+	return found;
+}
