@@ -7,6 +7,7 @@
 
 #include <lz4.h>
 #include <zlib.h>
+#include <zstd.h>
 
 #include "unpack.h"
 
@@ -175,6 +176,56 @@ int unpack__gzip(const uint8_t *in, size_t n, size_t max, uint8_t **out, size_t 
 	return 0;
 fail:
 	inflateEnd(&zs);
+	free(buf);
+	return ret;
+}
+
+int unpack__zstd(const uint8_t *in, size_t n, size_t max, uint8_t **out, size_t *outlen,
+		 char *err, size_t errlen)
+{
+	ZSTD_DStream *zs = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, n, 0 };
+	uint8_t *buf = NULL;
+	size_t cap = 0, len = 0;
+	int ret;
+
+	if (!zs)
+		return -ENOMEM;
+	ZSTD_initDStream(zs);
+	for (;;) {
+		ZSTD_outBuffer ob;
+		size_t r;
+
+		ret = reserve(&buf, &cap, len + (1u << 20), max);
+		if (ret == -EFBIG && cap > len)
+			ret = 0;
+		if (ret) {
+			if (ret == -EFBIG)
+				snprintf(err, errlen, "zstd: payload over %zu bytes", max);
+			goto fail;
+		}
+		ob = (ZSTD_outBuffer){ buf, cap, len };
+		r = ZSTD_decompressStream(zs, &ob, &ib);
+		len = ob.pos;
+		if (ZSTD_isError(r)) {
+			snprintf(err, errlen, "zstd: %s", ZSTD_getErrorName(r));
+			ret = -EINVAL;
+			goto fail;
+		}
+		if (r == 0)
+			break;	/* the end of the frame: what follows is the size word */
+		if (len < cap && ib.pos == ib.size) {
+			snprintf(err, errlen, "zstd: truncated payload");
+			ret = -EINVAL;
+			goto fail;
+		}
+	}
+	ZSTD_freeDStream(zs);
+	*out = buf;
+	*outlen = len;
+	return 0;
+fail:
+	ZSTD_freeDStream(zs);
 	free(buf);
 	return ret;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The codecs of a bzImage payload besides zstd (bzimage.c): Debian's 7.x
- * kernels are zstd, 6.1's are LZ4 (legacy frames), others gzip. Each
- * decodes a whole payload into a malloc'd buffer of at most max bytes.
+ * The codecs of a bzImage payload (bzimage.c): Debian's 7.x kernels are
+ * zstd, 6.1's are LZ4 (legacy frames), others gzip. Each decodes a whole
+ * payload into a malloc'd buffer of at most max bytes.
  */
 #ifndef KTSTR_UNPACK_H
 #define KTSTR_UNPACK_H
@@ -31,6 +31,8 @@ const char *unpack__codec_name(enum unpack_codec c);
  */
 int unpack__lz4_legacy(const uint8_t *in, size_t n, size_t max, uint8_t **out, size_t *outlen,
 		       char *err, size_t errlen);
+int unpack__zstd(const uint8_t *in, size_t n, size_t max, uint8_t **out, size_t *outlen,
+		 char *err, size_t errlen);
 int unpack__gzip(const uint8_t *in, size_t n, size_t max, uint8_t **out, size_t *outlen,
 		 char *err, size_t errlen);
 

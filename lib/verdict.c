@@ -72,6 +72,12 @@ void verdict__judge(const struct vm_run_opts *o, struct vm_result *r, bool timed
 		snprintf(r->reason, sizeof(r->reason), "scheduler error during enable: %.400s%s",
 			 r->exit_msg[0] ? r->exit_msg : r->exit_reason[0] ? r->exit_reason : r->exit_kind,
 			 s->expect_err ? " (expected an error)" : "");
+	} else if (na && !strncmp(not_attached_why(na->stage), "kernel has no sched_ext", 23)) {
+		/* The wrong kernel, not the scheduler's failure: no verdict on it. */
+		r->verdict = "error";
+		r->env_error = true;
+		snprintf(r->reason, sizeof(r->reason), "the guest kernel cannot run a sched_ext scheduler: %.400s",
+			 not_attached_why(na->stage));
 	} else if (na) {
 		r->verdict = s->expect_err ? "pass" : "fail";
 		snprintf(r->reason, sizeof(r->reason), "scheduler did not attach: %.400s%s",
