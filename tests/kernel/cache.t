@@ -1,5 +1,6 @@
 #!/bin/sh
 # make kernel: the linked folder holds a sched_ext kernel with readable BTF.
+. ../lib.sh
 k=$KTSTR_KERNEL_DIR
 [ -d "$k" ] || { echo "no kernel at $k: run 'make kernel'" >&2; exit 77; }
 for f in bzImage config vmlinux version; do

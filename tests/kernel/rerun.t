@@ -1,5 +1,6 @@
 #!/bin/sh
 # Re-running make kernel (ktstr kernel fetch) uses the cache: same folder, no download.
+. ../lib.sh
 [ -d "$KTSTR_KERNEL_DIR" ] || { echo "no kernel: run 'make kernel'" >&2; exit 77; }
 before=$(readlink -f "$KTSTR_KERNEL_DIR")
 link=$(mktemp -u "${TMPDIR:-/tmp}/ktstr-kernel-link.XXXXXX")

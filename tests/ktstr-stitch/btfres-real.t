@@ -4,6 +4,7 @@
 # parameters, field names and decoders as targets.jsonl, so stitching the
 # crash fixture with it prints crash.out (source lines aside: they move as
 # main.bpf.c is edited).
+. ../lib.sh
 set -eu
 B=${KTSTR_BIN:?}
 build=${KTSTR_BUILD:-../../build}
@@ -12,8 +13,6 @@ obj=$build/bpf/scx-ktstr.bpf.o
 [ -x "$B/ktstr-btfres" ] || { echo "ktstr-btfres not built" >&2; exit 77; }
 [ -f "$kernel/vmlinux" ] || { echo "no kernel at $kernel (make kernel)" >&2; exit 77; }
 [ -f "$obj" ] || { echo "no $obj" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-btfres.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 "$B/ktstr-btfres" --kernel "$kernel" --bpf-obj "$obj" --all-callbacks stack.jsonl >"$tmp/targets.jsonl"
 "$B/ktstr-stitch" --targets "$tmp/targets.jsonl" crash.in >"$tmp/out"
 strip() { sed -E 's/  +[^ ]+\.c:[0-9]+$//' "$1"; }

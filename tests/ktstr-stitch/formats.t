@@ -4,10 +4,9 @@
 # function and CPU, the same decoded values with the same marks (NULL: a
 # NULL pointer, ?: not readable or not recorded) and the same entry → exit
 # changes; the exit and the causal task read the same in all three.
+. ../lib.sh
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-formats.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 T=$(printf '\t')
 
 # "n<TAB>key<TAB>entry<TAB>exit" of every value, and "n<TAB>cpu<TAB>func".

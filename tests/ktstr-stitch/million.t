@@ -3,10 +3,9 @@
 # spooled): the causal task's 125000 calls are found among 8 tasks, the
 # default view keeps the last call of each of the 5 functions in time order;
 # the timeline (--history, perfetto) holds all of them, the compact one folded.
+. ../lib.sh
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-million.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 awk -v n=1000000 -v small=1 -f gen-events.awk >"$tmp/ev.jsonl"
 [ "$(wc -l <"$tmp/ev.jsonl")" -eq 1000002 ]
 "$S" -t targets.jsonl "$tmp/ev.jsonl" >"$tmp/file.out"

@@ -1,9 +1,8 @@
 #!/bin/sh
 # -o FILE: the output appears whole, and not at all when the input is bad.
+. ../lib.sh
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-output.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 "$S" -t targets.jsonl -o "$tmp/out.txt" crash.in
 cmp "$tmp/out.txt" crash.out
 rc=0

@@ -7,10 +7,9 @@
 # instant ("s"); metadata events name the process and the tracks. Slices on
 # one track must nest strictly (trace viewers drop or misdraw the others).
 # Also valid when there is no chain.
+. ../lib.sh
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-perfetto.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 schema='
   type == "object" and (.traceEvents | type == "array") and
   all(.traceEvents[]; (.ph | type == "string") and (.pid | type == "number") and

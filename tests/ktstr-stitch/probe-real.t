@@ -4,14 +4,13 @@
 # chain saved with them, source line numbers aside (they move as the sources
 # are edited); --history (compact and full) and --format json/perfetto read
 # them too.
+. ../lib.sh
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
 fx=../ktstr-probe/fixtures
 for f in real.events.jsonl real.targets.jsonl real.stitch.txt; do
 	[ -f "$fx/$f" ] || { echo "no $fx/$f" >&2; exit 77; }
 done
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-probe-real.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 "$S" -t "$fx/real.targets.jsonl" "$fx/real.events.jsonl" >"$tmp/out"
 strip() { sed -E 's/(\.[ch]):[0-9]+$/\1/' "$1"; }
 strip "$fx/real.stitch.txt" >"$tmp/want"

@@ -3,10 +3,8 @@
 # wrong: a pid no call of the capture has, and a hostile text (escape
 # codes, a pid that is not a number). The chain keeps current at the exit as
 # the causal task and prints the message made safe (NAME.want).
-set -u
+. ../lib.sh
 B=${KTSTR_BIN:?}/ktstr-stitch
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/stitch-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 msg='"msg":"init\[107\] failed to run for 4.272s"'
 grep -q "$msg" stall-real.in || { echo "stall-real.in lacks its message"; exit 1; }
 variant() { # name replacement

@@ -1,5 +1,6 @@
 #!/bin/sh
 # --version prints "ktstr-stitch VERSION"; --help documents every option.
+. ../lib.sh
 set -eu
 S=${KTSTR_BIN:?}/ktstr-stitch
 [ "$("$S" --version)" = "ktstr-stitch $(cat ../../VERSION)" ]

@@ -1,7 +1,7 @@
 #!/bin/sh
 # A malformed scenario: ktstr reports the file:line error, boots nothing, exits 2.
-d=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-t.XXXXXX")
-trap 'rm -rf "$d"' EXIT
+. ../lib.sh
+d=$tmp
 printf 'name: bad\ntopology: 1x1y\n' > "$d/bad.yaml"
 out=$("$KTSTR_BIN/ktstr" -o "$d/runs" "$d/bad.yaml" 2>&1)
 rc=$?

@@ -2,11 +2,9 @@
 # No VM: the bash completion (tools/ktstr/completion.bash) completes the
 # subcommands, each one's options and their values, the cached kernel
 # versions ($KTSTR_CACHE), test names for -E and scenario files.
-set -u
+. ../lib.sh
 : "${KTSTR_BIN:?run through tests/run.sh (make check)}"
-command -v bash >/dev/null || { echo "bash not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+need bash
 top=$(cd ../.. && pwd)
 mkdir -p "$tmp/cache/kernels/7.3.4+deb13-cloud-amd64" "$tmp/cache/kernels/9.9-partial" "$tmp/s/sub"
 echo 7.3.4+deb13-cloud-amd64 >"$tmp/cache/kernels/7.3.4+deb13-cloud-amd64/version"

@@ -11,7 +11,7 @@ mk() {
 	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s --no-print-directory -C "$top" BUILD="$build" \
 		${san:+SANITIZE=1} KERNEL_DIR="$KTSTR_KERNEL_DIR" "$@"
 }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+# $tmp: tests/lib.sh's, unless driverlib.sh (which sources it) came first.
+[ -n "${tmp:-}" ] || . ../lib.sh
 # Run without any kernel variable, as a user would.
 nokernel() { env -u KTSTR_KERNEL -u KTSTR_KERNEL_DIR "$@"; }

@@ -3,10 +3,8 @@
 # Empty: nothing listed, the command that fetches one named. Populated:
 # newest first (the default kernel), whether the DWARF vmlinux is there, the
 # files' size; half-done fetches (no version file, .tmp.*) are not kernels.
-set -u
+. ../lib.sh
 : "${KTSTR_BIN:?run through tests/run.sh (make check)}"
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $1"; cat "$tmp/out" "$tmp/err" 2>/dev/null; exit 1; }
 k() { KTSTR_CACHE=$cache "$KTSTR_BIN/ktstr" kernel "$@" >"$tmp/out" 2>"$tmp/err"; }
 

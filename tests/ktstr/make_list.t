@@ -3,7 +3,7 @@
 # make -j2 runs both through it, each into its own run folder.
 . ./driverlib.sh
 need_tools ktstr ktstr-boot scx-ktstr
-command -v make >/dev/null || { echo "no make" >&2; exit 77; }
+need make
 fail() { echo "FAIL: $1"; cat "$tmp/Makefile" "$tmp/out" 2>/dev/null; exit 1; }
 "$B/ktstr" list --make -E 'test(eevdf_basic)' -E 'test(scx_ktstr_expect_err)' >"$tmp/Makefile" || fail "list --make"
 grep -qx 'all: eevdf_basic scx_ktstr_expect_err' "$tmp/Makefile" || fail "no all target"

@@ -4,11 +4,9 @@
 # with a space in its name runs its scenarios, two scenarios with the same
 # base name in different folders get their own run folders, and a kernel
 # with a space in its name shows as one word in NAME/KERNEL.
-set -u
+. ../lib.sh
 : "${KTSTR_BIN:?run through tests/run.sh (make check)}"
-command -v jq >/dev/null || { echo "jq not installed" >&2; exit 77; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-t.XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+need jq
 fail() { echo "FAIL: $1"; cat "$tmp/out" "$tmp/err" 2>/dev/null | head -40; exit 1; }
 
 b=$tmp/bin

@@ -5,7 +5,7 @@
 # run ends in exit 3 (environment), the test counted as failed.
 . ./driverlib.sh
 need_tools ktstr ktstr-boot
-command -v jq >/dev/null || { echo "jq not installed" >&2; exit 77; }
+need jq
 fail() { echo "FAIL: $1"; cat "$tmp/out" "$tmp/err" 2>/dev/null | head -40; exit 1; }
 mkdir "$tmp/bin"
 printf '#!/bin/sh\necho "qemu: simulated failure" >&2\nexit 1\n' >"$tmp/bin/qemu-system-x86_64"

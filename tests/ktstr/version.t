@@ -1,6 +1,7 @@
 #!/bin/sh
 # One version everywhere: every tool says the VERSION file's (make deb's
 # package version too, deb.t).
+. ../lib.sh
 out=$("$KTSTR_BIN/ktstr" --version) || exit 1
 [ "$out" = "ktstr $(cat ../../VERSION)" ] || { echo "got '$out'"; exit 1; }
 for t in "$KTSTR_BIN"/*; do
