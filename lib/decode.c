@@ -19,6 +19,8 @@ static const char *const decoder_names[] = {
 	[DEC_UNSIGNED] = "unsigned",
 	[DEC_BOOL] = "bool",
 	[DEC_STRING] = "string",
+	[DEC_ERRNO] = "errno",
+	[DEC_PTR] = "ptr",
 };
 
 enum decoder decoder__parse(const char *name)
@@ -518,6 +520,19 @@ int decode__value(struct strbuf *out, const struct decode_tables *t, enum decode
 		return strbuf__addf(out, "%" PRIu64, x & size_mask(size));
 	case DEC_BOOL:
 		return strbuf__addstr(out, (x & size_mask(size)) ? "true" : "false");
+	case DEC_ERRNO: {
+		/* Sign-extended from its size, as decode__signed reads it. */
+		int64_t sv = size && size < 8 ? (int64_t)(x << (64 - 8 * size)) >> (64 - 8 * size) : (int64_t)x;
+		const char *name = sv < 0 && sv >= -4095 ? strerrorname_np((int)-sv) : NULL;
+
+		if (name)
+			return strbuf__addf(out, "%" PRId64 " (%s)", sv, name);
+		return decode__signed(out, x, size);
+	}
+	case DEC_PTR:
+		if (!(x & size_mask(size)))
+			return strbuf__addstr(out, "NULL");
+		break;
 	case DEC_DSQ_ID:
 		if (t)
 			return decode__dsq_id(out, t, x & size_mask(size));

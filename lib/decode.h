@@ -28,6 +28,8 @@ enum decoder {
 	DEC_UNSIGNED,
 	DEC_BOOL,
 	DEC_STRING,
+	DEC_ERRNO,	/* a signed return: -4095..-1 also by name, "-22 (EINVAL)" */
+	DEC_PTR,	/* a pointer: NULL, else 0x... */
 };
 
 /* "pid", "cpumask", ... → enum decoder; unknown or NULL names → DEC_HEX. */

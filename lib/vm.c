@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include "initramfs.h"
 #include "interrupt.h"
 #include "log.h"
+#include "text.h"
 #include "verdict.h"
 #include "vm.h"
 
@@ -45,7 +47,28 @@ struct live {
 	struct channel_reader rd;
 	double start, sysrdy;	/* host monotonic seconds; sysrdy < 0 until seen */
 	bool mw_sent, timed_out, interrupted;
+	const char *flooded;	/* the console file that passed CONSOLE_MAX */
+	double next_size_check;
 };
+
+/* A console file may grow this big; past it the guest is stopped. */
+#define CONSOLE_MAX ((off_t)1 << 30)
+
+/* True when a console file passed CONSOLE_MAX (QEMU writes them, uncapped). */
+static bool console_flooded(struct live *l)
+{
+	const char *files[] = { l->r->com1, l->r->com2 };
+	struct stat st;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (!stat(files[i], &st) && st.st_size > CONSOLE_MAX) {
+			l->flooded = files[i];
+			return true;
+		}
+	}
+	return false;
+}
 
 static void on_frame(struct live *l)
 {
@@ -58,9 +81,15 @@ static void on_frame(struct live *l)
 			if (!strcmp(l->r->tl[l->r->ntl - 1].stage, "sys_rdy"))
 				l->sysrdy = mono_now();
 			break;
-		case CH_ACK:
-			log_debug("guest: %.*s", (int)(l->rd.dlen > 300 ? 300 : l->rd.dlen), l->rd.data);
+		case CH_ACK: {
+			/* Guest bytes reach a terminal at -vv: control characters made visible. */
+			struct strbuf sb = { 0 };
+
+			if (!text__sanitize(&sb, (const char *)l->rd.data, l->rd.dlen > 300 ? 300 : l->rd.dlen))
+				log_debug("guest: %s", sb.buf ? sb.buf : "");
+			strbuf__free(&sb);
 			break;
+		}
 		case CH_AGENT:
 			if (l->o->agent_frame)
 				l->o->agent_frame(l->o->ctx, l->rd.data, l->rd.dlen);
@@ -87,6 +116,17 @@ static void live_loop(struct live *l, struct qemu *vm, double budget_s)
 			l->timed_out = true;
 			qemu__kill(vm, 2000);
 			break;
+		}
+		if (now >= l->next_size_check) {
+			l->next_size_check = now + 1;
+			if (console_flooded(l)) {
+				l->timed_out = true;
+				qemu__kill(vm, 300);
+				/* What QEMU wrote in its last moments goes too. */
+				if (truncate(l->flooded, CONSOLE_MAX))
+					warning("%s: %s", l->flooded, strerror(errno));
+				break;
+			}
 		}
 		if (interrupt__pending()) {
 			/* The tool is told to stop: the VM goes within the second. */
@@ -281,6 +321,12 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 			break;
 		}
 		verdict__judge(o, r, l.timed_out, panic);
+		if (l.flooded) {
+			/* The guest's own doing (a scheduler printing in a loop): a verdict. */
+			r->verdict = "fail";
+			snprintf(r->reason, sizeof(r->reason), "the guest wrote over %lld MiB to %s: stopped",
+				 (long long)(CONSOLE_MAX >> 20), strrchr(l.flooded, '/') ? strrchr(l.flooded, '/') + 1 : l.flooded);
+		}
 		if (strcmp(r->verdict, "pass")) {
 			free(r->console_tail);
 			r->console_tail = guestlog__tail(com1, strlen(com1), 20);

@@ -301,9 +301,30 @@ static int emit(json_t *o, const char *out_dir)
 	return code;
 }
 
+/*
+ * The agent's stream, from the guest: capped, so that a guest cannot fill
+ * the host's disk (a real stream of --max-events records is a few MB).
+ */
+#define AGENT_OUT_MAX ((size_t)256 << 20)
+
+struct agent_sink {
+	FILE *f;
+	size_t written;
+	bool capped;
+};
+
 static void agent_bytes(void *ctx, const void *data, size_t len)
 {
-	fwrite(data, 1, len, ctx);
+	struct agent_sink *a = ctx;
+
+	if (a->written + len > AGENT_OUT_MAX) {
+		if (!a->capped)
+			warning("the agent's stream passed %zu MiB: the rest is dropped", AGENT_OUT_MAX >> 20);
+		a->capped = true;
+		return;
+	}
+	fwrite(data, 1, len, a->f);
+	a->written += len;
 }
 
 /* Nothing booted: still one JSON line, so drivers see reached_workload false. */
@@ -342,6 +363,7 @@ int main(int argc, char **argv)
 	char *agent_args[MAX_EXTRA + 1] = { NULL };
 	int nagent_args = 0, nfiles = 0;
 	struct outfile agent_f = { 0 };
+	struct agent_sink sink = { 0 };
 	char err[1024], bindir[PATH_MAX], sched[PATH_MAX], init[PATH_MAX + 16], busybox[PATH_MAX], why[256];
 	char outbuf[PATH_MAX], wd[32];
 	char *sched_args[4] = { NULL, NULL, NULL, NULL };
@@ -532,8 +554,9 @@ int main(int argc, char **argv)
 			error("%s: cannot write", agent_out);
 			goto cleanup;
 		}
+		sink.f = agent_f.f;
 		o.agent_frame = agent_bytes;
-		o.ctx = agent_f.f;
+		o.ctx = &sink;
 	}
 	ret = vm__run_scenario(&o, &r, err, sizeof(err));
 	/* Interrupted, the agent's stream so far is a log like the consoles: kept. */

@@ -421,7 +421,24 @@ json_t *fields__ret(struct btfres *r, const struct proto_src *ps)
 	o = json_object();
 	json_object_set_new(o, "type", json_string(sb.buf ? sb.buf : "?"));
 	json_object_set_new(o, "size", json_integer(size > 0 ? size : 0));
-	json_object_set_new(o, "decoder", json_string(scalar_decoder(ps->btf, t->type, NULL)));
+	{
+		/*
+		 * A struct pointer is shown as the struct's name and its address
+		 * (or NULL); a signed int as a number, and by errno name when it
+		 * is one of -4095..-1, the kernel's error returns.
+		 */
+		unsigned int sid;
+		const char *sname = btfx__ptr_struct(ps->btf, t->type, &sid);
+		const char *dec = scalar_decoder(ps->btf, t->type, NULL);
+
+		if (sname) {
+			json_object_set_new(o, "struct", json_string(sname));
+			dec = "ptr";
+		} else if (!strcmp(dec, "signed")) {
+			dec = "errno";
+		}
+		json_object_set_new(o, "decoder", json_string(dec));
+	}
 	strbuf__free(&sb);
 	return o;
 }

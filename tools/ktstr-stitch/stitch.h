@@ -34,6 +34,7 @@ struct target {
 	int task_param;			/* -1: none */
 	enum decoder ret_dec;		/* of the return value ("ret") */
 	unsigned ret_size;
+	const char *ret_struct;		/* a struct pointer's struct, else NULL */
 	struct tparam *params;
 	size_t nparams;
 };

@@ -55,6 +55,7 @@ static int target_load(struct target *t, const json_t *j)
 	t->task_param = (int)json__int(j, "task_param", -1);
 	t->ret_dec = decoder__parse(json__str(json_object_get(j, "ret"), "decoder", NULL));
 	t->ret_size = (unsigned)json__int(json_object_get(j, "ret"), "size", 8);
+	t->ret_struct = json__str(json_object_get(j, "ret"), "struct", NULL);
 	if (!json_is_array(params))
 		return 0;
 	t->params = calloc(json_array_size(params) + 1, sizeof(*t->params));

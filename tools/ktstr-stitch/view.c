@@ -6,6 +6,7 @@
 
 #include "json.h"
 #include "stitch.h"
+#include "text.h"
 
 /* A copy safe to print: names may come from the events themselves. */
 static char *safe_dup(const char *s)
@@ -85,6 +86,30 @@ static int push_value(struct vcall *vc, int depth, const char *param, const char
 		err = push(vc, depth, false, param, name, &a, &b);
 	strbuf__free(&a);
 	strbuf__free(&b);
+	return err;
+}
+
+/* The return value; a struct pointer's with its struct's name, "task_struct 0x…". */
+static int push_return(struct vcall *vc, const struct target *tgt, const json_t *v,
+		       const struct decode_tables *dt)
+{
+	struct strbuf a = { 0 }, b = { 0 };
+	int err;
+
+	if (!tgt || tgt->ret_dec != DEC_PTR || !tgt->ret_struct)
+		return push_value(vc, 1, "return", "return", v, dt, tgt ? tgt->ret_dec : DEC_HEX,
+				  tgt ? tgt->ret_size : 8);
+	err = decode__value(&b, dt, DEC_PTR, v, tgt->ret_size);
+	if (!err && b.buf && strcmp(b.buf, "NULL") && b.buf[0] == '0') {
+		err = text__sanitize(&a, tgt->ret_struct, strlen(tgt->ret_struct));
+		err = err ?: strbuf__addf(&a, " %s", b.buf);
+	} else if (!err) {
+		err = strbuf__addstr(&a, b.buf ? b.buf : "");
+	}
+	strbuf__free(&b);
+	if (!err)
+		err = push(vc, 1, false, "return", "return", &a, &b);
+	strbuf__free(&a);
 	return err;
 }
 
@@ -203,8 +228,7 @@ int vcall__build(struct vcall *vc, const struct events *ev, const struct call *c
 	}
 	err = f->tgt ? build_with_target(vc, f->tgt, rec, dt) : build_raw(vc, rec, dt);
 	if (!err && json_object_get(rec, "ret"))
-		err = push_value(vc, 1, "return", "return", json_object_get(rec, "ret"), dt,
-				 f->tgt ? f->tgt->ret_dec : DEC_HEX, f->tgt ? f->tgt->ret_size : 8);
+		err = push_return(vc, f->tgt, json_object_get(rec, "ret"), dt);
 	json_decref(rec);
 	return err;
 }
