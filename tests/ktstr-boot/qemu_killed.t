@@ -4,17 +4,8 @@
 # with exit 3 (the driver's --retries may rerun it), never "fail"; the logs
 # written so far stay.
 . ./vmlib.sh
-cat >"$out/s.yaml" <<'YAML'
-name: qemu_killed
-scheduler: eevdf
-topology: 1n1l2c1t
-steps:
-  - cgroups:
-      - {name: spin, work_type: CpuSpin, workers: 2}
-    hold: 60s
-YAML
 mkdir "$out/run"
-"$KTSTR_BIN/ktstr-boot" --out "$out/run" "$out/s.yaml" >"$out/stdout" 2>"$out/stderr" &
+"$KTSTR_BIN/ktstr-boot" --out "$out/run" fixtures/long_eevdf.yaml >"$out/stdout" 2>"$out/stderr" &
 bpid=$!
 i=0
 until grep -q "workload started" "$out/run/com1.log" 2>/dev/null; do

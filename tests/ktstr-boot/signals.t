@@ -4,21 +4,12 @@
 # (verdict error, vm_exit interrupted) kept, exit 143. SIGKILL to ktstr-boot:
 # QEMU dies with it (no VM outlives its tool), within the second too.
 . ./vmlib.sh
-cat >"$out/s.yaml" <<'YAML'
-name: signals_long
-scheduler: eevdf
-topology: 1n1l2c1t
-steps:
-  - cgroups:
-      - {name: spin, work_type: CpuSpin, workers: 2}
-    hold: 60s
-YAML
 
 # start DIR: ktstr-boot in the background into DIR; $bpid, $qpid once the
 # workload runs.
 start() {
 	mkdir -p "$1"
-	"$KTSTR_BIN/ktstr-boot" --out "$1" "$out/s.yaml" >"$1.json" 2>"$1.err" &
+	"$KTSTR_BIN/ktstr-boot" --out "$1" fixtures/long_eevdf.yaml >"$1.json" 2>"$1.err" &
 	bpid=$!
 	i=0
 	until grep -q "workload started" "$1/com1.log" 2>/dev/null; do
