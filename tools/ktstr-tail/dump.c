@@ -93,6 +93,16 @@ static bool is_counter(const char *s, size_t n)
 	return i > start && i == n;
 }
 
+/* A rule of dashes; by length, as the line need not end in a NUL. */
+static bool all_dashes(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i] == '-'; i++)
+		;
+	return n && i == n;
+}
+
 enum dump_class dump__classify(struct dump_scan *s, const char *line, size_t len, size_t *skip,
 			       bool *prev_too)
 {
@@ -116,7 +126,7 @@ enum dump_class dump__classify(struct dump_scan *s, const char *line, size_t len
 			s->state = OUT;
 		return LINE_DUMP;
 	case COUNTERS:
-		if (is_counter(p, n) || (n && strspn(p, "-") == n))
+		if (is_counter(p, n) || all_dashes(p, n))
 			return LINE_DUMP;
 		s->state = OUT;
 		break;
