@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "btf.h"
+#include "elf.h"
 
 static unsigned long name_hash(const char *s)
 {
@@ -101,6 +102,9 @@ int btfx__open(struct btfx *b, const char *path, bool want_ext, char *err, size_
 		snprintf(err, errlen, "%s: not a regular file", path);
 		return -EINVAL;
 	}
+	e = elf__check_btf_sections(path, err, errlen);
+	if (e)
+		return e;
 	errno = 0;
 	b->btf = btf__parse(path, want_ext ? &b->ext : NULL);
 	if (!b->btf) {

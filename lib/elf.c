@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <elf.h>	/* lib/elf.h, then the system's */
@@ -125,4 +126,42 @@ bool elf__has_section(const char *path, const char *name)
 	elf_end(elf);
 	close(fd);
 	return found;
+}
+
+int elf__check_btf_sections(const char *path, char *err, size_t errlen)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	struct stat st;
+	Elf *elf;
+	int fd, ret = 0;
+
+	if (with_elf(path, &elf, &fd))
+		return 0;	/* not ELF: raw BTF, libbpf's to judge */
+	if (fstat(fd, &st) || elf_getshdrstrndx(elf, &shstrndx)) {
+		ret = -EINVAL;
+		snprintf(err, errlen, "%s: corrupt ELF section headers", path);
+		goto out;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		const char *n;
+
+		if (!gelf_getshdr(scn, &sh) || !(n = elf_strptr(elf, shstrndx, sh.sh_name)))
+			continue;
+		if (strcmp(n, ".BTF") && strcmp(n, ".BTF.ext"))
+			continue;
+		/* libbpf 1.4 copies a NOBITS section's NULL data (a SEGV, found by fuzzing). */
+		if (sh.sh_type != SHT_PROGBITS || sh.sh_offset > (uint64_t)st.st_size ||
+		    sh.sh_size > (uint64_t)st.st_size - sh.sh_offset) {
+			ret = -EINVAL;
+			snprintf(err, errlen, "%s: corrupt %s section (type %u, %llu bytes at %llu)", path, n,
+				 sh.sh_type, (unsigned long long)sh.sh_size, (unsigned long long)sh.sh_offset);
+			break;
+		}
+	}
+out:
+	elf_end(elf);
+	close(fd);
+	return ret;
 }

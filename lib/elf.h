@@ -18,5 +18,10 @@ bool elf__has_pvh_note(const char *path);
 int elf__build_id(const char *elf_path, char *hex, size_t hexlen);
 /* Whether an ELF file has a section of that name (e.g. ".debug_info"). */
 bool elf__has_section(const char *path, const char *name);
+/*
+ * Before libbpf parses an ELF's BTF: its .BTF and .BTF.ext are PROGBITS
+ * inside the file. 0 (also for a file that is not ELF), or -EINVAL with err.
+ */
+int elf__check_btf_sections(const char *path, char *err, size_t errlen);
 
 #endif
