@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Attaching the plan's probes: phase 1 before the scheduler (the trigger,
- * probe_hold, kprobes, kernel fexits), phase 2 on the scheduler's
+ * probe_hold, fentry/fexit of kernel functions), phase 2 on the scheduler's
  * struct_ops programs once discover.c has found them. fentry/fexit go in
- * batches of PROBE_BATCH per BPF object, loaded by up to 4 threads.
+ * batches of PROBE_BATCH per BPF object, loaded by up to 4 threads. A
+ * kernel function whose trampoline cannot be attached gets a kprobe at its
+ * entry instead: under TCG an int3 kprobe costs several times a trampoline.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -57,9 +59,9 @@ static int reuse_maps(struct probe_bpf *s)
 }
 
 /*
- * One object for up to PROBE_BATCH targets: fentry (BPF callbacks only) and
- * fexit per slot. prog_fd: the struct_ops program each target is, or 0 for
- * kernel functions. Returns 0 or a negative errno (nothing attached).
+ * One object for up to PROBE_BATCH targets: fentry and fexit per slot.
+ * prog_fd: the struct_ops program each target is, or 0 for kernel
+ * functions. Returns 0 or a negative errno (nothing attached).
  */
 static int attach_batch(const int *idx, const int *prog_fd, int n)
 {
@@ -78,10 +80,8 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 		const struct target *t = &tg[idx[k]];
 
 		s->rodata->slot_target[k] = idx[k];
-		if (t->bpf) {
-			bpf_program__set_autoload(slot_prog(s, k, false), true);
-			err = bpf_program__set_attach_target(slot_prog(s, k, false), prog_fd[k], t->attach);
-		}
+		bpf_program__set_autoload(slot_prog(s, k, false), true);
+		err = bpf_program__set_attach_target(slot_prog(s, k, false), prog_fd[k], t->attach);
 		bpf_program__set_autoload(slot_prog(s, k, true), true);
 		if (!err)
 			err = bpf_program__set_attach_target(slot_prog(s, k, true), prog_fd[k], t->attach);
@@ -98,7 +98,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 		if (!bpf_program__attach_trace(slot_prog(s, k, true)))
 			err = -errno;
 	for (k = 0; k < n && !err; k++)
-		if (tg[idx[k]].bpf && !bpf_program__attach_trace(slot_prog(s, k, false)))
+		if (!bpf_program__attach_trace(slot_prog(s, k, false)))
 			err = -errno;
 	if (err) {
 		probe_bpf__destroy(s);	/* also detaches what was attached */
@@ -108,7 +108,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 	batches[nbatches++] = s;
 	for (k = 0; k < n; k++) {
 		tg[idx[k]].attached = true;
-		stream__attach(idx[k], tg[idx[k]].bpf ? "fentry+fexit" : "fexit", 0, ms_since(&a) / n);
+		stream__attach(idx[k], "fentry+fexit", 0, ms_since(&a) / n);
 	}
 	fprintf(stream__out(), "{\"ev\":\"batch\",\"targets\":%d,\"load_ms\":%.2f,\"attach_ms\":%.2f}\n", n, load_ms,
 		ms_since(&a) - load_ms);
@@ -120,6 +120,20 @@ struct attach_work {
 	const int *idx, *prog_fd;
 	int n, next;
 };
+
+/* The entry of kernel function i by a kprobe, when its trampoline failed with err. */
+static void attach_kprobe(int i, int err, double ms)
+{
+	LIBBPF_OPTS(bpf_kprobe_opts, ko, .bpf_cookie = i);
+	struct timespec a;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	pthread_mutex_lock(&attach_lock);
+	stream__attach(i, "fentry+fexit", err, ms);
+	err = bpf_program__attach_kprobe_opts(main_skel->progs.probe_kprobe, tg[i].name, &ko) ? 0 : -errno;
+	stream__attach(i, "kprobe", err, ms_since(&a));
+	pthread_mutex_unlock(&attach_lock);
+}
 
 /* Batches of PROBE_BATCH; a batch that fails is retried one target at a time. */
 static void *attach_worker(void *arg)
@@ -136,10 +150,11 @@ static void *attach_worker(void *arg)
 
 			clock_gettime(CLOCK_MONOTONIC, &a);
 			err = attach_batch(w->idx + b + k, w->prog_fd + b + k, 1);
-			if (err) {
+			if (err && !tg[w->idx[b + k]].bpf) {
+				attach_kprobe(w->idx[b + k], err, ms_since(&a));
+			} else if (err) {
 				pthread_mutex_lock(&attach_lock);
-				stream__attach(w->idx[b + k], tg[w->idx[b + k]].bpf ? "fentry+fexit" : "fexit", err,
-					       ms_since(&a));
+				stream__attach(w->idx[b + k], "fentry+fexit", err, ms_since(&a));
 				pthread_mutex_unlock(&attach_lock);
 			}
 		}
@@ -184,10 +199,9 @@ void attach__hold_release(void)
 		kill((pid_t)h.tgid, SIGCONT);
 }
 
-/* Phase 1, before the scheduler: maps, trigger, kprobes, kernel fexits. */
+/* Phase 1, before the scheduler: maps, trigger, kernel functions' fentry/fexit (or kprobe). */
 int attach__kernel(void)
 {
-	LIBBPF_OPTS(bpf_kprobe_opts, ko);
 	struct probe_target cfg;
 	struct timespec a;
 	int i, n = 0, err;
@@ -233,15 +247,9 @@ int attach__kernel(void)
 		fprintf(stream__out(), "{\"ev\":\"hold_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
 			ms_since(&a));
 	}
-	for (i = 0; i < ntg; i++) {
-		if (tg[i].bpf)
-			continue;
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		ko.bpf_cookie = i;
-		err = bpf_program__attach_kprobe_opts(main_skel->progs.probe_kprobe, tg[i].name, &ko) ? 0 : -errno;
-		stream__attach(i, "kprobe", err, ms_since(&a));
-		idx[n++] = i;
-	}
+	for (i = 0; i < ntg; i++)
+		if (!tg[i].bpf)
+			idx[n++] = i;
 	attach_tracing(idx, fds, n);
 	return 0;
 }
