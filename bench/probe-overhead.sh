@@ -6,8 +6,9 @@
 # set (the targets of bench/probe.sh), same kernel and accel, RUNS times
 # interleaved. Rate: the step's iterations over the step's time up to the
 # crash ("step 1 started" .. "step 1 done" of the timeline). Then where the
-# time goes: the probe hits recorded by kind (kprobe entries, fexit/fentry of
-# kernel functions and BPF callbacks) and the CPU time lost per hit.
+# time goes: the runs and kernel-measured run time of each kind of probe
+# program (kprobe, fentry/fexit of kernel functions and of BPF callbacks),
+# the agent's CPU time, and the vCPU time lost per record.
 # Last line: "ratio: probed/unprobed iterations per second (target >= 0.6)".
 set -eu
 
@@ -54,16 +55,13 @@ while [ "$i" -lt "$RUNS" ]; do
 	echo "run $i probed:   $1 iterations in $2 s: $3/s"
 	echo "$3" >>"$work/probe.rates"
 	secs=$2
-	# Hits by kind: a kernel function's is a kprobe entry and an fexit, a
-	# BPF callback's an fentry and an fexit.
-	jq -rn --argjson secs "$secs" --slurpfile tg "$work/targets.jsonl" '
-		($tg | map(select(.name) | {(.name): (if .kind == "bpf" then "fentry+fexit (BPF callbacks)"
-			else "kprobe+fexit (kernel functions)" end)}) | add) as $how |
-		[inputs | select(.type == "hit") | ($how[.func] // "other")] | group_by(.) |
-		map("  hits by \(.[0]): \(length) (\(length / (if $secs > 0 then $secs else 1 end) | floor)/s)") | .[]' \
-		"$work/events$i.jsonl"
-	jq -r '.probe.stats | "  records submitted \(.submitted), kept \(.recorded), dropped \(.drops)"' \
-		"$work/events$i.jsonl" | head -n 1
+	# Where the time went: the kernel's count and run time of each kind of
+	# program (the trampolines' and kprobe's own cost is not in it), and the
+	# agent's CPU time while the scenario ran (it drains on the guest's vCPUs).
+	head -n 1 "$work/events$i.jsonl" | jq -r '.probe.stats | "  records submitted \(.submitted), kept \(.recorded), dropped \(.drops)",
+		((.progs // {}) | to_entries[] | select(.value.runs > 0) |
+		"  \(.key): \(.value.runs) runs, \(.value.ns / .value.runs / 1000 | . * 10 | floor / 10) us each in the program"),
+		"  agent: \(.agent_run_cpu_ms // "?") ms of CPU while the scenario ran, \(.agent_cpu_ms // "?") ms in all"'
 done
 b=$(median <"$work/boot.rates")
 p=$(median <"$work/probe.rates")
@@ -72,6 +70,6 @@ cpus=$(jq -r '.topology' "$work/boot$RUNS/result.json" | awk -F'[nlct]' '{ print
 echo "unprobed: ${b}/s   probed: ${p}/s   (medians of $RUNS)"
 # The vCPU time the probes took from the workload, spread over the hits.
 awk -v b="$b" -v p="$p" -v n="$sub" -v c="$cpus" -v s="$secs" 'BEGIN {
-	if (n > 0 && b > 0) printf "cost: ~%.1f us of vCPU time per probe hit (%d hits, %d vCPUs, %.2f s)\n",
+	if (n > 0 && b > 0) printf "cost: ~%.1f us of vCPU time per probe record (%d records, %d vCPUs, %.2f s)\n",
 		c * s * (1 - p / b) / n * 1e6, n, c, s }'
 awk -v p="$p" -v b="$b" 'BEGIN { printf "ratio: %.2f (target >= 0.6)\n", (b > 0) ? p / b : 0 }'

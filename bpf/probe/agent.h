@@ -73,6 +73,8 @@ int attach__kernel(void);
 void attach__bpf(long wait_ms);
 /* Let a held scheduler go on (once: probe_hold stops no one after this). */
 void attach__hold_release(void);
+/* ,"run_stats":B,"progs":{KIND:{"runs":N,"ns":N},...}: the programs' run counts and times. */
+void attach__print_run_stats(FILE *out);
 /* Detach and unload everything. */
 void attach__free(void);
 

@@ -185,6 +185,8 @@ static void attach_tracing(const int *idx, const int *prog_fd, int n)
 
 /* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout. */
 static struct btf *vmbtf;
+/* Holds the kernel's per-program run time accounting on (attach__print_run_stats). */
+static int stats_fd = -1;
 
 /* Let a held scheduler go on (once: probe_hold stops no one after this). */
 void attach__hold_release(void)
@@ -208,6 +210,7 @@ int attach__kernel(void)
 	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
 	bool trig, hold;
 
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	main_skel = probe_bpf__open();
 	if (!main_skel)
 		return -errno;
@@ -368,8 +371,59 @@ void attach__bpf(long wait_ms)
 		close(found[i].fd);
 }
 
+/* A program's kernel-measured runs and run time, added to kind k of the tallies. */
+struct run_tally {
+	const char *kind;
+	unsigned long long runs, ns;
+};
+
+static void tally_prog(struct run_tally *t, int k, const struct bpf_program *p)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	int fd = bpf_program__fd(p);
+
+	memset(&info, 0, sizeof(info));
+	if (fd < 0 || bpf_prog_get_info_by_fd(fd, &info, &len))
+		return;
+	t[k].runs += info.run_cnt;
+	t[k].ns += info.run_time_ns;
+}
+
+/*
+ * Where the probes' time went, by kind of program: the kernel's own count
+ * and run time of every program (BPF_STATS_RUN_TIME, on since phase 1).
+ * The trampolines' and kprobe's own cost is not in it. Printed as a JSON
+ * member of the stats line.
+ */
+void attach__print_run_stats(FILE *out)
+{
+	struct run_tally t[] = { { .kind = "kprobe" },	   { .kind = "fentry_kernel" }, { .kind = "fexit_kernel" },
+				 { .kind = "fentry_bpf" }, { .kind = "fexit_bpf" },	{ .kind = "trigger" } };
+	int b, k, i;
+
+	if (!main_skel)
+		return;
+	tally_prog(t, 0, main_skel->progs.probe_kprobe);
+	tally_prog(t, 5, main_skel->progs.probe_trigger);
+	for (b = 0; b < nbatches; b++)
+		for (k = 0; k < PROBE_BATCH; k++) {
+			__u32 idx = batches[b]->rodata->slot_target[k];
+			bool bpf = idx < (__u32)ntg && tg[idx].bpf;
+
+			tally_prog(t, bpf ? 3 : 1, slot_prog(batches[b], k, false));
+			tally_prog(t, bpf ? 4 : 2, slot_prog(batches[b], k, true));
+		}
+	fprintf(out, ",\"run_stats\":%s,\"progs\":{", stats_fd >= 0 ? "true" : "false");
+	for (i = 0; i < (int)(sizeof(t) / sizeof(t[0])); i++)
+		fprintf(out, "%s\"%s\":{\"runs\":%llu,\"ns\":%llu}", i ? "," : "", t[i].kind, t[i].runs, t[i].ns);
+	fputc('}', out);
+}
+
 void attach__free(void)
 {
+	if (stats_fd >= 0)
+		close(stats_fd);
 	while (nbatches)
 		probe_bpf__destroy(batches[--nbatches]);
 	probe_bpf__destroy(main_skel);

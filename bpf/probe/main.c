@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -64,6 +65,16 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/* The agent's own CPU time so far (user and system), in ms: it runs on the guest's vCPUs. */
+static double cpu_ms(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return 0;
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -88,6 +99,7 @@ int main(int argc, char **argv)
 	struct recorder_stats rs;
 	struct sigaction sa = { .sa_handler = on_signal };
 	long wait_ms = 60000;
+	double cpu0 = 0;
 	__u64 drops = 0, submitted = 0, triggers = 0;
 	int c, err, code = KT_EXIT_ENV;
 	__u32 k;
@@ -155,6 +167,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	attach__bpf(wait_ms);
 	unlink(PLAN_AGENT_ATTACHING);
+	cpu0 = cpu_ms();
 	fflush(stdout);
 	/* Nothing is printed while the scenario runs: the console is slow and the guest's CPUs are busy. */
 	while (!agent_stop)
@@ -179,9 +192,11 @@ int main(int argc, char **argv)
 	}
 	recorder__stats(&rs);
 	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%ld,"
-	       "\"capped\":%ld,\"queued\":%ld,\"per_task\":%d}\n", (unsigned long long)drops,
-	       (unsigned long long)submitted, (unsigned long long)triggers, rs.recorded, rs.capped, rs.queued,
-	       RECORDER_PER_TASK);
+	       "\"capped\":%ld,\"queued\":%ld,\"per_task\":%d,\"agent_cpu_ms\":%.1f,\"agent_run_cpu_ms\":%.1f",
+	       (unsigned long long)drops, (unsigned long long)submitted, (unsigned long long)triggers, rs.recorded,
+	       rs.capped, rs.queued, RECORDER_PER_TASK, cpu_ms(), cpu_ms() - cpu0);
+	attach__print_run_stats(stdout);
+	puts("}");
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stream__print_queue();
