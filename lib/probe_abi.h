@@ -22,7 +22,6 @@
 #define PROBE_DATA_SZ		1024	/* field bytes per event */
 #define PROBE_BATCH		4	/* fentry/fexit slots per object */
 #define PROBE_INFLIGHT_DEPTH	4
-#define PROBE_NEST		4	/* scratch records per CPU (IRQ nesting) */
 /* The field bytes a plan may ask for per target (data_len < PROBE_DATA_SZ). */
 #define PROBE_DATA_MAX		(PROBE_DATA_SZ - 1)
 

@@ -31,6 +31,7 @@ struct target {
 	bool bpf;
 	int nargs, task_param, packed, nfields;
 	struct field f[PROBE_MAX_FIELDS];
+	int data_len;		/* the bytes of data[] its fields take */
 	bool attached;
 };
 
@@ -41,6 +42,8 @@ extern int ntg;
 int probe_plan__read(const char *path);
 /* A target as the BPF side's targets map holds it. */
 void probe_plan__target_cfg(const struct target *t, struct probe_target *c);
+/* The field bytes a record needs room for: a power of two >= every target's data_len. */
+unsigned int probe_plan__data_cap(void);
 /* Whether any target is a BPF callback (phase 2 has work). */
 bool probe_plan__any_bpf(void);
 

@@ -52,6 +52,7 @@ static int reuse_maps(struct probe_bpf *s)
 	    (err = bpf_map__reuse_fd(s->maps.events, bpf_map__fd(main_skel->maps.events))) ||
 	    (err = bpf_map__reuse_fd(s->maps.inflight, bpf_map__fd(main_skel->maps.inflight))) ||
 	    (err = bpf_map__reuse_fd(s->maps.counters, bpf_map__fd(main_skel->maps.counters))) ||
+	    (err = bpf_map__reuse_fd(s->maps.tally, bpf_map__fd(main_skel->maps.tally))) ||
 	    (err = bpf_map__reuse_fd(s->maps.scratch, bpf_map__fd(main_skel->maps.scratch))) ||
 	    (err = bpf_map__reuse_fd(s->maps.trigger_rec, bpf_map__fd(main_skel->maps.trigger_rec))))
 		return err;
@@ -75,6 +76,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 	if (!s)
 		return -errno;
 	autoload_none(s);
+	s->rodata->data_cap = main_skel->rodata->data_cap;
 	err = reuse_maps(s);
 	for (k = 0; k < n && !err; k++) {
 		const struct target *t = &tg[idx[k]];
@@ -215,6 +217,7 @@ int attach__kernel(void)
 	if (!main_skel)
 		return -errno;
 	autoload_none(main_skel);
+	main_skel->rodata->data_cap = probe_plan__data_cap();
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
 	vmbtf = btf__load_vmlinux_btf();
 	trig = scx__has_exit_tp(vmbtf);

@@ -75,6 +75,26 @@ static double cpu_ms(void)
 	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
+/* The per-CPU tallies of the probes: ring buffer drops and records submitted. */
+static void tally_sum(__u64 *drops, __u64 *submitted)
+{
+	int n = libbpf_num_possible_cpus(), i;
+	__u64 *v;
+	__u32 k;
+
+	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
+		return;
+	for (k = 0; k < 2; k++) {
+		__u64 sum = 0;
+
+		if (!bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.tally), &k, v))
+			for (i = 0; i < n; i++)
+				sum += v[i];
+		*(k ? submitted : drops) = sum;
+	}
+	free(v);
+}
+
 static void on_signal(int sig)
 {
 	(void)sig;
@@ -184,12 +204,9 @@ int main(int argc, char **argv)
 			stream__event(e, PROBE_HDR_SZ);
 		free(e);
 	}
-	for (k = 0; k < 3; k++) {
-		__u64 v = 0;
-
-		bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.counters), &k, &v);
-		*(k == 0 ? &drops : k == 1 ? &submitted : &triggers) = v;
-	}
+	k = 2;
+	bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.counters), &k, &triggers);
+	tally_sum(&drops, &submitted);
 	recorder__stats(&rs);
 	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%ld,"
 	       "\"capped\":%ld,\"queued\":%ld,\"per_task\":%d,\"agent_cpu_ms\":%.1f,\"agent_run_cpu_ms\":%.1f",

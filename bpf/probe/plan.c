@@ -64,6 +64,8 @@ int probe_plan__read(const char *path)
 				goto bad;
 			fl.str = str;
 			tg[idx].f[tg[idx].nfields++] = fl;
+			if (fl.out + fl.size > tg[idx].data_len)
+				tg[idx].data_len = fl.out + fl.size;
 		} else {
 			goto bad;
 		}
@@ -94,9 +96,19 @@ void probe_plan__target_cfg(const struct target *t, struct probe_target *c)
 		c->f[k].arg = t->f[k].arg;
 		c->f[k].size = t->f[k].size;
 		c->f[k].is_str = t->f[k].str;
-		if (t->f[k].out + t->f[k].size > c->data_len)
-			c->data_len = t->f[k].out + t->f[k].size;
 	}
+	c->data_len = t->data_len;
+}
+
+unsigned int probe_plan__data_cap(void)
+{
+	unsigned int cap = 8;
+	int i;
+
+	for (i = 0; i < ntg; i++)
+		while (cap < (unsigned int)tg[i].data_len && cap < PROBE_DATA_SZ)
+			cap <<= 1;
+	return cap;
 }
 
 bool probe_plan__any_bpf(void)

@@ -12,7 +12,8 @@
  * - probe_trigger: tp_btf/sched_ext_exit, the one-shot trigger.
  * - probe_hold: stops a scheduler between loading and enabling (see there).
  *
- * Every record goes to one ring buffer; a failed reservation is counted.
+ * Every record is built in place in one ring buffer (a reservation of a
+ * size fixed at load time, see data_cap); a failed reservation is counted.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,6 +26,12 @@ char _license[] SEC("license") = "GPL";
 
 /* Per batch copy: the target index of each fentry/fexit slot. */
 const volatile __u32 slot_target[PROBE_BATCH];
+/*
+ * The field bytes a record has room for: a power of two >= every target's
+ * data_len, set by the agent before load. A reservation's size must be a
+ * constant to the verifier, and so is a frozen .rodata value.
+ */
+const volatile __u32 data_cap = PROBE_DATA_SZ;
 /* vmlinux BTF id of struct bpf_struct_ops_sched_ext_ops: the maps probe_hold stops for. */
 const volatile __u32 hold_value_type;
 
@@ -56,14 +63,10 @@ struct {
 	__type(value, struct probe_inflight);
 } inflight SEC(".maps");
 
-/*
- * Records are built here, then copied into the ring buffer with only the
- * data bytes their target uses. One per nesting level: a kprobe in an
- * interrupt may run while a tracing program on the same CPU is mid-record.
- */
+/* The trigger's record is built here: it is kept in trigger_rec even when the ring buffer is full. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PROBE_NEST + 1);	/* [PROBE_NEST].ts holds the depth */
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct probe_event);
 } scratch SEC(".maps");
@@ -77,8 +80,8 @@ struct {
 } trigger_rec SEC(".maps");
 
 /*
- * [0] ring buffer drops, [1] events submitted, [2] triggers, [3] trigger
- * fired (ts), [4] its CPU, [5] returns recorded there since.
+ * [2] triggers, [3] trigger fired (ts), [4] its CPU, [5] returns recorded
+ * there since.
  */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -87,12 +90,28 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+/* Per CPU, as every hit counts: [0] ring buffer drops, [1] events submitted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} tally SEC(".maps");
+
 static __always_inline void count(__u32 which)
 {
 	__u64 *c = bpf_map_lookup_elem(&counters, &which);
 
 	if (c)
 		__sync_fetch_and_add(c, 1);
+}
+
+static __always_inline void tally_one(__u32 which)
+{
+	__u64 *c = bpf_map_lookup_elem(&tally, &which);
+
+	if (c)
+		(*c)++;
 }
 
 /* How long after the trigger the returns of calls then in flight are kept. */
@@ -126,30 +145,14 @@ static __always_inline bool fired(bool is_exit)
 	return !n || __sync_fetch_and_add(n, 1) >= EXIT_BUDGET;
 }
 
-static __always_inline __u64 *nest_depth(void)
+/* The bytes of a record in the ring buffer: room for data_cap field bytes (see read_fields). */
+#define REC_SZ (PROBE_HDR_SZ + data_cap + (data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX))
+
+/* The header every record has. */
+static __always_inline void event_head(struct probe_event *e, __u8 type, __u32 target)
 {
-	__u32 k = PROBE_NEST;
-	struct probe_event *d = bpf_map_lookup_elem(&scratch, &k);
+	__u64 id = bpf_get_current_pid_tgid();
 
-	return d ? &d->ts : NULL;
-}
-
-/* A scratch record of this CPU's nesting level; event_done() releases it. */
-static __always_inline struct probe_event *event_new(__u8 type, __u32 target)
-{
-	__u64 *depth = nest_depth(), id = bpf_get_current_pid_tgid();
-	struct probe_event *e;
-	__u32 lvl;
-
-	if (!depth)
-		return NULL;
-	lvl = *depth;
-	if (lvl >= PROBE_NEST)
-		return NULL;
-	e = bpf_map_lookup_elem(&scratch, &lvl);
-	if (!e)
-		return NULL;
-	*depth = lvl + 1;
 	e->type = type;
 	e->pad = 0;
 	e->target = target;
@@ -159,30 +162,36 @@ static __always_inline struct probe_event *event_new(__u8 type, __u32 target)
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	__builtin_memset(e->args, 0, sizeof(e->args));
 	e->ret = 0;
 	e->ok = 0;
 	e->nul = 0;
-	__builtin_memset(e->icomm, 0, sizeof(e->icomm));
+}
+
+/*
+ * A record reserved in the ring buffer, built in place: no copy. Only the
+ * header is set; the agent reads args[] up to the target's nargs and data[]
+ * where ok says, the rest is whatever the ring held.
+ */
+static __always_inline struct probe_event *event_new(__u8 type, __u32 target)
+{
+	struct probe_event *e = bpf_ringbuf_reserve(&events, REC_SZ, 0);
+
+	if (!e) {
+		tally_one(0);
+		return NULL;
+	}
+	event_head(e, type, target);
 	return e;
 }
 
-static __always_inline void event_done(struct probe_event *e, __u32 data_len)
+static __always_inline void event_done(struct probe_event *e)
 {
-	__u64 *depth = nest_depth();
-	/* A mask, not a test: see read_fields. The agent keeps data_len < PROBE_DATA_SZ. */
-	__u32 len = PROBE_HDR_SZ + (data_len & (PROBE_DATA_SZ - 1));
-
 	/*
 	 * No wakeup: the agent reads on a timer. A wakeup per record would
 	 * wake the agent, whose wakeup is traced, which wakes it again.
 	 */
-	if (bpf_ringbuf_output(&events, e, len, BPF_RB_NO_WAKEUP))
-		count(0);
-	else
-		count(1);
-	if (depth && *depth)
-		(*depth)--;
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	tally_one(1);
 }
 
 /* The configured fields, read from the struct each argument points to. */
@@ -222,10 +231,11 @@ static __always_inline void read_fields(struct probe_event *e, const struct prob
 		 * Masks rather than range tests: clang keeps an unchecked copy
 		 * of a tested value, so only arithmetic bounds reach the
 		 * verifier. The agent checks the plan: 1 <= size <= 128 and
-		 * out + size <= PROBE_DATA_SZ; data[] has PROBE_FIELD_MAX of slack.
+		 * out + size <= data_len <= data_cap; a record has
+		 * min(data_cap, PROBE_FIELD_MAX) bytes of slack (REC_SZ).
 		 */
-		out = f->out & (PROBE_DATA_SZ - 1);
-		sz = ((f->size - 1) & (PROBE_FIELD_MAX - 1)) + 1;
+		out = f->out & (data_cap - 1);
+		sz = ((f->size - 1) & ((data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX) - 1)) + 1;
 		if (f->is_str)
 			r = bpf_probe_read_kernel_str(&e->data[out], sz, (void *)addr);
 		else
@@ -257,7 +267,7 @@ int probe_kprobe(struct pt_regs *ctx)
 	e->args[4] = PT_REGS_PARM5(ctx);
 	e->args[5] = PT_REGS_PARM6(ctx);
 	read_fields(e, t);
-	event_done(e, t->data_len);
+	event_done(e);
 	return 0;
 }
 
@@ -349,7 +359,7 @@ static __always_inline int on_call(__u64 *ctx, __u32 slot, bool is_exit)
 	if (is_exit)
 		bpf_get_func_ret(ctx, &e->ret);
 	read_fields(e, t);
-	event_done(e, t->data_len);
+	event_done(e);
 	return 0;
 }
 
@@ -415,13 +425,16 @@ int probe_trigger(__u64 *ctx)
 {
 	__u32 zero = 0, three = 3, four = 4, kind = (__u32)ctx[1];
 	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
-	struct probe_event *e = event_new(PROBE_EV_TRIGGER, 0xffff), *keep;
+	struct probe_event *e = bpf_map_lookup_elem(&scratch, &zero), *keep;
 	struct task_struct *it;
 	__u64 *f, *fc, kf;
 
 	count(2);
 	if (!e)
 		return 0;
+	event_head(e, PROBE_EV_TRIGGER, 0xffff);
+	__builtin_memset(e->args, 0, sizeof(e->args));
+	__builtin_memset(e->icomm, 0, sizeof(e->icomm));
 	e->args[0] = kind;
 	e->args[3] = in ? in->depth : 0;	/* for the record: how deep the stack was */
 	trigger_inflight(e, in);
@@ -451,7 +464,10 @@ int probe_trigger(__u64 *ctx)
 		if (keep)
 			__builtin_memcpy(keep, e, PROBE_HDR_SZ);
 	}
-	event_done(e, 0);
+	if (bpf_ringbuf_output(&events, e, PROBE_HDR_SZ, BPF_RB_NO_WAKEUP))
+		tally_one(0);
+	else
+		tally_one(1);
 	return 0;
 }
 

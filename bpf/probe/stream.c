@@ -179,6 +179,9 @@ int stream__on_record(void *ctx, void *data, size_t len)
 	(void)ctx;
 	if (len < PROBE_HDR_SZ || len > sizeof(struct probe_event))
 		return 0;
+	/* A reservation has room for the largest target's fields: keep this one's. */
+	if (e->type != PROBE_EV_TRIGGER && e->target < ntg && len > PROBE_HDR_SZ + (size_t)tg[e->target].data_len)
+		len = PROBE_HDR_SZ + tg[e->target].data_len;
 	/* The task a call is about: its task argument, else current. */
 	task = e->task;
 	if (e->type != PROBE_EV_TRIGGER && e->target < ntg && tg[e->target].task_param >= 0 &&
