@@ -121,7 +121,7 @@ demo: all
 	$(BIN)/ktstr demo
 
 bench: all
-	@for b in bench/*.sh; do echo "== $$b"; KTSTR_BIN=$(abspath $(BIN)) sh $$b || exit 1; done
+	@for b in $(filter-out bench/lib.sh,$(wildcard bench/*.sh)); do echo "== $$b"; KTSTR_BIN=$(abspath $(BIN)) sh $$b || exit 1; done
 
 deps:
 	sh scripts/deps.sh

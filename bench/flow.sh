@@ -6,23 +6,10 @@
 # sum of its two VMs' own wall times in the same run (duration_s of the
 # primary's and the repro's result.json). RUNS times; medians.
 # Last line: "ratio: whole run / the two VMs (target <= 1.05)".
-set -eu
+. "$(dirname "$0")/lib.sh"
+need_bins ktstr
+need_cmds jq
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-: "${KTSTR_BIN:=$top/build/bin}"
-: "${KTSTR_KERNEL_DIR:=$top/build/kernel}"
-RUNS=${RUNS:-1}
-export KTSTR_KERNEL_DIR
-B=$KTSTR_BIN
-scn=$top/tests/scenarios/demo_host_crash_auto_repro.yaml
-[ -x "$B/ktstr" ] || { echo "bench/flow.sh: $B/ktstr missing (make)" >&2; exit 3; }
-command -v jq >/dev/null || { echo "bench/flow.sh: jq missing (make deps)" >&2; exit 3; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-flow.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
-
-now() { date +%s.%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	i=$((i + 1))

@@ -10,26 +10,10 @@
 # program (kprobe, fentry/fexit of kernel functions and of BPF callbacks),
 # the agent's CPU time, and the vCPU time lost per record.
 # Last line: "ratio: probed/unprobed iterations per second (target >= 0.6)".
-set -eu
-
-top=$(cd "$(dirname "$0")/.." && pwd)
-: "${KTSTR_BIN:=$top/build/bin}"
-: "${KTSTR_KERNEL_DIR:=$top/build/kernel}"
-RUNS=${RUNS:-1}
-export KTSTR_KERNEL_DIR
-B=$KTSTR_BIN
-scn=$top/tests/scenarios/demo_host_crash_auto_repro.yaml
-fx=$top/tests/ktstr-boot/fixtures
-for f in ktstr-boot ktstr-probe ktstr-probe-agent ktstr-stackx ktstr-btfres scx-ktstr; do
-	[ -x "$B/$f" ] || { echo "bench/probe-overhead.sh: $B/$f missing (make)" >&2; exit 3; }
-done
-command -v jq >/dev/null || { echo "bench/probe-overhead.sh: jq missing (make deps)" >&2; exit 3; }
-work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-overhead.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
-
-"$B/ktstr-stackx" --com2 "$fx/crash.com2.log" --com1 "$fx/crash.com1.log" |
-	"$B/ktstr-btfres" --kernel "$KTSTR_KERNEL_DIR" -b "$top/build/bpf/scx-ktstr.bpf.o" -a >"$work/targets.jsonl"
+. "$(dirname "$0")/lib.sh"
+need_bins ktstr-boot ktstr-probe ktstr-probe-agent ktstr-stackx ktstr-btfres scx-ktstr
+need_cmds jq
+demo_targets
 
 # rate RESULT.JSON: iterations per second of step 1, "ITERATIONS SECONDS RATE".
 rate() {
@@ -39,7 +23,6 @@ rate() {
 		($d.stage | [scan("=([0-9]+)") | .[0] | tonumber] | add) as $n |
 		if $a == null or $d == null then "0 0 0" else "\($n) \($d.t - $a) \($n / ($d.t - $a))" end' "$1"
 }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 i=0
 while [ "$i" -lt "$RUNS" ]; do

@@ -8,28 +8,10 @@
 # Same kernel and accel; medians of RUNS (default 1: each run is two
 # ~25 s VMs) wall times, interleaved. Also prints the agent's own phases.
 # Last line: "ratio: probe/boot (target <= 2.0)".
-set -eu
+. "$(dirname "$0")/lib.sh"
+need_bins ktstr-boot ktstr-probe ktstr-probe-agent ktstr-stackx ktstr-btfres scx-ktstr
+demo_targets
 
-top=$(cd "$(dirname "$0")/.." && pwd)
-: "${KTSTR_BIN:=$top/build/bin}"
-: "${KTSTR_KERNEL_DIR:=$top/build/kernel}"
-RUNS=${RUNS:-1}
-export KTSTR_KERNEL_DIR
-B=$KTSTR_BIN
-scn=$top/tests/scenarios/demo_host_crash_auto_repro.yaml
-fx=$top/tests/ktstr-boot/fixtures
-for f in ktstr-boot ktstr-probe ktstr-probe-agent ktstr-stackx ktstr-btfres scx-ktstr; do
-	[ -x "$B/$f" ] || { echo "bench/probe.sh: $B/$f missing (make)" >&2; exit 3; }
-done
-work=$(mktemp -d "${TMPDIR:-/tmp}/ktstr-bench-probe.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM
-
-"$B/ktstr-stackx" --com2 "$fx/crash.com2.log" --com1 "$fx/crash.com1.log" |
-	"$B/ktstr-btfres" --kernel "$KTSTR_KERNEL_DIR" -b "$top/build/bpf/scx-ktstr.bpf.o" -a >"$work/targets.jsonl"
-
-now() { date +%s.%N; }
-median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 i=0
 while [ "$i" -lt "$RUNS" ]; do
 	i=$((i + 1))
