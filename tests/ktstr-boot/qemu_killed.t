@@ -4,21 +4,11 @@
 # with exit 3 (the driver's --retries may rerun it), never "fail"; the logs
 # written so far stay.
 . ./vmlib.sh
-mkdir "$out/run"
-"$KTSTR_BIN/ktstr-boot" --out "$out/run" fixtures/long_eevdf.yaml >"$out/stdout" 2>"$out/stderr" &
-bpid=$!
-i=0
-until grep -q "workload started" "$out/run/com1.log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 1200 ] || { kill -9 "$bpid"; fail "the workload never started"; }
-	sleep 0.1
-done
-qpid=$(pgrep -f "qemu-system.*$out/run/" | head -n 1)
-[ -n "$qpid" ] || fail "no QEMU found"
+boot_long "$out/run"
 kill -KILL "$qpid"
 wait "$bpid"
 rc=$?
-json=$(cat "$out/stdout")
+json=$(cat "$out/run.json")
 want_rc 3
 want '.verdict == "error" and .vm_exit == "qemu killed" and .reached_workload == true'
 want '.reason | startswith("QEMU was killed by signal 9 (Killed) (last stage: ")'
