@@ -99,6 +99,8 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 		error("%s: the probe agent is not built (make)", agent);
 		return -ENOENT;
 	}
+	if (interrupt__pending())
+		return -EINTR;	/* told to stop before the VM: none is started */
 	argv[n++] = boot;
 	argv[n++] = "--out";
 	argv[n++] = dir;
