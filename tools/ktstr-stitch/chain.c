@@ -54,6 +54,21 @@ static uint64_t stalled_task(struct chain *ch, const struct events *ev, long lon
 }
 
 /*
+ * A call the exit was raised inside of: on the exit's CPU, by the task
+ * current there, entered before the exit and not returned by then
+ * (find_dsq_for_dispatch() raising "non-existent DSQ" while it enqueues
+ * another task). Part of the chain of the task such a kernel call was
+ * handling, whatever its arguments. (When a BPF callback was in flight, the
+ * exit came from inside it, and current's own calls are another story: an
+ * interrupted write, say.)
+ */
+static bool in_exit_path(const struct call *c, const struct trigger *t)
+{
+	return t->ts_ok && c->has_entry && c->cpu == t->cpu && c->cur == t->current && c->ts <= t->ts &&
+	       (!c->has_exit || c->ts_exit >= t->ts);
+}
+
+/*
  * The innermost recorded call with a task argument that the task current
  * at the exit was inside of on the exit's CPU, when no BPF callback was in
  * flight: a kernel-raised error (a task inserted into a DSQ that does not
@@ -67,8 +82,6 @@ static const struct call *kernel_inflight(const struct events *ev)
 	const struct call *best = NULL;
 	size_t i;
 
-	if (!t->ts_ok)
-		return NULL;
 	for (i = 0; i < ev->n; i++) {
 		const struct call *c = &ev->calls[i];
 		const struct target *tgt = ev->funcs[c->func].tgt;
@@ -76,28 +89,12 @@ static const struct call *kernel_inflight(const struct events *ev)
 		/* BPF callbacks in flight are the probe's to tell (its in-flight stack). */
 		if (!tgt || !tgt->kind || strcmp(tgt->kind, "kernel") != 0)
 			continue;
-		if (!c->has_entry || !c->has_task || !c->task || c->cpu != t->cpu ||
-		    c->cur != t->current || c->ts > t->ts || (c->has_exit && c->ts_exit < t->ts))
+		if (!c->has_task || !c->task || !in_exit_path(c, t))
 			continue;
 		if (!best || c->ts > best->ts)
 			best = c;
 	}
 	return best;
-}
-
-/*
- * A call the exit was raised inside of: on the exit's CPU, by the task
- * current there, entered before the exit and not returned by then
- * (find_dsq_for_dispatch() raising "non-existent DSQ" while it enqueues
- * another task). Part of the chain of the task such a kernel call was
- * handling, whatever its arguments. (When a BPF callback was in flight, the
- * exit came from inside it, and current's own calls are another story: an
- * interrupted write, say.)
- */
-static bool in_exit_path(const struct call *c, const struct trigger *t)
-{
-	return t->ts_ok && c->has_entry && c->cpu == t->cpu && c->cur == t->current && c->ts <= t->ts &&
-	       (!c->has_exit || c->ts_exit >= t->ts);
 }
 
 int chain__build(struct chain *ch, struct events *ev, bool history)
