@@ -66,6 +66,23 @@ static int reserve(uint8_t **buf, size_t *cap, size_t need, size_t max)
 }
 
 /*
+ * Room after len in *buf for up to want more bytes, within max: when max
+ * stops the growth, what is left of the buffer is room enough; none left
+ * is -EFBIG, said in err.
+ */
+static int room(uint8_t **buf, size_t *cap, size_t len, size_t want, size_t max, const char *codec,
+		char *err, size_t errlen)
+{
+	int ret = reserve(buf, cap, len + want, max);
+
+	if (ret == -EFBIG && *cap > len)
+		return 0;
+	if (ret == -EFBIG)
+		snprintf(err, errlen, "%s: payload over %zu bytes", codec, max);
+	return ret;
+}
+
+/*
  * The legacy format: a magic, then blocks of a little-endian u32 compressed
  * size and that many bytes, each at most 8 MiB once decoded; a magic may
  * start another stream. The kernel's build appends the decoded size as a
@@ -106,14 +123,9 @@ int unpack__lz4_legacy(const uint8_t *in, size_t n, size_t max, uint8_t **out, s
 			ret = -EINVAL;
 			goto fail;
 		}
-		ret = reserve(&buf, &cap, len + LZ4_LEGACY_BLOCK, max);
-		if (ret == -EFBIG && cap > len)
-			ret = 0;	/* decode into what is left below max */
-		if (ret) {
-			if (ret == -EFBIG)
-				snprintf(err, errlen, "lz4: payload over %zu bytes", max);
+		ret = room(&buf, &cap, len, LZ4_LEGACY_BLOCK, max, "lz4", err, errlen);
+		if (ret)
 			goto fail;
-		}
 		d = LZ4_decompress_safe((const char *)in + off + 4, (char *)buf + len, (int)bs,
 					(int)(cap - len < LZ4_LEGACY_BLOCK ? cap - len : LZ4_LEGACY_BLOCK));
 		if (d < 0) {
@@ -148,14 +160,9 @@ int unpack__gzip(const uint8_t *in, size_t n, size_t max, uint8_t **out, size_t 
 	zs.next_in = (Bytef *)in;
 	zs.avail_in = n > UINT32_MAX ? UINT32_MAX : (uInt)n;
 	do {
-		ret = reserve(&buf, &cap, zs.total_out + (1u << 20), max);
-		if (ret == -EFBIG && cap > zs.total_out)
-			ret = 0;
-		if (ret) {
-			if (ret == -EFBIG)
-				snprintf(err, errlen, "gzip: payload over %zu bytes", max);
+		ret = room(&buf, &cap, zs.total_out, 1u << 20, max, "gzip", err, errlen);
+		if (ret)
 			goto fail;
-		}
 		zs.next_out = buf + zs.total_out;
 		zs.avail_out = (uInt)(cap - zs.total_out > UINT32_MAX ? UINT32_MAX : cap - zs.total_out);
 		zr = inflate(&zs, Z_NO_FLUSH);
@@ -196,14 +203,9 @@ int unpack__zstd(const uint8_t *in, size_t n, size_t max, uint8_t **out, size_t 
 		ZSTD_outBuffer ob;
 		size_t r;
 
-		ret = reserve(&buf, &cap, len + (1u << 20), max);
-		if (ret == -EFBIG && cap > len)
-			ret = 0;
-		if (ret) {
-			if (ret == -EFBIG)
-				snprintf(err, errlen, "zstd: payload over %zu bytes", max);
+		ret = room(&buf, &cap, len, 1u << 20, max, "zstd", err, errlen);
+		if (ret)
 			goto fail;
-		}
 		ob = (ZSTD_outBuffer){ buf, cap, len };
 		r = ZSTD_decompressStream(zs, &ob, &ib);
 		len = ob.pos;
