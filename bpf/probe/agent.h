@@ -70,8 +70,12 @@ void stream__print_queue(void);
 /* attach.c */
 struct probe_bpf;
 extern struct probe_bpf *main_skel;
-/* Phase 1, before the scheduler. 0 or -errno. */
+/* Phase 1, before the scheduler: maps, trigger, probe_hold. 0 or -errno. */
 int attach__kernel(void);
+/* Whether probe_hold is attached (a starting scheduler waits for phase 2). */
+bool attach__holding(void);
+/* Phase 1's kernel functions: fentry/fexit, else a kprobe each. */
+void attach__kernel_functions(void);
 /* Phase 2: the scheduler's struct_ops programs, waiting up to wait_ms for them. */
 void attach__bpf(long wait_ms);
 /* Let a held scheduler go on (once: probe_hold stops no one after this). */

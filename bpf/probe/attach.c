@@ -203,13 +203,20 @@ void attach__hold_release(void)
 		kill((pid_t)h.tgid, SIGCONT);
 }
 
-/* Phase 1, before the scheduler: maps, trigger, kernel functions' fentry/fexit (or kprobe). */
+/* probe_hold is attached: a scheduler that starts now stops before enabling. */
+static bool holding;
+
+bool attach__holding(void)
+{
+	return holding;
+}
+
+/* Phase 1, before the scheduler: maps, trigger, probe_hold. */
 int attach__kernel(void)
 {
 	struct probe_target cfg;
 	struct timespec a;
-	int i, n = 0, err;
-	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
+	int i, err;
 	bool trig, hold;
 
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
@@ -250,14 +257,23 @@ int attach__kernel(void)
 	if (hold) {
 		clock_gettime(CLOCK_MONOTONIC, &a);
 		err = bpf_program__attach(main_skel->progs.probe_hold) ? 0 : -errno;
+		holding = !err;
 		fprintf(stream__out(), "{\"ev\":\"hold_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
 			ms_since(&a));
 	}
+	return 0;
+}
+
+/* Phase 1 still: the kernel functions' fentry/fexit (or kprobe). */
+void attach__kernel_functions(void)
+{
+	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
+	int i, n = 0;
+
 	for (i = 0; i < ntg; i++)
 		if (!tg[i].bpf)
 			idx[n++] = i;
 	attach_tracing(idx, fds, n);
-	return 0;
 }
 
 /* The process probe_hold stopped, or 0. */

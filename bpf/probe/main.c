@@ -5,11 +5,12 @@
  * Reads the probe plan the host wrote (targets already resolved by
  * ktstr-btfres and flattened by ktstr-probe), attaches the generic programs
  * of probe.bpf.c, prints KTSTR_AGENT_READY (ktstr-init starts the scheduler
- * only then), attaches fentry/fexit to the scheduler's struct_ops programs
- * (found by the op they implement, whatever their names) while probe_hold
- * keeps the scheduler stopped between loading and enabling, and streams one
- * JSON line per ring buffer record on stdout until SIGINT/SIGTERM. Static:
- * it runs in a bare initramfs.
+ * only then; with probe_hold, the kernel functions' probes are attached after
+ * it, while the scheduler loads), attaches fentry/fexit to the scheduler's
+ * struct_ops programs (found by the op they implement, whatever their
+ * names) while probe_hold keeps the scheduler stopped between loading and
+ * enabling, and streams one JSON line per ring buffer record on stdout until
+ * SIGINT/SIGTERM. Static: it runs in a bare initramfs.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -122,6 +123,7 @@ int main(int argc, char **argv)
 	double cpu0 = 0;
 	__u64 drops = 0, submitted = 0, triggers = 0;
 	int c, err, code = KT_EXIT_ENV;
+	bool early = false;
 	__u32 k;
 
 	usage__set_prog(argv[0]);
@@ -159,6 +161,15 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print);
 	stream__buffer();
 	err = attach__kernel();
+	/*
+	 * With probe_hold attached, the scheduler may start now: it loads (its
+	 * verifier runs take seconds under TCG) while the kernel functions
+	 * are attached here, and stops before enabling until phase 2 is done.
+	 * Without it, every probe must be in place before the ready line.
+	 */
+	early = !err && attach__holding();
+	if (!err && !early)
+		attach__kernel_functions();
 	if (!err) {
 		rb = ring_buffer__new(bpf_map__fd(main_skel->maps.events), stream__on_record, NULL, NULL);
 		if (!rb)
@@ -185,6 +196,10 @@ int main(int argc, char **argv)
 	printf("%s\n", PLAN_AGENT_READY);
 	stream__put_buffered();
 	fflush(stdout);
+	if (early) {
+		attach__kernel_functions();
+		printf("{\"ev\":\"phase\",\"name\":\"kernel_attached\",\"ms\":%.2f}\n", ms_since(&agent_t0));
+	}
 	attach__bpf(wait_ms);
 	unlink(PLAN_AGENT_ATTACHING);
 	cpu0 = cpu_ms();
