@@ -25,6 +25,15 @@
  * init failed") instead of falling back to /bin/sh (busybox) and hanging.
  */
 #define VM_APPEND "console=ttyS0 quiet loglevel=5 panic=-1 oops=panic nokaslr rdinit=/init init=/init"
+/*
+ * What a test VM never needs, measured under TCG: the IO-APIC timer check
+ * (slow, and it panics the boot now and then on a loaded host: "IO-APIC +
+ * timer doesn't work!"), the TSC watchdog (it times out reading remote
+ * CPUs and could move the guest onto the HPET, an MMIO exit per clock
+ * read), CPU bug mitigations (retpolines and return thunks on every call,
+ * the BPF JIT's included; the schedulers under test do not depend on them).
+ */
+#define VM_APPEND_FAST "no_timer_check tsc=reliable mitigations=off"
 /* The guest sees the channel at this fd number in QEMU's process. */
 #define CHAN_GUEST_FD 3
 
@@ -185,6 +194,37 @@ void qemu__free_argv(char **argv)
 	free(argv);
 }
 
+/*
+ * The guest's loops_per_jiffy: its TSC is the host's (TCG reads the host's
+ * TSC; KVM passes it through), so host MHz * 1e6 / CONFIG_HZ. Preset, the
+ * secondary CPUs skip calibrating their delay loop, which under TCG fails
+ * ("calibrate_delay_direct() failed to get a good estimate") and takes the
+ * slow path. 0 when either number is unknown: the guest calibrates.
+ */
+long qemu__lpj(const char *config)
+{
+	char line[256];
+	double mhz = 0;
+	long hz = 0;
+	FILE *f;
+
+	if (!config || !*config || !(f = fopen(config, "re")))
+		return 0;
+	while (fgets(line, sizeof(line), f) && !hz)
+		if (sscanf(line, "CONFIG_HZ=%ld", &hz) != 1)
+			hz = 0;
+	fclose(f);
+	if (!(f = fopen("/proc/cpuinfo", "re")))
+		return 0;
+	while (fgets(line, sizeof(line), f) && mhz <= 0)
+		if (sscanf(line, "cpu MHz : %lf", &mhz) != 1)
+			mhz = 0;
+	fclose(f);
+	if (hz < 100 || hz > 10000 || mhz < 100 || mhz > 20000)
+		return 0;
+	return (long)(mhz * 1e6 / hz);
+}
+
 /* QEMU's chardev option values escape commas by doubling them. */
 static char *qemu_escape(const char *s)
 {
@@ -250,7 +290,12 @@ char **qemu__argv(const struct qemu_config *c, int chan_guest_fd)
 	arg_add(&a, "-initrd");
 	arg_add(&a, "%s", c->initrd);
 	arg_add(&a, "-append");
-	arg_add(&a, "%s", c->append ? c->append : VM_APPEND);
+	if (c->append)
+		arg_add(&a, "%s", c->append);
+	else if (c->lpj > 0)
+		arg_add(&a, "%s %s lpj=%ld", VM_APPEND, VM_APPEND_FAST, c->lpj);
+	else
+		arg_add(&a, "%s %s", VM_APPEND, VM_APPEND_FAST);
 	arg_add(&a, "-chardev");
 	arg_add(&a, "file,id=com1,path=%s", com1 ? com1 : "");
 	arg_add(&a, "-serial");

@@ -46,7 +46,8 @@ struct qemu_config {
 	const char *kernel;
 	bool pvh;
 	const char *initrd;
-	const char *append;		/* kernel command line */
+	const char *append;		/* kernel command line, NULL: ktstr's */
+	long lpj;			/* with ktstr's: loops_per_jiffy to preset, 0: none */
 	enum qemu_accel accel;		/* KVM or TCG, already picked */
 	struct topology topo;
 	long memory_mb;
@@ -54,6 +55,9 @@ struct qemu_config {
 	const char *qemu_log;		/* QEMU's own stderr, or NULL */
 	bool channel;			/* a virtio-serial port CHANNEL_PORT_NAME */
 };
+
+/* loops_per_jiffy for a guest of the kernel whose .config is at config, or 0. */
+long qemu__lpj(const char *config);
 
 struct qemu {
 	pid_t pid;

@@ -217,7 +217,7 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 		struct qemu_config c = {
 			.kernel = o->kernel.image, .pvh = o->kernel.pvh, .initrd = initrd, .accel = o->accel,
 			.topo = o->scn->topo, .memory_mb = o->scn->memory_mb, .com1_path = r->com1,
-			.com2_path = r->com2, .qemu_log = qlog, .channel = true,
+			.com2_path = r->com2, .qemu_log = qlog, .channel = true, .lpj = qemu__lpj(o->kernel.config),
 		};
 		struct live l = { .o = o, .r = r, .start = mono_now(), .sysrdy = -1 };
 		struct qemu vm;
