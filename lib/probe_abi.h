@@ -20,7 +20,7 @@
 #define PROBE_MAX_FIELDS	16
 #define PROBE_FIELD_MAX		128	/* largest single read (strings) */
 #define PROBE_DATA_SZ		1024	/* field bytes per event */
-#define PROBE_BATCH		4	/* fentry/fexit slots per object */
+#define PROBE_BATCH		8	/* fentry/fexit slots per object (a power of two) */
 #define PROBE_INFLIGHT_DEPTH	4
 /* The field bytes a plan may ask for per target (data_len < PROBE_DATA_SZ). */
 #define PROBE_DATA_MAX		(PROBE_DATA_SZ - 1)

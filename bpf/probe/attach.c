@@ -3,7 +3,7 @@
  * Attaching the plan's probes: phase 1 before the scheduler (the trigger,
  * probe_hold, fentry/fexit of kernel functions), phase 2 on the scheduler's
  * struct_ops programs once discover.c has found them. fentry/fexit go in
- * batches of PROBE_BATCH per BPF object, loaded by up to 4 threads. A
+ * batches of up to PROBE_BATCH per BPF object, loaded by up to 4 threads. A
  * kernel function whose trampoline cannot be attached gets a kprobe at its
  * entry instead: under TCG an int3 kprobe costs several times a trampoline.
  */
@@ -30,8 +30,12 @@ static int nbatches;
 
 static struct bpf_program *slot_prog(struct probe_bpf *s, int slot, bool exit)
 {
-	struct bpf_program *fe[] = { s->progs.fentry0, s->progs.fentry1, s->progs.fentry2, s->progs.fentry3 };
-	struct bpf_program *fx[] = { s->progs.fexit0, s->progs.fexit1, s->progs.fexit2, s->progs.fexit3 };
+	struct bpf_program *fe[PROBE_BATCH] = { s->progs.fentry0, s->progs.fentry1, s->progs.fentry2,
+						s->progs.fentry3, s->progs.fentry4, s->progs.fentry5,
+						s->progs.fentry6, s->progs.fentry7 };
+	struct bpf_program *fx[PROBE_BATCH] = { s->progs.fexit0, s->progs.fexit1, s->progs.fexit2,
+						s->progs.fexit3, s->progs.fexit4, s->progs.fexit5,
+						s->progs.fexit6, s->progs.fexit7 };
 
 	return exit ? fx[slot] : fe[slot];
 }
@@ -120,7 +124,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 
 struct attach_work {
 	const int *idx, *prog_fd;
-	int n, next;
+	int n, next, per;	/* per: targets a batch */
 };
 
 /* The entry of kernel function i by a kprobe, when its trampoline failed with err. */
@@ -137,14 +141,14 @@ static void attach_kprobe(int i, int err, double ms)
 	pthread_mutex_unlock(&attach_lock);
 }
 
-/* Batches of PROBE_BATCH; a batch that fails is retried one target at a time. */
+/* Batches of w->per; a batch that fails is retried one target at a time. */
 static void *attach_worker(void *arg)
 {
 	struct attach_work *w = arg;
 	int b, k, m, err;
 
-	while ((b = __atomic_fetch_add(&w->next, PROBE_BATCH, __ATOMIC_RELAXED)) < w->n) {
-		m = w->n - b < PROBE_BATCH ? w->n - b : PROBE_BATCH;
+	while ((b = __atomic_fetch_add(&w->next, w->per, __ATOMIC_RELAXED)) < w->n) {
+		m = w->n - b < w->per ? w->n - b : w->per;
 		if (!attach_batch(w->idx + b, w->prog_fd + b, m))
 			continue;
 		for (k = 0; k < m; k++) {
@@ -165,8 +169,10 @@ static void *attach_worker(void *arg)
 }
 
 /*
- * Loading is mostly the verifier and libbpf's pass over the kernel's BTF,
- * per object: batches load in parallel, one thread per CPU (at most 4).
+ * Loading is the verifier (~0.1 s a target under TCG) and libbpf's pass
+ * over the kernel's BTF (~0.4 s an object): one thread per CPU (at most 4),
+ * each with one batch when PROBE_BATCH allows, so every CPU works once and
+ * no more objects are made than threads.
  */
 static void attach_tracing(const int *idx, const int *prog_fd, int n)
 {
@@ -175,8 +181,10 @@ static void attach_tracing(const int *idx, const int *prog_fd, int n)
 	pthread_t th[4];
 	int i, nth = ncpu < 1 ? 1 : ncpu > 4 ? 4 : ncpu, started = 0;
 
-	if (nth > (n + PROBE_BATCH - 1) / PROBE_BATCH)
-		nth = (n + PROBE_BATCH - 1) / PROBE_BATCH;
+	w.per = (n + nth - 1) / nth;
+	w.per = w.per < 1 ? 1 : w.per > PROBE_BATCH ? PROBE_BATCH : w.per;
+	if (nth > (n + w.per - 1) / w.per)
+		nth = (n + w.per - 1) / w.per;
 	for (i = 1; i < nth; i++)
 		if (!pthread_create(&th[started], NULL, attach_worker, &w))
 			started++;

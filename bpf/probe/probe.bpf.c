@@ -371,6 +371,10 @@ SLOT(0)
 SLOT(1)
 SLOT(2)
 SLOT(3)
+SLOT(4)
+SLOT(5)
+SLOT(6)
+SLOT(7)
 
 /*
  * The task argument of the sched_ext callback current is running: the
