@@ -248,11 +248,18 @@ static int run_ldd(const char *host_path, struct strbuf *out)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -ECHILD;
 }
 
-int cpio__add_binary(struct cpio *c, const char *path, const char *host_path)
+static const char *basename_of(const char *p)
+{
+	const char *s = strrchr(p, '/');
+
+	return s ? s + 1 : p;
+}
+
+int cpio__add_binary(struct cpio *c, const char *path, const char *host_path, const char *libdir)
 {
 	struct strbuf out = { 0 };
-	char *line, *save = NULL;
-	int err;
+	char *line, *name, *save = NULL;
+	int err, nlibs = 0;
 
 	err = cpio__add_file(c, path, host_path, 0);
 	if (err)
@@ -279,12 +286,32 @@ int cpio__add_binary(struct cpio *c, const char *path, const char *host_path)
 		end = strstr(lib, " (");
 		if (end)
 			*end = '\0';
-		err = cpio__add_file(c, lib, lib, 0755);
+		/*
+		 * The loader (no "=>") must be where PT_INTERP says; a library
+		 * goes in libdir under the name the binary needs it by.
+		 */
+		name = line;
+		while (*name == ' ' || *name == '\t')
+			name++;
+		if (libdir && arrow && arrow > name && arrow[-1] == ' ') {
+			char *guest;
+
+			arrow[-1] = '\0';
+			if (asprintf(&guest, "%s/%s", libdir, basename_of(name)) < 0) {
+				err = -ENOMEM;
+				break;
+			}
+			err = cpio__add_file(c, guest, lib, 0755);
+			free(guest);
+			nlibs++;
+		} else {
+			err = cpio__add_file(c, lib, lib, 0755);
+		}
 		if (err)
 			break;
 	}
 	strbuf__free(&out);
-	return err;
+	return err ? err : nlibs;
 }
 
 int cpio__finish(struct cpio *c)

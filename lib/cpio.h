@@ -30,11 +30,16 @@ int cpio__add_file(struct cpio *c, const char *path, const char *host_path, mode
 int cpio__add_symlink(struct cpio *c, const char *path, const char *target);
 int cpio__add_node(struct cpio *c, const char *path, mode_t mode, unsigned int maj, unsigned int min);
 /*
- * host_path at path plus, when it is dynamically linked, every library and
- * the loader ldd reports, at the same absolute paths in the archive.
- * Returns 0 or -errno (-ENOEXEC: ldd named a library it could not find).
+ * host_path at path plus, when it is dynamically linked, the loader ldd
+ * reports at its own absolute path, and every library either at its host
+ * path too (libdir NULL) or in the folder libdir under the name the binary
+ * asks for. A libdir is for the guest's LD_LIBRARY_PATH: the guest has no
+ * ld.so.cache, the binary's $ORIGIN is not where it was on the host, and
+ * /tmp or /run there are fresh mounts over anything the image put in them.
+ * Returns the number of libraries put in libdir (0 without one) or -errno
+ * (-ENOEXEC: ldd named a library it could not find).
  */
-int cpio__add_binary(struct cpio *c, const char *path, const char *host_path);
+int cpio__add_binary(struct cpio *c, const char *path, const char *host_path, const char *libdir);
 /* The trailer; then the caller closes f. Returns 0 or the first error. */
 int cpio__finish(struct cpio *c);
 void cpio__free(struct cpio *c);

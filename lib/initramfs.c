@@ -10,6 +10,9 @@
 #include "plan.h"
 #include "scx.h"
 
+/* A dynamically linked scheduler's libraries, its LD_LIBRARY_PATH in the guest. */
+#define SCHED_LIBDIR "/ktstr/lib"
+
 /* Everything the guest needs, in one newc archive. */
 int initramfs__build(const struct vm_run_opts *o, const char *path, char *err, size_t errlen)
 {
@@ -34,13 +37,13 @@ int initramfs__build(const struct vm_run_opts *o, const char *path, char *err, s
 	cpio__add_dir(&c, "proc", 0755);
 	cpio__add_dir(&c, "sys", 0755);
 	cpio__add_dir(&c, "tmp", 01777);
-	ret = cpio__add_binary(&c, "init", o->init_path);
+	ret = cpio__add_binary(&c, "init", o->init_path, NULL);
 	if (ret) {
 		snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->init_path, strerror(-ret));
 		goto cleanup;
 	}
 	if (o->busybox) {
-		ret = cpio__add_binary(&c, "bin/busybox", o->busybox);
+		ret = cpio__add_binary(&c, "bin/busybox", o->busybox, NULL);
 		if (ret) {
 			snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->busybox, strerror(-ret));
 			goto cleanup;
@@ -59,12 +62,15 @@ int initramfs__build(const struct vm_run_opts *o, const char *path, char *err, s
 			ret = -ENOMEM;
 			goto cleanup;
 		}
-		ret = cpio__add_binary(&c, sched_guest, o->sched_path);
-		if (ret) {
+		ret = cpio__add_binary(&c, sched_guest, o->sched_path, SCHED_LIBDIR);
+		if (ret < 0) {
 			snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->sched_path,
 				 ret == -ENOEXEC ? "ldd names a library it cannot find" : strerror(-ret));
 			goto cleanup;
 		}
+		if (ret)
+			x.sched_libpath = SCHED_LIBDIR;
+		ret = 0;
 	}
 	/*
 	 * libbpf resolves a scheduler's __kconfig externs from
@@ -78,7 +84,7 @@ int initramfs__build(const struct vm_run_opts *o, const char *path, char *err, s
 		}
 	}
 	for (i = 0; i < o->nfiles; i++) {
-		ret = o->files[i].with_libs ? cpio__add_binary(&c, o->files[i].guest, o->files[i].host)
+		ret = o->files[i].with_libs ? cpio__add_binary(&c, o->files[i].guest, o->files[i].host, NULL)
 					    : cpio__add_file(&c, o->files[i].guest, o->files[i].host, 0);
 		if (ret) {
 			snprintf(err, errlen, "%s: cannot add to the initramfs: %s", o->files[i].host, strerror(-ret));

@@ -26,6 +26,8 @@ int plan__write(const struct scenario *s, const char *sched_guest_path, const st
 			fprintf(f, "scheduler_arg %s\n", x->sched_args[i]);
 		for (i = 0; s->sched_args && s->sched_args[i]; i++)
 			fprintf(f, "scheduler_arg %s\n", s->sched_args[i]);
+		if (x && x->sched_libpath && *x->sched_libpath)
+			fprintf(f, "scheduler_libpath %s\n", x->sched_libpath);
 	}
 	if (x && x->attach_timeout_ms)
 		fprintf(f, "attach_timeout_ms %ld\n", x->attach_timeout_ms);
@@ -113,6 +115,11 @@ int plan__load(struct plan *p, const char *path, char *err, size_t errlen)
 			p->sched_argv[0] = p->scheduler;
 		} else if (!strcmp(line, "scheduler_arg")) {
 			ret = add_arg(p->sched_argv, &p->sched_argc, val);
+		} else if (!strcmp(line, "scheduler_libpath")) {
+			free(p->sched_libpath);
+			p->sched_libpath = strdup(val);
+			if (!p->sched_libpath)
+				ret = -ENOMEM;
 		} else if (!strcmp(line, "agent")) {
 			p->agent = strdup(val);
 			p->agent_argv[0] = p->agent;

@@ -30,6 +30,7 @@ struct scenario;
 /* What the host adds to the scenario's own fields. */
 struct plan_extra {
 	char *const *sched_args;	/* arguments before the scenario's own, or NULL */
+	const char *sched_libpath;	/* its libraries' folders, ':'-separated, or NULL */
 	const char *agent;		/* guest path of a probe agent, or NULL */
 	char *const *agent_args;	/* NULL-terminated, may be NULL */
 	long agent_ready_ms;		/* wait for its ready line this long */
@@ -60,6 +61,7 @@ struct plan {
 	char *scheduler;	/* NULL: eevdf */
 	char *sched_argv[PLAN_MAX_ARGS + 2];
 	int sched_argc;
+	char *sched_libpath;	/* LD_LIBRARY_PATH of the scheduler, or NULL */
 	long attach_timeout_ms;
 	char *agent;
 	char *agent_argv[PLAN_MAX_ARGS + 2];

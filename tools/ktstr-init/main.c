@@ -291,7 +291,15 @@ static int start_scheduler(struct state *s)
 	/* Read by schedulers that honour it (scx-ktstr); harmless for others. */
 	setenv("KTSTR_WATCHDOG_MS", wd, 1);
 	system__put(s->com2_fd, SCHED_START_MARK);
+	/*
+	 * The guest has no ld.so.cache and the binary's $ORIGIN moved: its
+	 * libraries are found where ldd found them on the host. Only the
+	 * scheduler gets this search path, not the workload's processes.
+	 */
+	if (s->plan.sched_libpath)
+		setenv("LD_LIBRARY_PATH", s->plan.sched_libpath, 1);
 	s->sched_pid = start_proc(s->plan.sched_argv, s->com2_fd, s->com2_fd);
+	unsetenv("LD_LIBRARY_PATH");
 	tl("scheduler started: pid %d %s", s->sched_pid, s->plan.scheduler);
 	serve(s, s->plan.attach_timeout_ms, sched_attached_or_dead);
 	if (s->sched_dead) {
