@@ -10,8 +10,13 @@
 #
 # Result in DIR/schedulers/: <name> (static binary), <name>.bpf.o (the linked
 # BPF object, with BTF and line info) and STATUS, one line per scheduler:
-# "<name> ok" or "<name> failed: <reason>" (logs in build/<name>/log). The
-# extracted source stays in DIR/src/; a re-run with the same inputs is a no-op.
+# "<name> ok" or "<name> failed: <reason>" (logs in build/<name>/log). Also
+# dyn/scx_simple, the same scheduler dynamically linked against the tree's
+# libbpf as a shared library in dyn/lib/, found through its RUNPATH
+# ($ORIGIN/lib) as in a developer's build tree, with dyn/STATUS (a subject for
+# ktstr's copying of shared libraries into the guest, tests/external/dynamic.t).
+# The extracted source stays in DIR/src/; a re-run with the same inputs is a
+# no-op.
 # Exit 0 when scx_simple built, 1 when it did not but others did, 3 when the
 # source or the tools cannot be had or nothing builds, 2 on usage errors.
 set -eu
@@ -140,11 +145,12 @@ b=$out/build
 mkdir -p "$b/libbpf" "$b/include"
 jobs=$(nproc 2>/dev/null || echo 2)
 
-# The tree's libbpf: only the static archive and the headers (no .so).
+# The tree's libbpf: the static archive, the headers, and the shared library
+# for dyn/ (as a system without a new enough libbpf would build it).
 make -s -C "$src/tools/lib/bpf" -j"$jobs" OUTPUT="$b/libbpf/" DESTDIR="$b" prefix= \
-	"$b/libbpf/libbpf.a" install_headers >"$b/libbpf.log" 2>&1 ||
+	"$b/libbpf/libbpf.a" "$b/libbpf/libbpf.so" install_headers >"$b/libbpf.log" 2>&1 ||
 	die "the tree's tools/lib/bpf did not build: $(grep -m1 -i error "$b/libbpf.log" || tail -n1 "$b/libbpf.log")"
-rm -rf "$b/libbpf/staticobjs"	# in libbpf.a now
+rm -rf "$b/libbpf/staticobjs" "$b/libbpf/sharedobjs"	# in libbpf.a and libbpf.so now
 bpftool btf dump file "$kdir/vmlinux" format c >"$b/include/vmlinux.h" 2>"$b/vmlinux.log" ||
 	die "bpftool cannot dump the BTF of $kdir/vmlinux: $(head -n1 "$b/vmlinux.log")"
 
@@ -229,6 +235,19 @@ wait
 for n in $names $variants; do
 	echo "$n $(cat "$b/$n/result" 2>/dev/null || echo 'failed: no result')"
 done >"$out/STATUS"
+
+# dyn/scx_simple: the objects built above, linked against libbpf.so.1 in
+# dyn/lib/ (RUNPATH $ORIGIN/lib) and the system's libelf, libz and libc.
+mkdir -p "$out/dyn/lib"
+if [ -f "$b/scx_simple/scx_simple.o" ] && [ -f "$b/libbpf/libbpf.so" ] &&
+	cp -L "$b/libbpf/libbpf.so" "$out/dyn/lib/libbpf.so.1" &&
+	# shellcheck disable=SC2016
+	gcc -pthread -o "$out/dyn/scx_simple" "$b/scx_simple/scx_simple.o" "$out/dyn/lib/libbpf.so.1" \
+		-lelf -lz -Wl,-rpath,'$ORIGIN/lib' >"$b/dyn.log" 2>&1; then
+	echo "scx_simple ok"
+else
+	echo "scx_simple failed: $(grep -m1 -E 'error|undefined' "$b/dyn.log" 2>/dev/null || echo 'no scx_simple.o or libbpf.so')"
+fi >"$out/dyn/STATUS"
 # Nothing built may be the environment's fault: then the next run retries.
 if grep -q ' ok$' "$out/STATUS"; then echo "$key" >"$out/.key"; fi
 summary
