@@ -25,6 +25,7 @@ struct btf;
 #define KTSTR_GUEST_KCONFIG "/ktstr/kconfig"
 
 /* The kinds ktstr's tools act on (the table in scx.c names them all). */
+#define SCX_EXIT_KIND_ERROR 1024	/* this and every kind above it is an error */
 #define SCX_EXIT_KIND_ERROR_STALL 1026
 
 /* "SCX_EXIT_ERROR" for 1024, NULL for a number the table does not know. */

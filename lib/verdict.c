@@ -6,6 +6,7 @@
 #include "checks.h"
 #include "guestlog.h"
 #include "log.h"
+#include "scx.h"
 #include "verdict.h"
 
 /* The checks over the timeline's stages (lib/checks.c); the first that failed, or NULL. */
@@ -66,7 +67,13 @@ void verdict__judge(const struct vm_run_opts *o, struct vm_result *r, bool timed
 	if (sysrdy && done && !trouble)
 		failed = run_checks(s, r);
 	r->verdict = "fail";
-	if (na && r->have_exit) {
+	/*
+	 * A kind below SCX_EXIT_ERROR is an unregistration (ktstr-init
+	 * stopping a scheduler that was not enabled in time, or its own
+	 * exit), not an error; -1 is a kernel "disabled" message of no known
+	 * kind.
+	 */
+	if (na && r->have_exit && (r->exit_code < 0 || r->exit_code >= SCX_EXIT_KIND_ERROR)) {
 		/* sched_ext disabled it: it attached, then failed before user space saw "enabled". */
 		r->verdict = s->expect_err ? "pass" : "fail";
 		snprintf(r->reason, sizeof(r->reason), "scheduler error during enable: %.400s%s",
