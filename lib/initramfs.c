@@ -99,7 +99,9 @@ int initramfs__build(const struct vm_run_opts *o, const char *path, char *err, s
 	x.sched_args = o->sched_args;
 	x.agent = o->agent;
 	x.agent_args = o->agent_args;
-	x.attach_timeout_ms = PLAN_WAIT_MS;
+	x.attach_timeout_ms = o->scn->attach_timeout_ms;
+	/* The probe agent attaches its probes while the guest loads as much. */
+	x.agent_ready_ms = o->scn->attach_timeout_ms;
 	ret = plan__write(o->scn, sched_guest, &x, pf);
 	fclose(pf);
 	if (ret)

@@ -452,7 +452,7 @@ static int parse_scheduler(struct pctx *c, const struct ynode *root, struct scen
 static int parse_root(struct pctx *c, const struct ynode *root, struct scenario *s)
 {
 	static const char *const known[] = { "name", "scheduler", "scheduler_args", "topology", "memory_mb",
-					     "duration", "watchdog_timeout", "auto_repro", "expect_err",
+					     "duration", "watchdog_timeout", "attach_timeout", "auto_repro", "expect_err",
 					     "bpf_map_write", "checks", "steps", NULL };
 	const struct ynode *v;
 	long long ll;
@@ -517,6 +517,12 @@ static int parse_root(struct pctx *c, const struct ynode *root, struct scenario 
 		if (err)
 			return err;
 	}
+	v = ynode__get(root, "attach_timeout");
+	if (v) {
+		err = get_duration(c, v, "attach_timeout", 1000, SCN_ATTACH_TIMEOUT_MAX_MS, &s->attach_timeout_ms);
+		if (err)
+			return err;
+	}
 	v = ynode__get(root, "auto_repro");
 	if (v && (err = get_bool(c, v, "auto_repro", &s->auto_repro)))
 		return err;
@@ -575,6 +581,7 @@ int scenario__load(const char *path, struct scenario **out, char *err, size_t er
 	s->memory_mb = 2048;
 	s->duration_ms = 2000;
 	s->watchdog_ms = 4000;
+	s->attach_timeout_ms = SCN_ATTACH_TIMEOUT_MS;
 	s->auto_repro = true;
 	s->checks = (struct scn_checks){ .starvation = true, .cpuset = true, .gap_ms = SCN_GAP_MS_DEFAULT,
 					 .fairness_pct = SCN_FAIRNESS_PER_TYPE };

@@ -55,6 +55,9 @@ struct scn_checks {
 };
 
 #define SCENARIO_EEVDF "eevdf"
+/* attach_timeout's default and range: a large scheduler loads for long under TCG. */
+#define SCN_ATTACH_TIMEOUT_MS 30000
+#define SCN_ATTACH_TIMEOUT_MAX_MS (600L * 1000)
 
 struct scenario {
 	char *path;
@@ -65,6 +68,7 @@ struct scenario {
 	long memory_mb;
 	long duration_ms;
 	long watchdog_ms;
+	long attach_timeout_ms;	/* the guest's wait for the scheduler (and a probe agent) to come up */
 	bool auto_repro;
 	bool expect_err;
 	struct scn_map_write map_write;

@@ -177,9 +177,9 @@ static long budget_ms(const struct vm_run_opts *o)
 	long b = o->accel == QEMU_ACCEL_KVM ? 30000 : 60000;
 
 	if (o->sched_path)
-		b += 30000;
+		b += o->scn->attach_timeout_ms;
 	if (o->agent)
-		b += 30000;
+		b += o->scn->attach_timeout_ms;
 	return b + scenario__total_hold_ms(o->scn) + 3000 * (long)o->scn->nsteps + 20000;
 }
 

@@ -22,6 +22,14 @@ cmp -s "$out/x/init" "$KTSTR_BIN/ktstr-init" || fail "/init is not ktstr-init"
 [ -x "$out/x/init" ] || fail "/init is not executable"
 # The plan says what the scenario says, resolved for the guest.
 for l in 'name demo_host_crash_auto_repro' 'cpus 4' 'scheduler /ktstr/sched/scx-ktstr' \
-	'scheduler_arg --timeout-ms' 'scheduler_arg 4000' 'step 8000' 'cgroup demo_workers YieldHeavy 4 -' 'end'; do
+	'scheduler_arg --timeout-ms' 'scheduler_arg 4000' 'attach_timeout_ms 30000' 'step 8000' 'cgroup demo_workers YieldHeavy 4 -' 'end'; do
+	grep -qx -- "$l" "$out/x/ktstr/plan" || fail "plan lacks '$l': $(cat "$out/x/ktstr/plan")"
+done
+# attach_timeout is the guest's wait for the scheduler and for a probe agent.
+{ cat ../scenarios/demo_host_crash_auto_repro.yaml; echo "attach_timeout: 90s"; } >"$out/slow.yaml"
+rm -rf "$out/x" "$img"
+boot --keep-initramfs --kernel "$out/bzImage" --agent "$KTSTR_BIN/scx-ktstr" "$out/slow.yaml"
+mkdir "$out/x" && (cd "$out/x" && cpio -id --quiet ktstr/plan <"$img") || fail "cpio cannot extract the plan"
+for l in 'attach_timeout_ms 90000' 'agent_ready_ms 90000'; do
 	grep -qx -- "$l" "$out/x/ktstr/plan" || fail "plan lacks '$l': $(cat "$out/x/ktstr/plan")"
 done

@@ -233,6 +233,7 @@ static json_t *scenario_json(const struct scenario *s)
 	json_object_set_new(o, "memory_mb", json_integer(s->memory_mb));
 	json_object_set_new(o, "duration_ms", json_integer(s->duration_ms));
 	json_object_set_new(o, "watchdog_timeout_ms", json_integer(s->watchdog_ms));
+	json_object_set_new(o, "attach_timeout_ms", json_integer(s->attach_timeout_ms));
 	json_object_set_new(o, "auto_repro", json_boolean(s->auto_repro));
 	json_object_set_new(o, "expect_err", json_boolean(s->expect_err));
 	if (s->map_write.set)
