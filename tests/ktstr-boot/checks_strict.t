@@ -18,7 +18,7 @@ YAML
 boot "$out/s.yaml"
 want_rc 1
 want '.verdict == "fail" and .reached_workload == true and .sched_ext_exit == null'
-want '.reason | test("^check failed: scheduling gap [0-9.]+ ms > 1 ms \\(worker spin/[0-2] on cpu [01] at \\+[0-9.]+ s\\)$")'
+want '.reason | test("^check failed: scheduling gap: worker spin/[0-2] stuck [0-9.]+ ms on cpu [01] at \\+[0-9.]+ s \\(step 1\\), limit 1 ms$")'
 want '.checks | map(.name) == ["starvation", "gap", "fairness"]'
 want '.checks[0].ok and .checks[1].ok == false and .checks[1].value > 1 and .checks[1].limit == 1'
 want '.checks[2].ok == false and .checks[2].value > 0 and .checks[2].limit == 0'
