@@ -31,6 +31,20 @@ const char *scx__exit_kind_name(long kind)
 	return NULL;
 }
 
+bool scx__exit_is_error(long kind, const char *reason)
+{
+	/* scx_exit_reason() of kernel/sched/ext.c for the error kinds. */
+	static const char *const errors[] = { "runtime error", "scx_bpf_error", "runnable task stall" };
+	size_t i;
+
+	if (kind >= 0)
+		return kind >= SCX_EXIT_KIND_ERROR;
+	for (i = 0; reason && i < sizeof(errors) / sizeof(errors[0]); i++)
+		if (!strcmp(reason, errors[i]))
+			return true;
+	return false;
+}
+
 int scx__read_state(char *buf, size_t size)
 {
 	FILE *f = fopen(SCX_STATE_PATH, "re");

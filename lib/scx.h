@@ -31,6 +31,13 @@ struct btf;
 /* "SCX_EXIT_ERROR" for 1024, NULL for a number the table does not know. */
 const char *scx__exit_kind_name(long kind);
 
+/*
+ * Whether an exit was an error the kernel or the scheduler raised, not an
+ * unload: by its kind, or (kind < 0: not known) by the reason the kernel
+ * printed. A deliberate unload never turns into one: the first exit wins.
+ */
+bool scx__exit_is_error(long kind, const char *reason);
+
 /* The state ("enabled", "disabled", ...) without its newline into buf. 0 or -errno (buf ""). */
 int scx__read_state(char *buf, size_t size);
 /* Whether the state reads "enabled". */

@@ -49,22 +49,34 @@ void verdict__judge(const struct vm_run_opts *o, struct vm_result *r, bool timed
 	const struct scenario *s = o->scn;
 	const struct vm_tl *sysrdy = guestlog__tl_find(r, "sys_rdy", 0);
 	const struct vm_tl *na = guestlog__tl_find(r, "SCHEDULER_NOT_ATTACHED", 0);
-	const struct vm_tl *trouble = NULL, *done = guestlog__tl_find(r, "workload done", 0), *last;
+	const struct vm_tl *trouble = NULL, *done = guestlog__tl_find(r, "workload done", 0), *last, *td = NULL;
 	size_t from = sysrdy ? (size_t)(sysrdy - r->tl) : 0;
 	const struct check *failed = NULL;
+	bool late_error = false, in_teardown = false;
 
 	r->reached_workload = sysrdy != NULL;
 	if (sysrdy && o->sched_path) {
-		/* Only before teardown: there ktstr-init stops the scheduler itself. */
-		const struct vm_tl *td = guestlog__tl_find(r, "teardown", from);
-		const struct vm_tl *a = guestlog__tl_find_until(r, "scheduler died", from, td);
-		const struct vm_tl *b = guestlog__tl_find_until(r, "sched_ext state left", from, td);
+		/*
+		 * Any time until ktstr-init stops the scheduler, teardown included:
+		 * from then on it says "scheduler stopped" and no longer watches
+		 * the state, so these stages are always the scheduler's own doing.
+		 */
+		const struct vm_tl *a = guestlog__tl_find(r, "scheduler died", from);
+		const struct vm_tl *b = guestlog__tl_find(r, "sched_ext state left", from);
 
+		td = guestlog__tl_find(r, "teardown", from);
 		trouble = a && b ? (a->t < b->t ? a : b) : a ? a : b;
+		/*
+		 * An error exit in the moment between the teardown stage and the
+		 * stop (a watchdog stall found late) leaves no stage, but its
+		 * kind says so: an unload never turns into an error exit.
+		 */
+		late_error = !trouble && r->have_exit && scx__exit_is_error(r->exit_code, r->exit_reason);
+		in_teardown = late_error || (trouble && td && trouble >= td);
 	}
 	last = r->ntl ? &r->tl[r->ntl - 1] : NULL;
 	/* Measured only over a whole workload: an aborted one's numbers mean little. */
-	if (sysrdy && done && !trouble)
+	if (sysrdy && done && (!trouble || trouble > done))
 		failed = run_checks(s, r);
 	r->verdict = "fail";
 	/*
@@ -90,15 +102,22 @@ void verdict__judge(const struct vm_run_opts *o, struct vm_result *r, bool timed
 		snprintf(r->reason, sizeof(r->reason), "scheduler did not attach: %.400s%s",
 			 r->load_error[0] ? r->load_error : not_attached_why(na->stage),
 			 s->expect_err ? " (expected an error)" : "");
-	} else if (trouble) {
+	} else if (trouble || late_error) {
+		/* A late error has no stage of its own: the teardown is when it was seen. */
+		double at = (trouble ? trouble : td ? td : last)->t - sysrdy->t;
+
 		if (s->expect_err) {
 			r->verdict = "pass";
 			snprintf(r->reason, sizeof(r->reason), "scheduler exited with an error as expected (%s, %.1fs into test)",
-				 r->have_exit ? r->exit_kind : "no exit record", trouble->t - sysrdy->t);
+				 r->have_exit ? r->exit_kind : "no exit record", at);
+		} else if (late_error) {
+			snprintf(r->reason, sizeof(r->reason),
+				 "scheduler exited with an error during teardown, before it was stopped: %s: %.300s",
+				 r->exit_kind, r->exit_msg[0] ? r->exit_msg : r->exit_reason);
 		} else {
 			snprintf(r->reason, sizeof(r->reason),
-				 "scheduler process died unexpectedly during workload (%.1fs into test)",
-				 trouble->t - sysrdy->t);
+				 "scheduler process died unexpectedly during %s (%.1fs into test)",
+				 in_teardown ? "teardown, before it was stopped" : "workload", at);
 		}
 	} else if (timed_out) {
 		snprintf(r->reason, sizeof(r->reason), "VM timed out (last stage: %s)", last ? last->stage : "none");
