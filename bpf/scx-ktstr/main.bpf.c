@@ -7,6 +7,7 @@
  */
 #include "ktstr.bpf.h"
 #include "ktstr_exit.h"
+#include <bpf/bpf_core_read.h>
 
 char _license[] SEC("license") = "GPL";
 
@@ -26,9 +27,31 @@ volatile __u32 crash;
 volatile __u32 stall;
 volatile __u64 nr_enqueued;
 volatile __u64 nr_dispatched;
+/*
+ * starve = 1 parks the tasks of the cgroup named starve_cgroup (set before
+ * load, --starve-cgroup) instead of queueing them; 0 lets them run again.
+ * A scheduler bug that keeps a task off the CPU for less than the watchdog's
+ * timeout: only the checks of a passing run see it.
+ */
+volatile __u32 starve;
+const volatile char starve_cgroup[32];
 
 /* What ops.exit saw; its own map so .bss holds only the knobs and counters. */
 struct ktstr_exit_info uei SEC(".data.uei");
+
+/* Whether p belongs to the cgroup being starved (its cgroup v2 leaf's name). */
+static bool starved(struct task_struct *p)
+{
+	char name[sizeof(starve_cgroup)];
+	const char *kn_name;
+
+	if (!KTSTR_READ_ONCE(starve) || !starve_cgroup[0])
+		return false;
+	kn_name = BPF_CORE_READ(p, cgroups, dfl_cgrp, kn, name);
+	if (!kn_name || bpf_probe_read_kernel_str(name, sizeof(name), kn_name) < 0)
+		return false;
+	return !bpf_strncmp(name, sizeof(name), (const char *)starve_cgroup);
+}
 
 SEC("struct_ops/ktstr_select_cpu")
 s32 BPF_PROG(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_flags)
@@ -38,7 +61,7 @@ s32 BPF_PROG(ktstr_select_cpu, struct task_struct *p, s32 prev_cpu, u64 wake_fla
 
 	cpu = scx_bpf_select_cpu_dfl(p, prev_cpu, wake_flags, &is_idle);
 	/* An idle CPU takes the task at once, unless we are asked to stall. */
-	if (is_idle && !KTSTR_READ_ONCE(stall))
+	if (is_idle && !KTSTR_READ_ONCE(stall) && !starved(p))
 		scx_bpf_dsq_insert(p, SCX_DSQ_LOCAL, SCX_SLICE_DFL, 0);
 	return cpu;
 }
@@ -50,7 +73,7 @@ void BPF_PROG(ktstr_enqueue, struct task_struct *p, u64 enq_flags)
 		ktstr_error("ktstr: host-triggered crash in enqueue pid=%d comm=%s",
 			    p->pid, (u64)p->comm);
 	__sync_fetch_and_add(&nr_enqueued, 1);
-	if (KTSTR_READ_ONCE(stall) == 2 && !(p->flags & PF_KTHREAD)) {
+	if ((KTSTR_READ_ONCE(stall) == 2 && !(p->flags & PF_KTHREAD)) || starved(p)) {
 		scx_bpf_dsq_insert(p, PARKED_DSQ, SCX_SLICE_DFL, enq_flags);
 		return;
 	}
@@ -74,6 +97,9 @@ void BPF_PROG(ktstr_dispatch, s32 cpu, struct task_struct *prev)
 		return;
 #endif
 	if (scx_bpf_dsq_move_to_local(SHARED_DSQ))
+		__sync_fetch_and_add(&nr_dispatched, 1);
+	/* The starved cgroup's tasks once the starving is over (stall = 2's stay parked). */
+	else if (!KTSTR_READ_ONCE(starve) && KTSTR_READ_ONCE(stall) != 2 && scx_bpf_dsq_move_to_local(PARKED_DSQ))
 		__sync_fetch_and_add(&nr_dispatched, 1);
 }
 

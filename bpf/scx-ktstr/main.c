@@ -42,12 +42,18 @@ static const char help_text[] =
 	"  --stall-after-ms N    set the stall knob N ms after attach\n"
 	"  --stall-tasks WHICH   all (default: dispatch stops) or user (user tasks\n"
 	"                        are parked, kernel threads still run)\n"
+	"  --starve-cgroup NAME  keep the tasks of cgroup NAME off the CPU (parked)\n"
+	"                        from --starve-after-ms for --starve-for-ms\n"
+	"  --starve-after-ms N   when the starving begins, ms after attach (default 0)\n"
+	"  --starve-for-ms N     how long it lasts (default 3000): keep it below the\n"
+	"                        watchdog's timeout, so only ktstr's checks see it\n"
 	"  -v, --verbose         libbpf debug output on stderr\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"\n"
 	"Knobs (map \"<obj>.bss\", u32 each): crash = 1 crashes the next enqueue,\n"
-	"2 the next dispatch; stall = 1 stops dispatching, 2 parks user tasks.\n"
+	"2 the next dispatch; stall = 1 stops dispatching, 2 parks user tasks;\n"
+	"starve = 1 parks the --starve-cgroup's tasks.\n"
 	"Exit status: 0 scheduler unloaded cleanly, 1 error exit or load failure,\n"
 	"2 usage error, 3 no sched_ext or no permission.\n";
 
@@ -57,18 +63,24 @@ struct options {
 	long stall_after_ms;
 	unsigned int crash_value;
 	unsigned int stall_value;
+	const char *starve_cgroup;	/* NULL: none */
+	long starve_after_ms, starve_for_ms;
 	int verbose;
 };
 
 static void parse_args(int argc, char **argv, struct options *o)
 {
-	enum { OPT_TIMEOUT = 256, OPT_CRASH, OPT_CRASH_IN, OPT_STALL, OPT_STALL_TASKS };
+	enum { OPT_TIMEOUT = 256, OPT_CRASH, OPT_CRASH_IN, OPT_STALL, OPT_STALL_TASKS, OPT_STARVE_CG, OPT_STARVE_AFTER,
+	       OPT_STARVE_FOR };
 	static const struct option longopts[] = {
 		{ "timeout-ms", required_argument, NULL, OPT_TIMEOUT },
 		{ "crash-after-ms", required_argument, NULL, OPT_CRASH },
 		{ "crash-in", required_argument, NULL, OPT_CRASH_IN },
 		{ "stall-after-ms", required_argument, NULL, OPT_STALL },
 		{ "stall-tasks", required_argument, NULL, OPT_STALL_TASKS },
+		{ "starve-cgroup", required_argument, NULL, OPT_STARVE_CG },
+		{ "starve-after-ms", required_argument, NULL, OPT_STARVE_AFTER },
+		{ "starve-for-ms", required_argument, NULL, OPT_STARVE_FOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -78,7 +90,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 
 	opterr = 0;	/* report bad options once, in our own words */
 	*o = (struct options){ .timeout_ms = -1, .crash_after_ms = -1, .stall_after_ms = -1,
-			       .crash_value = 1, .stall_value = 1 };
+			       .crash_value = 1, .stall_value = 1, .starve_for_ms = 3000 };
 	while ((c = getopt_long(argc, argv, ":vhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case OPT_TIMEOUT:
@@ -105,6 +117,17 @@ static void parse_args(int argc, char **argv, struct options *o)
 				o->stall_value = 2;
 			else
 				usage__bad("--stall-tasks: expected all or user, got '%s'", optarg);
+			break;
+		case OPT_STARVE_CG:
+			if (!*optarg || strlen(optarg) >= sizeof(((struct scx_ktstr *)0)->rodata->starve_cgroup))
+				usage__bad("--starve-cgroup: a cgroup name of 1 to 31 bytes, got '%s'", optarg);
+			o->starve_cgroup = optarg;
+			break;
+		case OPT_STARVE_AFTER:
+			o->starve_after_ms = loader__parse_ms("--starve-after-ms", optarg, INT_MAX);
+			break;
+		case OPT_STARVE_FOR:
+			o->starve_for_ms = loader__parse_ms("--starve-for-ms", optarg, INT_MAX);
 			break;
 		case 'v':
 			o->verbose++;
@@ -170,7 +193,7 @@ int main(int argc, char **argv)
 	struct options o;
 	char state[64], knobs[256], map_name[32];
 	double t0, t_loaded, t_attached, t_disabled = 0;
-	bool crash_set = false, stall_set = false;
+	bool crash_set = false, stall_set = false, starve_set = false, starve_over = false;
 	int err, ret = KT_EXIT_FAIL;
 
 	usage__set_prog(argv[0]);
@@ -191,6 +214,8 @@ int main(int argc, char **argv)
 	}
 	if (o.timeout_ms >= 0)
 		skel->struct_ops.ktstr_ops->timeout_ms = o.timeout_ms;
+	if (o.starve_cgroup)
+		snprintf((char *)skel->rodata->starve_cgroup, sizeof(skel->rodata->starve_cgroup), "%s", o.starve_cgroup);
 	err = scx_ktstr__load(skel);
 	if (err) {
 		error("loading the BPF object: %s", strerror(-err));
@@ -231,6 +256,16 @@ int main(int argc, char **argv)
 			skel->bss->stall = o.stall_value;
 			stall_set = true;
 			printf("scx-ktstr: stall knob set to %u\n", o.stall_value);
+		}
+		if (o.starve_cgroup && !starve_set && since >= o.starve_after_ms) {
+			skel->bss->starve = 1;
+			starve_set = true;
+			printf("scx-ktstr: starving cgroup %s for %ld ms\n", o.starve_cgroup, o.starve_for_ms);
+		}
+		if (starve_set && !starve_over && since >= o.starve_after_ms + o.starve_for_ms) {
+			skel->bss->starve = 0;
+			starve_over = true;
+			printf("scx-ktstr: cgroup %s runs again\n", o.starve_cgroup);
 		}
 		/* The kernel dropped the scheduler but ops.exit left no record. */
 		scx__read_state(state, sizeof(state));
