@@ -475,14 +475,24 @@ diagnostic_tails() { # dir
 	"$here/ktstr-tail" --section "dmesg" --except sched_ext_dump "$dt_logs/com1.log"
 }
 
+# The spec's label of a failure before sys_rdy, ahead of the repro's verdict.
+not_reached() {
+	echo "PRIMARY DID NOT REACH WORKLOAD — auto-repro is not load-bearing (the primary VM's failure prevented the bug from being exercised, so the repro's verdict below should not be read as evidence about bug reproducibility — the bug was never exercised by either run)"
+}
+# No VM booted (the scheduler or the kernel missing on the host, the
+# initramfs not built): a repro VM would stop at the same place.
+no_boot_repro() { # reason
+	echo "--- auto-repro ---"
+	not_reached
+	echo "auto-repro: not run: no VM booted, and a repro VM would not either ($1)"
+}
+
 # Steps 2 to 7, after a first VM whose scheduler failed.
 auto_repro() { # scenario dir result kernel-args...
 	ar_scn=$1 ar_d=$2 ar_res=$3
 	shift 3
 	echo "--- auto-repro ---"
-	if [ "$(jq -r '.reached_workload' "$ar_res")" != true ]; then
-		echo "PRIMARY DID NOT REACH WORKLOAD — auto-repro is not load-bearing (the primary VM's failure prevented the bug from being exercised, so the repro's verdict below should not be read as evidence about bug reproducibility — the bug was never exercised by either run)"
-	fi
+	[ "$(jq -r '.reached_workload' "$ar_res")" = true ] || not_reached
 	stack_extraction "$ar_d"
 	bpf_discovery "$ar_res" "$@"
 	if ! btf_resolution "$ar_d" "$@"; then
@@ -521,7 +531,8 @@ bug_summary() { # result.json dir
 }
 diagnostics() { # result.json
 	echo "--- diagnostics ---"
-	jq -r '"VM exit: \(.vm_exit // "none") after \(.duration_s)s (\(.attempts) attempt\(if .attempts == 1 then "" else "s" end))",
+	jq -r 'if .vm_exit == null then "VM exit: none (no VM booted)" else
+		"VM exit: \(.vm_exit) after \(.duration_s)s (\(.attempts) attempt\(if .attempts == 1 then "" else "s" end))" end,
 		(.console_tail // [] | .[])' "$1"
 	echo "--- timeline ---"
 	jq -r '.timeline[] | "\(.t)\t\(.stage)"' "$1" | awk -F '\t' '{ printf "%8.3fs  %s\n", $1, $2 }'
@@ -538,11 +549,20 @@ run_test() { # name scenario kernel dir
 	res=$d/result.json
 	{
 		if [ $rc -eq 2 ] || [ ! -s "$res" ]; then
-			echo "ktstr_test '$name' error:"
-			"$here/ktstr-tail" -n 5 "$d/boot.err"
 			status=ERROR
 			[ $rc -eq 2 ] && status=USAGE
 			reason=$("$here/ktstr-tail" -n 1 "$d/boot.err")
+			# ktstr-boot said nothing but its error: before any VM, or it died.
+			[ $mode = test ] && [ $status = ERROR ] && echo "BUG SUMMARY: $reason"
+			echo "ktstr_test '$name'$("$here/ktstr-boot" --check "$scn" </dev/null 2>/dev/null |
+				jq -r '" [sched=\(.scheduler)] [topo=\(.topology)]"' 2>/dev/null) error:"
+			"$here/ktstr-tail" -n 5 "$d/boot.err"
+			if [ $mode = test ] && [ $status = ERROR ]; then
+				echo "--- diagnostics ---"
+				echo "VM exit: unknown (ktstr-boot exited $rc without a result)"
+				echo "--- timeline ---"
+				[ $repro = yes ] && no_boot_repro "$reason"
+			fi
 		else
 			hdr="ktstr_test '$(jq -r '.test' "$res")' [sched=$(jq -r '.scheduler' "$res")] [topo=$(jq -r '.topology' "$res")]"
 			reason=$(jq -r '.reason' "$res")
@@ -554,6 +574,9 @@ run_test() { # name scenario kernel dir
 			if [ $status != PASS ]; then
 				if [ $repro = yes ] && repro_worthy "$res"; then
 					auto_repro "$scn" "$d" "$res" "$@" >"$d/repro.txt"
+				elif [ $repro = yes ] && jq -e '.auto_repro == true and .vm_exit == null and .reached_workload == false' \
+					"$res" >/dev/null 2>&1; then
+					no_boot_repro "$reason" >"$d/repro.txt"
 				fi
 				[ $mode = test ] && bug_summary "$res" "$d"
 				echo "$hdr $([ $status = FAIL ] && echo failed || echo error):"
