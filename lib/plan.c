@@ -41,6 +41,8 @@ int plan__write(const struct scenario *s, const char *sched_guest_path, const st
 		const struct scn_step *st = &s->steps[i];
 
 		fprintf(f, "step %ld\n", st->hold_ms);
+		if (st->offline)
+			fprintf(f, "offline %s\n", st->offline);
 		for (j = 0; j < st->ncgroups; j++) {
 			const struct scn_cgroup *cg = &st->cgroups[j];
 
@@ -136,6 +138,13 @@ int plan__load(struct plan *p, const char *path, char *err, size_t errlen)
 			st = &p->steps[p->nsteps++];
 			memset(st, 0, sizeof(*st));
 			st->hold_ms = atol(val);
+		} else if (!strcmp(line, "offline") && st) {
+			if (strlen(val) >= sizeof(st->offline)) {
+				snprintf(err, errlen, "%s:%d: bad offline line", path, lineno);
+				ret = -EINVAL;
+				break;
+			}
+			snprintf(st->offline, sizeof(st->offline), "%s", val);
 		} else if (!strcmp(line, "cgroup") && st) {
 			struct plan_cgroup *cg, *nc = realloc(st->cgroups, (st->ncgroups + 1) * sizeof(*nc));
 

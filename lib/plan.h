@@ -50,6 +50,7 @@ struct plan_cgroup {
 
 struct plan_step {
 	long hold_ms;
+	char offline[128];	/* CPUs to take offline during the step, "" for none */
 	struct plan_cgroup *cgroups;
 	int ncgroups;
 };

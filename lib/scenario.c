@@ -30,6 +30,7 @@ void scenario__free(struct scenario *s)
 			free(s->steps[i].cgroups[j].cpuset);
 		}
 		free(s->steps[i].cgroups);
+		free(s->steps[i].offline);
 	}
 	free(s->steps);
 	if (s->sched_args)
@@ -253,15 +254,16 @@ static int parse_hold(struct pctx *c, const struct ynode *v, long duration_ms, l
 
 static int parse_step(struct pctx *c, const struct ynode *n, const struct scenario *s, struct scn_step *st)
 {
-	static const char *const known[] = { "cgroups", "hold", NULL };
+	static const char *const known[] = { "cgroups", "hold", "offline", NULL };
 	const struct ynode *v;
+	uint64_t mask;
 	size_t i, j;
 	int err;
 
 	st->line = n->line;
 	st->hold_ms = s->duration_ms;
 	if (n->type != YNODE_MAP)
-		return bad(c, n->line, "steps: each step must be a mapping {cgroups, hold}");
+		return bad(c, n->line, "steps: each step must be a mapping {cgroups, hold, offline}");
 	err = check_keys(c, n, "step", known);
 	if (err)
 		return err;
@@ -270,6 +272,21 @@ static int parse_step(struct pctx *c, const struct ynode *n, const struct scenar
 		err = parse_hold(c, v, s->duration_ms, &st->hold_ms);
 		if (err)
 			return err;
+	}
+	v = ynode__get(n, "offline");
+	if (v) {
+		err = get_string(c, v, "offline", &st->offline);
+		if (err)
+			return err;
+		err = cpulist__check(st->offline, topology__cpus(&s->topo));
+		if (err == -ERANGE)
+			return bad(c, v->line, "offline: '%s' names CPUs beyond the topology's %d", st->offline,
+				   topology__cpus(&s->topo));
+		if (err || cpulist__parse(st->offline, strlen(st->offline), &mask))
+			return bad(c, v->line, "offline: '%s' is not a CPU list like 1-2,3", st->offline);
+		/* x86 keeps its boot CPU: the kernel refuses to take CPU 0 down. */
+		if (mask & 1)
+			return bad(c, v->line, "offline: '%s' names CPU 0, which cannot go offline", st->offline);
 	}
 	v = ynode__get(n, "cgroups");
 	if (!v)

@@ -26,6 +26,7 @@ struct scn_step {
 	struct scn_cgroup *cgroups;
 	size_t ncgroups;
 	long hold_ms;
+	char *offline;		/* CPUs taken offline while the step runs, or NULL */
 	int line;
 };
 

@@ -264,6 +264,8 @@ static json_t *scenario_json(const struct scenario *s)
 		}
 		json_object_set_new(st, "cgroups", cgs);
 		json_object_set_new(st, "hold_ms", json_integer(s->steps[i].hold_ms));
+		if (s->steps[i].offline)
+			json_object_set_new(st, "offline", json_string(s->steps[i].offline));
 		json_array_append_new(steps, st);
 	}
 	json_object_set_new(o, "steps", steps);

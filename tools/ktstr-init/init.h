@@ -66,6 +66,8 @@ int step__start(const struct plan_step *st, int ncpus, uint64_t ref_ns, struct s
 bool step__reaped(struct step_run *r, pid_t pid, int status);
 /* Kill the workers, reap them, log progress, remove the cgroups. */
 void step__stop(struct step_run *r, int idx);
+/* The step's offline CPUs taken down (online false) or back up, each said as a stage. */
+void step__hotplug(const struct plan_step *st, int idx, bool online);
 int cgroups__setup(void);
 
 /* proc.c: fork; the child starts with no signal blocked. */

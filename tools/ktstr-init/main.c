@@ -388,9 +388,12 @@ static void run(struct state *s)
 		if (step__start(st, s->plan.cpus, sysrdy_ns, &s->step))
 			tl("step %d: some workers could not start", i + 1);
 		tl("step %d started: %d cgroups, hold %ld ms", i + 1, st->ncgroups, st->hold_ms);
+		/* After the workers started: those in a cpuset of these CPUs are forced out of it. */
+		step__hotplug(st, i + 1, false);
 		serve(s, st->hold_ms, sched_trouble);
 		step__stop(s->step, i + 1);
 		s->step = NULL;
+		step__hotplug(st, i + 1, true);
 	}
 	if (sched_trouble(s))
 		tl("workload aborted: scheduler failed");

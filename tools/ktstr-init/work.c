@@ -411,6 +411,27 @@ static void report_worker(const struct step_run *r, int i, int idx, const struct
 	   wait_ms, g.ns / 1e6, gcpu, gat, list);
 }
 
+void step__hotplug(const struct plan_step *st, int idx, bool online)
+{
+	const char *what = online ? "online" : "offline";
+	char path[64];
+	uint64_t mask;
+	int cpu;
+
+	if (!st->offline[0] || cpulist__parse(st->offline, strlen(st->offline), &mask))
+		return;
+	/* The host refused CPU 0 (lib/scenario.c): x86 keeps its boot CPU. */
+	for (cpu = 1; cpu < 64; cpu++) {
+		if (!(mask & (1ULL << cpu)))
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%d/online", cpu);
+		if (sysfs__write(path, online ? "1" : "0"))
+			tl("step %d: cpu %d %s failed: %s", idx, cpu, what, strerror(errno));
+		else
+			tl("step %d: cpu %d %s", idx, cpu, what);
+	}
+}
+
 void step__stop(struct step_run *r, int idx)
 {
 	char path[256], summary[900];
