@@ -1,9 +1,11 @@
 #!/bin/sh
 # vm: boots two short VMs (~4 s each) whose /init is a script that reports
 # measurements ktstr-init would send for a starved worker and one that left
-# its cpuset (neither can be provoked honestly on eevdf): the host must fail
+# its cpuset, exact numbers to hold the host's judgement to: it must fail
 # the run on them, name the worker and step, and pass it with checks: off.
-# What ktstr-init measures is covered by checks_eevdf.t and checks_strict.t.
+# Real runs that fail them: ../ktstr/checks_fail.t (a scheduler starving a
+# cgroup) and checks_offline.t (a cpuset taken offline); what ktstr-init
+# measures on eevdf: checks_eevdf.t and checks_strict.t.
 . ./vmlib.sh
 command -v busybox >/dev/null || skip "busybox not installed (make deps): the fake init is a shell script"
 cat >"$out/init" <<'INIT'
