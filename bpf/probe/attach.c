@@ -2,10 +2,13 @@
 /*
  * Attaching the plan's probes: phase 1 before the scheduler (the trigger,
  * probe_hold, fentry/fexit of kernel functions), phase 2 on the scheduler's
- * struct_ops programs once discover.c has found them. fentry/fexit go in
- * batches of up to PROBE_BATCH per BPF object, loaded by up to 4 threads. A
- * kernel function whose trampoline cannot be attached gets a kprobe at its
- * entry instead: under TCG an int3 kprobe costs several times a trampoline.
+ * struct_ops programs once discover.c has found them. The kernel functions
+ * go by two tracing multi links where the kernel has them (one object, two
+ * programs verified, one trampoline update); else, and for the struct_ops
+ * programs, fentry/fexit go in batches of up to PROBE_BATCH per BPF object,
+ * loaded by up to 4 threads. A kernel function whose trampoline cannot be
+ * attached gets a kprobe at its entry instead: under TCG an int3 kprobe
+ * costs several times a trampoline.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -15,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -25,6 +29,8 @@
 #include "probe.skel.h"
 
 struct probe_bpf *main_skel;
+/* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout, tracing multi. */
+static struct btf *vmbtf;
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct probe_bpf *batches[PROBE_MAX_TARGETS];
 static int nbatches;
@@ -242,8 +248,6 @@ static void attach_tracing(const int *idx, const int *prog_fd, int n)
 		pthread_join(th[i], NULL);
 }
 
-/* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout. */
-static struct btf *vmbtf;
 /* Holds the kernel's per-program run time accounting on (attach__print_run_stats). */
 static int stats_fd = -1;
 
@@ -321,15 +325,153 @@ int attach__kernel(void)
 	return 0;
 }
 
-/* Phase 1 still: the kernel functions' fentry/fexit (or kprobe). */
+/*
+ * Tracing multi links (kernels 7.x): fentry_multi and fexit_multi, one
+ * program each for every kernel function, one link each. Neither libbpf
+ * 1.4 nor the system's headers know them: the attach types' numbers come
+ * from the kernel's own BTF, the link from this layout of union bpf_attr's
+ * link_create (uapi: prog_fd, target_fd, attach_type, flags, then ids,
+ * cookies, cnt).
+ */
+struct multi_link_attr {
+	__u32 prog_fd, target_fd, attach_type, flags;
+	__u64 ids, cookies;
+	__u32 cnt;
+};
+
+static struct probe_bpf *multi_skel;
+static int multi_link[2] = { -1, -1 };
+
+/* The value of enumerator name of enum type in the kernel's BTF, or -1. */
+static long long btf_enum_val(const char *type, const char *name)
+{
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id, i;
+
+	if (!vmbtf || (id = btf__find_by_name_kind(vmbtf, type, BTF_KIND_ENUM)) <= 0)
+		return -1;
+	t = btf__type_by_id(vmbtf, id);
+	for (i = 0, e = btf_enum(t); i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(vmbtf, e->name_off), name))
+			return e->val;
+	return -1;
+}
+
+static int multi_link_create(struct bpf_program *p, const __u32 *ids, const __u64 *cookies, int n)
+{
+	union bpf_attr attr;
+	struct multi_link_attr m = {
+		.prog_fd = bpf_program__fd(p),
+		.attach_type = bpf_program__expected_attach_type(p),
+		.ids = (__u64)(unsigned long)ids,
+		.cookies = (__u64)(unsigned long)cookies,
+		.cnt = n,
+	};
+	int fd;
+
+	_Static_assert(sizeof(m) <= sizeof(attr), "link_create fits union bpf_attr");
+	memset(&attr, 0, sizeof(attr));
+	memcpy(&attr, &m, sizeof(m));
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/* All n kernel functions idx[] by the two multi programs: 0, or -errno with nothing attached. */
+static int attach_multi(const int *idx, int n)
+{
+	long long fentry = btf_enum_val("bpf_attach_type", "BPF_TRACE_FENTRY_MULTI"),
+		  fexit = btf_enum_val("bpf_attach_type", "BPF_TRACE_FEXIT_MULTI");
+	__u32 ids[PROBE_MAX_TARGETS];
+	__u64 cookies[PROBE_MAX_TARGETS];
+	char log[2][1024] = { "", "" };
+	struct bpf_program *p[2];
+	struct timespec a, b;
+	struct probe_bpf *s;
+	long insns = 0, us = 0;
+	double load_ms;
+	int k, err = 0;
+
+	if (fentry < 0 || fexit < 0)
+		return -EOPNOTSUPP;
+	for (k = 0; k < n; k++) {
+		int id = btf__find_by_name_kind(vmbtf, tg[idx[k]].attach, BTF_KIND_FUNC);
+
+		if (id <= 0)
+			return -ENOENT;
+		ids[k] = id;
+		cookies[k] = idx[k];
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	s = probe_bpf__open();
+	if (!s)
+		return -errno;
+	autoload_none(s);
+	s->rodata->data_cap = main_skel->rodata->data_cap;
+	p[0] = s->progs.fexit_multi;
+	p[1] = s->progs.fentry_multi;
+	for (k = 0; k < 2 && !err; k++) {
+		bpf_program__set_autoload(p[k], true);
+		verifier_log(p[k], log[k], sizeof(log[k]));
+		err = bpf_program__set_type(p[k], BPF_PROG_TYPE_TRACING);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(p[k], k ? fentry : fexit);
+	}
+	if (!err)
+		err = reuse_maps(s);
+	if (!err)
+		err = probe_bpf__load(s);
+	load_ms = ms_since(&a);
+	verifier_stats(log[0], &insns, &us);
+	verifier_stats(log[1], &insns, &us);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	/* fexit first, as attach_batch does. */
+	for (k = 0; k < 2 && !err; k++) {
+		multi_link[k] = multi_link_create(p[k], ids, cookies, n);
+		if (multi_link[k] < 0)
+			err = multi_link[k];
+	}
+	if (err) {
+		for (k = 0; k < 2; k++)
+			if (multi_link[k] >= 0)
+				close(multi_link[k]);
+		multi_link[0] = multi_link[1] = -1;
+		probe_bpf__destroy(s);
+		return err;
+	}
+	multi_skel = s;
+	pthread_mutex_lock(&attach_lock);
+	for (k = 0; k < n; k++) {
+		tg[idx[k]].attached = true;
+		stream__attach(idx[k], "fentry+fexit.multi", 0, ms_since(&a) / n);
+	}
+	fprintf(stream__out(),
+		"{\"ev\":\"batch\",\"targets\":%d,\"multi\":true,\"load_ms\":%.2f,\"attach_ms\":%.2f,"
+		"\"verifier_insns\":%ld,\"verifier_ms\":%.2f}\n", n, load_ms, ms_since(&b), insns, us / 1e3);
+	pthread_mutex_unlock(&attach_lock);
+	return 0;
+}
+
+/*
+ * Phase 1 still: the kernel functions' fentry/fexit, by two multi links
+ * where the kernel has them, else in batches (and a kprobe for a function
+ * whose trampoline fails).
+ */
 void attach__kernel_functions(void)
 {
 	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
-	int i, n = 0;
+	int i, n = 0, err;
 
 	for (i = 0; i < ntg; i++)
 		if (!tg[i].bpf)
 			idx[n++] = i;
+	if (!n)
+		return;
+	err = attach_multi(idx, n);
+	if (!err)
+		return;
+	if (err != -EOPNOTSUPP)
+		stream__note("tracing multi link: %s; one object per batch instead", strerror(-err));
 	attach_tracing(idx, fds, n);
 }
 
@@ -482,6 +624,10 @@ void attach__print_run_stats(FILE *out)
 		return;
 	tally_prog(t, 0, main_skel->progs.probe_kprobe);
 	tally_prog(t, 5, main_skel->progs.probe_trigger);
+	if (multi_skel) {
+		tally_prog(t, 1, multi_skel->progs.fentry_multi);
+		tally_prog(t, 2, multi_skel->progs.fexit_multi);
+	}
 	for (b = 0; b < nbatches; b++)
 		for (k = 0; k < PROBE_BATCH; k++) {
 			__u32 idx = batches[b]->rodata->slot_target[k];
@@ -502,6 +648,10 @@ void attach__free(void)
 		close(stats_fd);
 	while (nbatches)
 		probe_bpf__destroy(batches[--nbatches]);
+	for (int k = 0; k < 2; k++)
+		if (multi_link[k] >= 0)
+			close(multi_link[k]);
+	probe_bpf__destroy(multi_skel);
 	probe_bpf__destroy(main_skel);
 	btf__free(vmbtf);
 }

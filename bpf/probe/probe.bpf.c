@@ -3,12 +3,17 @@
  * ktstr-probe's BPF side: generic programs configured through maps, never
  * generated per target.
  *
- * - probe_kprobe: entry of kernel functions. One program attached once per
- *   target; the attach cookie is the target's index into the targets map.
- * - fentry0..3 / fexit0..3: entry and exit of BPF callbacks and exit of
- *   kernel functions. A tracing program is bound to one target at load time,
- *   so the agent loads this object once per batch of PROBE_BATCH targets
- *   (slot_target[] says which), every copy sharing the maps below.
+ * - fentry_multi / fexit_multi: entry and exit of every kernel function, by
+ *   one tracing multi link each (the cookie is the target's index), where
+ *   the kernel has them.
+ * - fentry0..7 / fexit0..7: entry and exit of BPF callbacks, and of kernel
+ *   functions where the multi links cannot be used. A tracing program is
+ *   bound to one target at load time, so the agent loads this object once
+ *   per batch of PROBE_BATCH targets (slot_target[] says which), every copy
+ *   sharing the maps below.
+ * - probe_kprobe: entry of a kernel function whose trampoline cannot be
+ *   attached. One program attached once per target; the attach cookie is
+ *   the target's index into the targets map.
  * - probe_trigger: tp_btf/sched_ext_exit, the one-shot trigger.
  * - probe_hold: stops a scheduler between loading and enabling (see there).
  *
@@ -327,9 +332,8 @@ static __always_inline __u64 call_arg(__u64 *ctx, const struct probe_target *t, 
 	return v;
 }
 
-static __always_inline int on_call(__u64 *ctx, __u32 slot, bool is_exit)
+static __always_inline int on_call(__u64 *ctx, __u32 idx, bool is_exit)
 {
-	__u32 idx = slot_target[slot & (PROBE_BATCH - 1)];
 	const struct probe_target *t;
 	struct probe_event *e;
 	__u32 i, tp;
@@ -364,8 +368,8 @@ static __always_inline int on_call(__u64 *ctx, __u32 slot, bool is_exit)
 }
 
 #define SLOT(n)								\
-SEC("fentry") int fentry##n(__u64 *ctx) { return on_call(ctx, n, false); } \
-SEC("fexit") int fexit##n(__u64 *ctx) { return on_call(ctx, n, true); }
+SEC("fentry") int fentry##n(__u64 *ctx) { return on_call(ctx, slot_target[n], false); } \
+SEC("fexit") int fexit##n(__u64 *ctx) { return on_call(ctx, slot_target[n], true); }
 
 SLOT(0)
 SLOT(1)
@@ -375,6 +379,24 @@ SLOT(4)
 SLOT(5)
 SLOT(6)
 SLOT(7)
+
+/*
+ * Every kernel function at once, where the kernel has tracing multi links
+ * (7.x): one program verified for all of them, attached by one link whose
+ * cookie for each function is its target's index. libbpf 1.4 knows no such
+ * section: the agent sets the type and attach type from the kernel's BTF.
+ */
+SEC("fentry.multi")
+int fentry_multi(__u64 *ctx)
+{
+	return on_call(ctx, bpf_get_attach_cookie(ctx), false);
+}
+
+SEC("fexit.multi")
+int fexit_multi(__u64 *ctx)
+{
+	return on_call(ctx, bpf_get_attach_cookie(ctx), true);
+}
 
 /*
  * The task argument of the sched_ext callback current is running: the
