@@ -199,55 +199,72 @@ static __always_inline void event_done(struct probe_event *e)
 	tally_one(1);
 }
 
+struct fields_ctx {
+	struct probe_event *e;
+	const struct probe_target *t;
+};
+
+/*
+ * Field i of the target, read from the struct its argument points to: the
+ * body of read_fields' bpf_loop, which the verifier checks until its state
+ * converges (about twice) instead of once per field as in a plain loop.
+ */
+static long read_field(__u64 i, void *arg)
+{
+	struct fields_ctx *c = arg;
+	struct probe_event *e = c->e;
+	const struct probe_field *f;
+	__u64 base, addr, p;
+	__u32 out, sz;
+	__u8 a;
+	long r;
+
+	if (i >= PROBE_MAX_FIELDS)
+		return 1;
+	f = &c->t->f[i];
+	a = f->arg;
+	if (a >= PROBE_MAX_ARGS)
+		return 0;
+	base = e->args[a];
+	/* NULL is a value (dispatch's prev, a task on no DSQ), not a failed read. */
+	if (!base) {
+		e->nul |= 1u << i;
+		return 0;
+	}
+	addr = base + f->offset;
+	if (f->has_deref) {
+		if (bpf_probe_read_kernel(&p, sizeof(p), (void *)addr))
+			return 0;
+		if (!p) {
+			e->nul |= 1u << i;
+			return 0;
+		}
+		addr = p + f->deref;
+	}
+	/*
+	 * Masks rather than range tests: clang keeps an unchecked copy
+	 * of a tested value, so only arithmetic bounds reach the
+	 * verifier. The agent checks the plan: 1 <= size <= 128 and
+	 * out + size <= data_len <= data_cap; a record has
+	 * min(data_cap, PROBE_FIELD_MAX) bytes of slack (REC_SZ).
+	 */
+	out = f->out & (data_cap - 1);
+	sz = ((f->size - 1) & ((data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX) - 1)) + 1;
+	if (f->is_str)
+		r = bpf_probe_read_kernel_str(&e->data[out], sz, (void *)addr);
+	else
+		r = bpf_probe_read_kernel(&e->data[out], sz, (void *)addr);
+	if (r >= 0)
+		e->ok |= 1u << i;
+	return 0;
+}
+
 /* The configured fields, read from the struct each argument points to. */
 static __always_inline void read_fields(struct probe_event *e, const struct probe_target *t)
 {
-	__u32 i;
+	struct fields_ctx c = { .e = e, .t = t };
 
-	for (i = 0; i < PROBE_MAX_FIELDS; i++) {
-		const struct probe_field *f = &t->f[i];
-		__u64 base, addr, p;
-		__u32 out, sz;
-		__u8 a;
-		long r;
-
-		if (i >= t->nfields)
-			break;
-		a = f->arg;
-		if (a >= PROBE_MAX_ARGS)
-			continue;
-		base = e->args[a];
-		/* NULL is a value (dispatch's prev, a task on no DSQ), not a failed read. */
-		if (!base) {
-			e->nul |= 1u << i;
-			continue;
-		}
-		addr = base + f->offset;
-		if (f->has_deref) {
-			if (bpf_probe_read_kernel(&p, sizeof(p), (void *)addr))
-				continue;
-			if (!p) {
-				e->nul |= 1u << i;
-				continue;
-			}
-			addr = p + f->deref;
-		}
-		/*
-		 * Masks rather than range tests: clang keeps an unchecked copy
-		 * of a tested value, so only arithmetic bounds reach the
-		 * verifier. The agent checks the plan: 1 <= size <= 128 and
-		 * out + size <= data_len <= data_cap; a record has
-		 * min(data_cap, PROBE_FIELD_MAX) bytes of slack (REC_SZ).
-		 */
-		out = f->out & (data_cap - 1);
-		sz = ((f->size - 1) & ((data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX) - 1)) + 1;
-		if (f->is_str)
-			r = bpf_probe_read_kernel_str(&e->data[out], sz, (void *)addr);
-		else
-			r = bpf_probe_read_kernel(&e->data[out], sz, (void *)addr);
-		if (r >= 0)
-			e->ok |= 1u << i;
-	}
+	bpf_loop(t->nfields, read_field, &c, 0);
 }
 
 SEC("kprobe")
