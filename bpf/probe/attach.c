@@ -27,15 +27,16 @@
 #include "agent.h"
 #include "scx.h"
 #include "probe.skel.h"
+#include "trace.skel.h"
 
 struct probe_bpf *main_skel;
 /* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout, tracing multi. */
 static struct btf *vmbtf;
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct probe_bpf *batches[PROBE_MAX_TARGETS];
+static struct trace_bpf *batches[PROBE_MAX_TARGETS];
 static int nbatches;
 
-static struct bpf_program *slot_prog(struct probe_bpf *s, int slot, bool exit)
+static struct bpf_program *slot_prog(struct trace_bpf *s, int slot, bool exit)
 {
 	struct bpf_program *fe[PROBE_BATCH] = { s->progs.fentry0, s->progs.fentry1, s->progs.fentry2,
 						s->progs.fentry3, s->progs.fentry4, s->progs.fentry5,
@@ -47,15 +48,16 @@ static struct bpf_program *slot_prog(struct probe_bpf *s, int slot, bool exit)
 	return exit ? fx[slot] : fe[slot];
 }
 
-static void autoload_none(struct probe_bpf *s)
+static void autoload_none(struct bpf_object *obj)
 {
 	struct bpf_program *p;
 
-	bpf_object__for_each_program(p, s->obj)
+	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, false);
 }
 
-static int reuse_maps(struct probe_bpf *s)
+/* A trace object's maps are the main object's (record.bpf.h). */
+static int reuse_maps(struct trace_bpf *s)
 {
 	int err;
 
@@ -63,11 +65,28 @@ static int reuse_maps(struct probe_bpf *s)
 	    (err = bpf_map__reuse_fd(s->maps.events, bpf_map__fd(main_skel->maps.events))) ||
 	    (err = bpf_map__reuse_fd(s->maps.inflight, bpf_map__fd(main_skel->maps.inflight))) ||
 	    (err = bpf_map__reuse_fd(s->maps.counters, bpf_map__fd(main_skel->maps.counters))) ||
-	    (err = bpf_map__reuse_fd(s->maps.tally, bpf_map__fd(main_skel->maps.tally))) ||
-	    (err = bpf_map__reuse_fd(s->maps.scratch, bpf_map__fd(main_skel->maps.scratch))) ||
-	    (err = bpf_map__reuse_fd(s->maps.trigger_rec, bpf_map__fd(main_skel->maps.trigger_rec))))
+	    (err = bpf_map__reuse_fd(s->maps.tally, bpf_map__fd(main_skel->maps.tally))))
 		return err;
 	return 0;
+}
+
+/* A copy of the trace object, its programs off, its maps and data_cap the main object's. */
+static struct trace_bpf *trace_open(void)
+{
+	struct trace_bpf *s = trace_bpf__open();
+	int err;
+
+	if (!s)
+		return NULL;
+	autoload_none(s->obj);
+	s->rodata->data_cap = main_skel->rodata->data_cap;
+	err = reuse_maps(s);
+	if (err) {
+		trace_bpf__destroy(s);
+		errno = -err;
+		return NULL;
+	}
+	return s;
 }
 
 /*
@@ -106,7 +125,7 @@ static void verifier_stats(const char *log, long *insns, long *us)
 static int attach_batch(const int *idx, const int *prog_fd, int n)
 {
 	struct timespec a, b;
-	struct probe_bpf *s;
+	struct trace_bpf *s;
 	struct verifier_log *vl = calloc(1, sizeof(*vl));
 	double open_ms, target_ms, load_ms;
 	long insns = 0, us = 0;
@@ -115,16 +134,14 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	if (!vl)
 		return -ENOMEM;
-	s = probe_bpf__open();
+	s = trace_open();
 	if (!s) {
 		err = -errno;
 		free(vl);
 		return err;
 	}
 	open_ms = ms_since(&a);
-	autoload_none(s);
-	s->rodata->data_cap = main_skel->rodata->data_cap;
-	err = reuse_maps(s);
+	err = 0;
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	for (k = 0; k < n && !err; k++) {
 		const struct target *t = &tg[idx[k]];
@@ -141,7 +158,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 	target_ms = ms_since(&b);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	if (!err)
-		err = probe_bpf__load(s);
+		err = trace_bpf__load(s);
 	load_ms = ms_since(&b);
 	for (k = 0; k < n; k++)
 		for (x = 0; x < 2; x++)
@@ -160,7 +177,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 		if (!bpf_program__attach_trace(slot_prog(s, k, false)))
 			err = -errno;
 	if (err) {
-		probe_bpf__destroy(s);	/* also detaches what was attached */
+		trace_bpf__destroy(s);	/* also detaches what was attached */
 		return err;
 	}
 	pthread_mutex_lock(&attach_lock);
@@ -284,7 +301,7 @@ int attach__kernel(void)
 	main_skel = probe_bpf__open();
 	if (!main_skel)
 		return -errno;
-	autoload_none(main_skel);
+	autoload_none(main_skel->obj);
 	main_skel->rodata->data_cap = probe_plan__data_cap();
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
 	vmbtf = btf__load_vmlinux_btf();
@@ -339,7 +356,7 @@ struct multi_link_attr {
 	__u32 cnt;
 };
 
-static struct probe_bpf *multi_skel;
+static struct trace_bpf *multi_skel;
 static int multi_link[2] = { -1, -1 };
 
 /* The value of enumerator name of enum type in the kernel's BTF, or -1. */
@@ -387,7 +404,7 @@ static int attach_multi(const int *idx, int n)
 	char log[2][1024] = { "", "" };
 	struct bpf_program *p[2];
 	struct timespec a, b;
-	struct probe_bpf *s;
+	struct trace_bpf *s;
 	long insns = 0, us = 0;
 	double load_ms;
 	int k, err = 0;
@@ -403,11 +420,9 @@ static int attach_multi(const int *idx, int n)
 		cookies[k] = idx[k];
 	}
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	s = probe_bpf__open();
+	s = trace_open();
 	if (!s)
 		return -errno;
-	autoload_none(s);
-	s->rodata->data_cap = main_skel->rodata->data_cap;
 	p[0] = s->progs.fexit_multi;
 	p[1] = s->progs.fentry_multi;
 	for (k = 0; k < 2 && !err; k++) {
@@ -418,9 +433,7 @@ static int attach_multi(const int *idx, int n)
 			err = bpf_program__set_expected_attach_type(p[k], k ? fentry : fexit);
 	}
 	if (!err)
-		err = reuse_maps(s);
-	if (!err)
-		err = probe_bpf__load(s);
+		err = trace_bpf__load(s);
 	load_ms = ms_since(&a);
 	verifier_stats(log[0], &insns, &us);
 	verifier_stats(log[1], &insns, &us);
@@ -436,7 +449,7 @@ static int attach_multi(const int *idx, int n)
 			if (multi_link[k] >= 0)
 				close(multi_link[k]);
 		multi_link[0] = multi_link[1] = -1;
-		probe_bpf__destroy(s);
+		trace_bpf__destroy(s);
 		return err;
 	}
 	multi_skel = s;
@@ -647,11 +660,11 @@ void attach__free(void)
 	if (stats_fd >= 0)
 		close(stats_fd);
 	while (nbatches)
-		probe_bpf__destroy(batches[--nbatches]);
+		trace_bpf__destroy(batches[--nbatches]);
 	for (int k = 0; k < 2; k++)
 		if (multi_link[k] >= 0)
 			close(multi_link[k]);
-	probe_bpf__destroy(multi_skel);
+	trace_bpf__destroy(multi_skel);
 	probe_bpf__destroy(main_skel);
 	btf__free(vmbtf);
 }
