@@ -3,8 +3,8 @@
  * Attaching the plan's probes: phase 1 before the scheduler (the trigger,
  * probe_hold, fentry/fexit of kernel functions), phase 2 on the scheduler's
  * struct_ops programs once discover.c has found them. The kernel functions
- * go by two tracing multi links where the kernel has them (one object, two
- * programs verified, one trampoline update); else, and for the struct_ops
+ * go by two tracing multi links where the kernel has them (two programs of
+ * the main object, one trampoline update); else, and for the struct_ops
  * programs, fentry/fexit go in batches of up to PROBE_BATCH per BPF object,
  * loaded by up to 4 threads. A kernel function whose trampoline cannot be
  * attached gets a kprobe at its entry instead: under TCG an int3 kprobe
@@ -268,83 +268,11 @@ static void attach_tracing(const int *idx, const int *prog_fd, int n)
 /* Holds the kernel's per-program run time accounting on (attach__print_run_stats). */
 static int stats_fd = -1;
 
-/* Let a held scheduler go on (once: probe_hold stops no one after this). */
-void attach__hold_release(void)
-{
-	struct probe_hold h = { 0 }, done = { .done = 1 };
-	__u32 k = 0;
-
-	if (!main_skel || bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.hold), &k, &h))
-		return;
-	bpf_map_update_elem(bpf_map__fd(main_skel->maps.hold), &k, &done, BPF_ANY);
-	if (h.tgid)
-		kill((pid_t)h.tgid, SIGCONT);
-}
-
-/* probe_hold is attached: a scheduler that starts now stops before enabling. */
-static bool holding;
-
-bool attach__holding(void)
-{
-	return holding;
-}
-
-/* Phase 1, before the scheduler: maps, trigger, probe_hold. */
-int attach__kernel(void)
-{
-	struct probe_target cfg;
-	struct timespec a;
-	int i, err;
-	bool trig, hold;
-
-	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	main_skel = probe_bpf__open();
-	if (!main_skel)
-		return -errno;
-	autoload_none(main_skel->obj);
-	main_skel->rodata->data_cap = probe_plan__data_cap();
-	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
-	vmbtf = btf__load_vmlinux_btf();
-	trig = scx__has_exit_tp(vmbtf);
-	if (trig)
-		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
-	hold = probe_plan__any_bpf() && vmbtf && (main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
-	if (hold)
-		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
-	clock_gettime(CLOCK_MONOTONIC, &a);
-	err = probe_bpf__load(main_skel);
-	if (err)
-		return err;
-	fprintf(stream__out(), "{\"ev\":\"phase\",\"name\":\"load\",\"ms\":%.2f}\n", ms_since(&a));
-	for (i = 0; i < ntg; i++) {
-		__u32 k = i;
-
-		probe_plan__target_cfg(&tg[i], &cfg);
-		err = bpf_map_update_elem(bpf_map__fd(main_skel->maps.targets), &k, &cfg, BPF_ANY);
-		if (err)
-			return -errno;
-	}
-	if (!trig) {
-		fputs("{\"ev\":\"trigger_unavailable\",\"msg\":\"trigger unavailable in this kernel\"}\n", stream__out());
-	} else {
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		err = bpf_program__attach(main_skel->progs.probe_trigger) ? 0 : -errno;
-		fprintf(stream__out(), "{\"ev\":\"trigger_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
-			ms_since(&a));
-	}
-	if (hold) {
-		clock_gettime(CLOCK_MONOTONIC, &a);
-		err = bpf_program__attach(main_skel->progs.probe_hold) ? 0 : -errno;
-		holding = !err;
-		fprintf(stream__out(), "{\"ev\":\"hold_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
-			ms_since(&a));
-	}
-	return 0;
-}
-
 /*
  * Tracing multi links (kernels 7.x): fentry_multi and fexit_multi, one
- * program each for every kernel function, one link each. Neither libbpf
+ * program each for every kernel function, one link each, loaded with the
+ * main object (whose CO-RE relocations have libbpf parse the kernel's BTF
+ * anyway). Neither libbpf
  * 1.4 nor the system's headers know them: the attach types' numbers come
  * from the kernel's own BTF, the link from this layout of union bpf_attr's
  * link_create (uapi: prog_fd, target_fd, attach_type, flags, then ids,
@@ -356,8 +284,10 @@ struct multi_link_attr {
 	__u32 cnt;
 };
 
-static struct trace_bpf *multi_skel;
 static int multi_link[2] = { -1, -1 };
+/* Loaded with the main object: its multi programs and the verifier's account of them. */
+static bool multi_loaded;
+static long multi_insns, multi_us;
 
 /* The value of enumerator name of enum type in the kernel's BTF, or -1. */
 static long long btf_enum_val(const char *type, const char *name)
@@ -394,22 +324,43 @@ static int multi_link_create(struct bpf_program *p, const __u32 *ids, const __u6
 	return fd < 0 ? -errno : fd;
 }
 
-/* All n kernel functions idx[] by the two multi programs: 0, or -errno with nothing attached. */
-static int attach_multi(const int *idx, int n)
+/*
+ * Where the kernel has tracing multi links, the main object's multi
+ * programs get their type and attach type (0), else they stay off
+ * (-EOPNOTSUPP). log: room for the verifier's account of each.
+ */
+static int multi_prepare(char (*log)[1024])
 {
 	long long fentry = btf_enum_val("bpf_attach_type", "BPF_TRACE_FENTRY_MULTI"),
 		  fexit = btf_enum_val("bpf_attach_type", "BPF_TRACE_FEXIT_MULTI");
-	__u32 ids[PROBE_MAX_TARGETS];
-	__u64 cookies[PROBE_MAX_TARGETS];
-	char log[2][1024] = { "", "" };
-	struct bpf_program *p[2];
-	struct timespec a, b;
-	struct trace_bpf *s;
-	long insns = 0, us = 0;
-	double load_ms;
+	struct bpf_program *p[2] = { main_skel->progs.fexit_multi, main_skel->progs.fentry_multi };
 	int k, err = 0;
 
 	if (fentry < 0 || fexit < 0)
+		return -EOPNOTSUPP;
+	for (k = 0; k < 2 && !err; k++) {
+		bpf_program__set_autoload(p[k], true);
+		verifier_log(p[k], log[k], sizeof(log[k]));
+		err = bpf_program__set_type(p[k], BPF_PROG_TYPE_TRACING);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(p[k], k ? fentry : fexit);
+	}
+	if (err)
+		for (k = 0; k < 2; k++)
+			bpf_program__set_autoload(p[k], false);
+	return err;
+}
+
+/* All n kernel functions idx[] by the two multi programs: 0, or -errno with nothing attached. */
+static int attach_multi(const int *idx, int n)
+{
+	struct bpf_program *p[2] = { main_skel->progs.fexit_multi, main_skel->progs.fentry_multi };
+	__u32 ids[PROBE_MAX_TARGETS];
+	__u64 cookies[PROBE_MAX_TARGETS];
+	struct timespec a;
+	int k, err = 0;
+
+	if (!multi_loaded)
 		return -EOPNOTSUPP;
 	for (k = 0; k < n; k++) {
 		int id = btf__find_by_name_kind(vmbtf, tg[idx[k]].attach, BTF_KIND_FUNC);
@@ -420,24 +371,6 @@ static int attach_multi(const int *idx, int n)
 		cookies[k] = idx[k];
 	}
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	s = trace_open();
-	if (!s)
-		return -errno;
-	p[0] = s->progs.fexit_multi;
-	p[1] = s->progs.fentry_multi;
-	for (k = 0; k < 2 && !err; k++) {
-		bpf_program__set_autoload(p[k], true);
-		verifier_log(p[k], log[k], sizeof(log[k]));
-		err = bpf_program__set_type(p[k], BPF_PROG_TYPE_TRACING);
-		if (!err)
-			err = bpf_program__set_expected_attach_type(p[k], k ? fentry : fexit);
-	}
-	if (!err)
-		err = trace_bpf__load(s);
-	load_ms = ms_since(&a);
-	verifier_stats(log[0], &insns, &us);
-	verifier_stats(log[1], &insns, &us);
-	clock_gettime(CLOCK_MONOTONIC, &b);
 	/* fexit first, as attach_batch does. */
 	for (k = 0; k < 2 && !err; k++) {
 		multi_link[k] = multi_link_create(p[k], ids, cookies, n);
@@ -449,19 +382,119 @@ static int attach_multi(const int *idx, int n)
 			if (multi_link[k] >= 0)
 				close(multi_link[k]);
 		multi_link[0] = multi_link[1] = -1;
-		trace_bpf__destroy(s);
 		return err;
 	}
-	multi_skel = s;
 	pthread_mutex_lock(&attach_lock);
 	for (k = 0; k < n; k++) {
 		tg[idx[k]].attached = true;
 		stream__attach(idx[k], "fentry+fexit.multi", 0, ms_since(&a) / n);
 	}
 	fprintf(stream__out(),
-		"{\"ev\":\"batch\",\"targets\":%d,\"multi\":true,\"load_ms\":%.2f,\"attach_ms\":%.2f,"
-		"\"verifier_insns\":%ld,\"verifier_ms\":%.2f}\n", n, load_ms, ms_since(&b), insns, us / 1e3);
+		"{\"ev\":\"batch\",\"targets\":%d,\"multi\":true,\"load_ms\":0,\"attach_ms\":%.2f,"
+		"\"verifier_insns\":%ld,\"verifier_ms\":%.2f}\n", n, ms_since(&a), multi_insns, multi_us / 1e3);
 	pthread_mutex_unlock(&attach_lock);
+	return 0;
+}
+
+/* Let a held scheduler go on (once: probe_hold stops no one after this). */
+void attach__hold_release(void)
+{
+	struct probe_hold h = { 0 }, done = { .done = 1 };
+	__u32 k = 0;
+
+	if (!main_skel || bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.hold), &k, &h))
+		return;
+	bpf_map_update_elem(bpf_map__fd(main_skel->maps.hold), &k, &done, BPF_ANY);
+	if (h.tgid)
+		kill((pid_t)h.tgid, SIGCONT);
+}
+
+/* probe_hold is attached: a scheduler that starts now stops before enabling. */
+static bool holding;
+
+bool attach__holding(void)
+{
+	return holding;
+}
+
+/* Phase 1, before the scheduler: maps, trigger, probe_hold. */
+/*
+ * The main object (its maps, the kprobe, the trigger, probe_hold and, with
+ * multi, the multi programs), loaded. Whether the trigger and probe_hold
+ * are part of it in *trig, *hold.
+ */
+static int main_load(bool multi, bool *trig, bool *hold)
+{
+	char log[2][1024] = { "", "" };
+	int err;
+
+	main_skel = probe_bpf__open();
+	if (!main_skel)
+		return -errno;
+	autoload_none(main_skel->obj);
+	main_skel->rodata->data_cap = probe_plan__data_cap();
+	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
+	*trig = scx__has_exit_tp(vmbtf);
+	if (*trig)
+		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
+	*hold = probe_plan__any_bpf() && vmbtf &&
+		(main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
+	if (*hold)
+		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
+	multi_loaded = multi && !multi_prepare(log);
+	err = probe_bpf__load(main_skel);
+	if (!err && multi_loaded) {
+		verifier_stats(log[0], &multi_insns, &multi_us);
+		verifier_stats(log[1], &multi_insns, &multi_us);
+	}
+	return err;
+}
+
+int attach__kernel(void)
+{
+	struct probe_target cfg;
+	struct timespec a;
+	int i, err;
+	bool trig, hold, any_kernel = false;
+
+	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	vmbtf = btf__load_vmlinux_btf();
+	for (i = 0; i < ntg; i++)
+		any_kernel |= !tg[i].bpf;
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	err = main_load(any_kernel, &trig, &hold);
+	/* A kernel whose verifier refuses the multi programs still gets the rest. */
+	if (err && multi_loaded) {
+		stream__note("tracing multi programs not loaded: %s; one object per batch instead", strerror(-err));
+		probe_bpf__destroy(main_skel);
+		err = main_load(false, &trig, &hold);
+	}
+	if (err)
+		return err;
+	fprintf(stream__out(), "{\"ev\":\"phase\",\"name\":\"load\",\"ms\":%.2f}\n", ms_since(&a));
+	for (i = 0; i < ntg; i++) {
+		__u32 k = i;
+
+		probe_plan__target_cfg(&tg[i], &cfg);
+		err = bpf_map_update_elem(bpf_map__fd(main_skel->maps.targets), &k, &cfg, BPF_ANY);
+		if (err)
+			return -errno;
+	}
+	if (!trig) {
+		fputs("{\"ev\":\"trigger_unavailable\",\"msg\":\"trigger unavailable in this kernel\"}\n", stream__out());
+	} else {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		err = bpf_program__attach(main_skel->progs.probe_trigger) ? 0 : -errno;
+		fprintf(stream__out(), "{\"ev\":\"trigger_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
+			ms_since(&a));
+	}
+	if (hold) {
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		err = bpf_program__attach(main_skel->progs.probe_hold) ? 0 : -errno;
+		holding = !err;
+		fprintf(stream__out(), "{\"ev\":\"hold_attach\",\"ok\":%s,\"ms\":%.2f}\n", err ? "false" : "true",
+			ms_since(&a));
+	}
 	return 0;
 }
 
@@ -637,9 +670,9 @@ void attach__print_run_stats(FILE *out)
 		return;
 	tally_prog(t, 0, main_skel->progs.probe_kprobe);
 	tally_prog(t, 5, main_skel->progs.probe_trigger);
-	if (multi_skel) {
-		tally_prog(t, 1, multi_skel->progs.fentry_multi);
-		tally_prog(t, 2, multi_skel->progs.fexit_multi);
+	if (multi_loaded) {
+		tally_prog(t, 1, main_skel->progs.fentry_multi);
+		tally_prog(t, 2, main_skel->progs.fexit_multi);
 	}
 	for (b = 0; b < nbatches; b++)
 		for (k = 0; k < PROBE_BATCH; k++) {
@@ -664,7 +697,6 @@ void attach__free(void)
 	for (int k = 0; k < 2; k++)
 		if (multi_link[k] >= 0)
 			close(multi_link[k]);
-	trace_bpf__destroy(multi_skel);
 	probe_bpf__destroy(main_skel);
 	btf__free(vmbtf);
 }

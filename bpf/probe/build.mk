@@ -7,7 +7,7 @@ include bpf/build.mk
 PROBE_OBJ := $(BPF_BUILD)/probe.bpf.o
 PROBE_BPF := probe trace
 
-$(PROBE_BPF:%=$(BPF_BUILD)/obj/%.raw.o): $(BPF_BUILD)/obj/%.raw.o: bpf/probe/%.bpf.c bpf/probe/record.bpf.h lib/probe_abi.h $(VMLINUX_H)
+$(PROBE_BPF:%=$(BPF_BUILD)/obj/%.raw.o): $(BPF_BUILD)/obj/%.raw.o: bpf/probe/%.bpf.c bpf/probe/record.bpf.h bpf/probe/call.bpf.h lib/probe_abi.h $(VMLINUX_H)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -Ibpf/probe -Ilib -MMD -MP -MT $@ -c $< -o $@
 

@@ -2,9 +2,12 @@
 /*
  * ktstr-probe's BPF side: generic programs configured through maps, never
  * generated per target. This object: the one the agent loads first, whose
- * maps (record.bpf.h) every other reuses; trace.bpf.c has the fentry/fexit
- * programs.
+ * maps (record.bpf.h) every other reuses; trace.bpf.c has the per-target
+ * fentry/fexit programs.
  *
+ * - fentry_multi / fexit_multi: entry and exit of every kernel function, by
+ *   one tracing multi link each (the cookie is the target's index), where
+ *   the kernel has them.
  * - probe_kprobe: entry of a kernel function whose trampoline cannot be
  *   attached. One program attached once per target; the attach cookie is
  *   the target's index into the targets map.
@@ -21,6 +24,7 @@
 
 #include "probe_abi.h"
 #include "record.bpf.h"
+#include "call.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 
@@ -83,6 +87,26 @@ int probe_kprobe(struct pt_regs *ctx)
 	read_fields(e, t);
 	event_done(e);
 	return 0;
+}
+
+/*
+ * Every kernel function at once, where the kernel has tracing multi links
+ * (7.x): one program verified for all of them, attached by one link whose
+ * cookie for each function is its target's index. In this object, as it
+ * needs the kernel's BTF anyway: loading them takes no parse of their own.
+ * libbpf 1.4 knows no such section: the agent sets the type and attach type
+ * from the kernel's BTF.
+ */
+SEC("fentry.multi")
+int fentry_multi(__u64 *ctx)
+{
+	return on_call(ctx, bpf_get_attach_cookie(ctx), false);
+}
+
+SEC("fexit.multi")
+int fexit_multi(__u64 *ctx)
+{
+	return on_call(ctx, bpf_get_attach_cookie(ctx), true);
 }
 
 /*

@@ -1,17 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The probes' fentry/fexit programs, an object of their own: it has no CO-RE
- * relocation, so libbpf parses no kernel BTF to load a copy bound to BPF
- * programs (the scheduler's callbacks, while it waits stopped). Its maps
- * are those of probe.bpf.c (record.bpf.h), reused.
+ * The probes' per-target fentry/fexit programs, an object of their own: it
+ * has no CO-RE relocation, so libbpf parses no kernel BTF to load a copy
+ * bound to BPF programs (the scheduler's callbacks, while it waits
+ * stopped). Its maps are those of probe.bpf.c (record.bpf.h), reused.
  *
- * - fentry_multi / fexit_multi: entry and exit of every kernel function, by
- *   one tracing multi link each (the cookie is the target's index), where
- *   the kernel has them.
- * - fentry0..7 / fexit0..7: entry and exit of BPF callbacks, and of kernel
- *   functions where the multi links cannot be used. A tracing program is
- *   bound to one target at load time, so the agent loads this object once
- *   per batch of PROBE_BATCH targets (slot_target[] says which).
+ * fentry0..7 / fexit0..7: entry and exit of BPF callbacks, and of kernel
+ * functions where the multi links of probe.bpf.c cannot be used. A tracing
+ * program is bound to one target at load time, so the agent loads this
+ * object once per batch of PROBE_BATCH targets (slot_target[] says which).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -19,102 +16,12 @@
 
 #include "probe_abi.h"
 #include "record.bpf.h"
+#include "call.bpf.h"
 
 char _license[] SEC("license") = "GPL";
 
 /* Per batch copy: the target index of each fentry/fexit slot. */
 const volatile __u32 slot_target[PROBE_BATCH];
-
-/*
- * sched_ext callbacks nest at most a level or two (none calls another
- * through the kernel today). A stack found full is stale — a return missed
- * while the probes were being attached or skipped by the trampoline's
- * recursion guard — and starts over; a return pops only its own call.
- * Callbacks that run preemptible with IRQs on (ops.init_task at fork) can
- * be interrupted or migrated between their push and pop, leaving entries
- * of other tasks: each entry notes the task current at the push, and the
- * trigger takes the innermost one of the task current at the exit.
- */
-static __always_inline void inflight_push(__u32 idx, __u64 task)
-{
-	__u32 zero = 0;
-	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
-	__u32 d;
-
-	if (!in)
-		return;
-	d = in->depth;
-	if (d >= PROBE_INFLIGHT_DEPTH)
-		d = 0;
-	in->target[d] = idx;
-	in->task[d] = task;
-	in->owner[d] = bpf_get_current_task();
-	/* Published last: a push nested in between (an IRQ) writes the same slot, then pops it. */
-	asm volatile("" ::: "memory");
-	in->depth = d + 1;
-}
-
-static __always_inline void inflight_pop(__u32 idx)
-{
-	__u32 zero = 0;
-	struct probe_inflight *in = bpf_map_lookup_elem(&inflight, &zero);
-	__u32 d;
-
-	if (!in || !in->depth)
-		return;
-	d = in->depth - 1;
-	if (d < PROBE_INFLIGHT_DEPTH && in->target[d] == idx)
-		in->depth = d;
-}
-
-/* Argument n of a traced call: behind ctx[0] for a struct_ops program. */
-static __always_inline __u64 call_arg(__u64 *ctx, const struct probe_target *t, __u32 n)
-{
-	__u64 v = 0, p = 0;
-
-	if (t->packed) {
-		bpf_get_func_arg(ctx, 0, &p);
-		bpf_probe_read_kernel(&v, sizeof(v), (void *)(p + n * sizeof(__u64)));
-	} else {
-		bpf_get_func_arg(ctx, n, &v);
-	}
-	return v;
-}
-
-static __always_inline int on_call(__u64 *ctx, __u32 idx, bool is_exit)
-{
-	const struct probe_target *t;
-	struct probe_event *e;
-	__u32 i, tp;
-
-	t = bpf_map_lookup_elem(&targets, &idx);
-	if (!t)
-		return 0;
-	/* The in-flight stack first: it must stay balanced whatever is recorded. */
-	if (t->is_bpf) {
-		if (is_exit) {
-			inflight_pop(idx);
-		} else {
-			tp = (__u8)t->task_param;	/* -1 becomes 255 */
-			inflight_push(idx, tp < PROBE_MAX_ARGS ? call_arg(ctx, t, tp) : 0);
-		}
-	}
-	if (fired(is_exit))
-		return 0;
-	e = event_new(is_exit ? PROBE_EV_EXIT : PROBE_EV_ENTRY, idx);
-	if (!e)
-		return 0;
-	for (i = 0; i < PROBE_MAX_ARGS; i++) {
-		if (i >= t->nargs)
-			break;
-		e->args[i] = call_arg(ctx, t, i);
-	}
-	if (is_exit)
-		bpf_get_func_ret(ctx, &e->ret);
-	read_fields(e, t);
-	event_done(e);
-	return 0;
-}
 
 #define SLOT(n)								\
 SEC("fentry") int fentry##n(__u64 *ctx) { return on_call(ctx, slot_target[n], false); } \
@@ -128,22 +35,3 @@ SLOT(4)
 SLOT(5)
 SLOT(6)
 SLOT(7)
-
-/*
- * Every kernel function at once, where the kernel has tracing multi links
- * (7.x): one program verified for all of them, attached by one link whose
- * cookie for each function is its target's index. libbpf 1.4 knows no such
- * section: the agent sets the type and attach type from the kernel's BTF.
- */
-SEC("fentry.multi")
-int fentry_multi(__u64 *ctx)
-{
-	return on_call(ctx, bpf_get_attach_cookie(ctx), false);
-}
-
-SEC("fexit.multi")
-int fexit_multi(__u64 *ctx)
-{
-	return on_call(ctx, bpf_get_attach_cookie(ctx), true);
-}
-
