@@ -102,7 +102,7 @@ $(OBJ)/hdr/%.h.ok: %.h
 
 $(OBJ)/hdr/%.bpf.h.ok: %.bpf.h $(VMLINUX_H)
 	@mkdir -p $(@D)
-	@echo '#include <$(notdir $<)>' | $(CLANG) -I$(dir $<) $(BPF_CFLAGS) -fsyntax-only \
+	@echo '#include <$(notdir $<)>' | $(CLANG) -I$(dir $<) $(BPF_CFLAGS) -Ilib -fsyntax-only \
 		-MMD -MP -MT $@ -MF $@.d -x c - && touch $@
 
 check-headers: $(HEADER_OKS)

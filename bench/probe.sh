@@ -6,7 +6,8 @@
 #        (ktstr-stackx on the ktstr-boot crash fixtures → ktstr-btfres with
 #        every callback of scx-ktstr: 31 targets), to its events file.
 # Same kernel and accel; medians of RUNS (default 1: each run is two
-# ~25 s VMs) wall times, interleaved. Also prints the agent's own phases.
+# ~25 s VMs) wall times, interleaved. Also prints the agent's own phases,
+# and per BPF object its load+attach ms and the verifier's instructions and ms.
 # Last line: "ratio: probe/boot (target <= 1.3)".
 . "$(dirname "$0")/lib.sh"
 need_bins ktstr-boot ktstr-probe ktstr-probe-agent ktstr-stackx ktstr-btfres scx-ktstr
@@ -24,7 +25,8 @@ while [ "$i" -lt "$RUNS" ]; do
 	awk -v a="$t1" -v b="$t2" 'BEGIN { print b - a }' >>"$work/probe.times"
 	head -1 "$work/events$i.jsonl" | jq -c '{phases_ms: (.probe.phases | map_values(.ms)),
 		kprobes_ms: ([.probe.attach[] | select(.how == "kprobe") | .ms] | add),
-		batches: [.probe.batches[] | .load_ms + .attach_ms], stats: .probe.stats,
+		batches: [.probe.batches[] | .load_ms + .attach_ms],
+		verifier: [.probe.batches[] | {insns: .verifier_insns, ms: .verifier_ms}], stats: .probe.stats,
 		trigger_fired}'
 done
 b=$(median <"$work/boot.times")

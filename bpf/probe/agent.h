@@ -88,6 +88,7 @@ void attach__free(void);
 /* main.c */
 extern volatile sig_atomic_t agent_stop;
 extern struct timespec agent_t0;	/* when the agent started */
+extern int agent_verbose;		/* -v: libbpf's messages on stderr */
 
 static inline double ms_since(const struct timespec *a)
 {

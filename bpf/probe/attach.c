@@ -2,18 +2,23 @@
 /*
  * Attaching the plan's probes: phase 1 before the scheduler (the trigger,
  * probe_hold, fentry/fexit of kernel functions), phase 2 on the scheduler's
- * struct_ops programs once discover.c has found them. fentry/fexit go in
- * batches of up to PROBE_BATCH per BPF object, loaded by up to 4 threads. A
- * kernel function whose trampoline cannot be attached gets a kprobe at its
- * entry instead: under TCG an int3 kprobe costs several times a trampoline.
+ * struct_ops programs once discover.c has found them. The kernel functions
+ * go by two tracing multi links where the kernel has them (two programs of
+ * the main object, one trampoline update); else, and for the struct_ops
+ * programs, fentry/fexit go in batches of up to PROBE_BATCH per BPF object,
+ * loaded by up to 4 threads. A kernel function whose trampoline cannot be
+ * attached gets a kprobe at its entry instead: under TCG an int3 kprobe
+ * costs several times a trampoline.
  */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -22,13 +27,16 @@
 #include "agent.h"
 #include "scx.h"
 #include "probe.skel.h"
+#include "trace.skel.h"
 
 struct probe_bpf *main_skel;
+/* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout, tracing multi. */
+static struct btf *vmbtf;
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct probe_bpf *batches[PROBE_MAX_TARGETS];
+static struct trace_bpf *batches[PROBE_MAX_TARGETS];
 static int nbatches;
 
-static struct bpf_program *slot_prog(struct probe_bpf *s, int slot, bool exit)
+static struct bpf_program *slot_prog(struct trace_bpf *s, int slot, bool exit)
 {
 	struct bpf_program *fe[PROBE_BATCH] = { s->progs.fentry0, s->progs.fentry1, s->progs.fentry2,
 						s->progs.fentry3, s->progs.fentry4, s->progs.fentry5,
@@ -40,15 +48,16 @@ static struct bpf_program *slot_prog(struct probe_bpf *s, int slot, bool exit)
 	return exit ? fx[slot] : fe[slot];
 }
 
-static void autoload_none(struct probe_bpf *s)
+static void autoload_none(struct bpf_object *obj)
 {
 	struct bpf_program *p;
 
-	bpf_object__for_each_program(p, s->obj)
+	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, false);
 }
 
-static int reuse_maps(struct probe_bpf *s)
+/* A trace object's maps are the main object's (record.bpf.h). */
+static int reuse_maps(struct trace_bpf *s)
 {
 	int err;
 
@@ -56,11 +65,56 @@ static int reuse_maps(struct probe_bpf *s)
 	    (err = bpf_map__reuse_fd(s->maps.events, bpf_map__fd(main_skel->maps.events))) ||
 	    (err = bpf_map__reuse_fd(s->maps.inflight, bpf_map__fd(main_skel->maps.inflight))) ||
 	    (err = bpf_map__reuse_fd(s->maps.counters, bpf_map__fd(main_skel->maps.counters))) ||
-	    (err = bpf_map__reuse_fd(s->maps.tally, bpf_map__fd(main_skel->maps.tally))) ||
-	    (err = bpf_map__reuse_fd(s->maps.scratch, bpf_map__fd(main_skel->maps.scratch))) ||
-	    (err = bpf_map__reuse_fd(s->maps.trigger_rec, bpf_map__fd(main_skel->maps.trigger_rec))))
+	    (err = bpf_map__reuse_fd(s->maps.tally, bpf_map__fd(main_skel->maps.tally))))
 		return err;
 	return 0;
+}
+
+/* A copy of the trace object, its programs off, its maps and data_cap the main object's. */
+static struct trace_bpf *trace_open(void)
+{
+	struct trace_bpf *s = trace_bpf__open();
+	int err;
+
+	if (!s)
+		return NULL;
+	autoload_none(s->obj);
+	s->rodata->data_cap = main_skel->rodata->data_cap;
+	err = reuse_maps(s);
+	if (err) {
+		trace_bpf__destroy(s);
+		errno = -err;
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * The verifier's own account of a program (log level BPF_LOG_STATS: a few
+ * lines, whatever the program): what it processed and how long it took.
+ * Not under -v: libbpf prints a failed program's whole verifier log only
+ * into a buffer of its own.
+ */
+struct verifier_log {
+	char buf[2][PROBE_BATCH][1024];
+};
+
+static void verifier_log(struct bpf_program *p, char *buf, size_t size)
+{
+	if (agent_verbose)
+		return;
+	bpf_program__set_log_buf(p, buf, size);
+	bpf_program__set_log_level(p, 4 /* BPF_LOG_STATS */);
+}
+
+static void verifier_stats(const char *log, long *insns, long *us)
+{
+	const char *p;
+
+	if ((p = strstr(log, "processed ")))
+		*insns += strtol(p + 10, NULL, 10);
+	if ((p = strstr(log, "verification time ")))
+		*us += strtol(p + 18, NULL, 10);
 }
 
 /*
@@ -70,36 +124,52 @@ static int reuse_maps(struct probe_bpf *s)
  */
 static int attach_batch(const int *idx, const int *prog_fd, int n)
 {
-	struct timespec a;
-	struct probe_bpf *s;
-	double load_ms;
-	int k, err;
+	struct timespec a, b;
+	struct trace_bpf *s;
+	struct verifier_log *vl = calloc(1, sizeof(*vl));
+	double open_ms, target_ms, load_ms;
+	long insns = 0, us = 0;
+	int k, x, err;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	s = probe_bpf__open();
-	if (!s)
-		return -errno;
-	autoload_none(s);
-	s->rodata->data_cap = main_skel->rodata->data_cap;
-	err = reuse_maps(s);
+	if (!vl)
+		return -ENOMEM;
+	s = trace_open();
+	if (!s) {
+		err = -errno;
+		free(vl);
+		return err;
+	}
+	open_ms = ms_since(&a);
+	err = 0;
+	clock_gettime(CLOCK_MONOTONIC, &b);
 	for (k = 0; k < n && !err; k++) {
 		const struct target *t = &tg[idx[k]];
 
 		s->rodata->slot_target[k] = idx[k];
-		bpf_program__set_autoload(slot_prog(s, k, false), true);
-		err = bpf_program__set_attach_target(slot_prog(s, k, false), prog_fd[k], t->attach);
-		bpf_program__set_autoload(slot_prog(s, k, true), true);
-		if (!err)
-			err = bpf_program__set_attach_target(slot_prog(s, k, true), prog_fd[k], t->attach);
+		for (x = 0; x < 2 && !err; x++) {
+			struct bpf_program *p = slot_prog(s, k, x);
+
+			bpf_program__set_autoload(p, true);
+			verifier_log(p, vl->buf[x][k], sizeof(vl->buf[x][k]));
+			err = bpf_program__set_attach_target(p, prog_fd[k], t->attach);
+		}
 	}
+	target_ms = ms_since(&b);
+	clock_gettime(CLOCK_MONOTONIC, &b);
 	if (!err)
-		err = probe_bpf__load(s);
-	load_ms = ms_since(&a);
+		err = trace_bpf__load(s);
+	load_ms = ms_since(&b);
+	for (k = 0; k < n; k++)
+		for (x = 0; x < 2; x++)
+			verifier_stats(vl->buf[x][k], &insns, &us);
+	free(vl);
 	/*
 	 * fexit before fentry: a call entered after its fentry was attached
 	 * but returning before its fexit was would leave a stale entry on the
 	 * in-flight stack (a pop on an empty stack is harmless).
 	 */
+	clock_gettime(CLOCK_MONOTONIC, &b);
 	for (k = 0; k < n && !err; k++)
 		if (!bpf_program__attach_trace(slot_prog(s, k, true)))
 			err = -errno;
@@ -107,7 +177,7 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 		if (!bpf_program__attach_trace(slot_prog(s, k, false)))
 			err = -errno;
 	if (err) {
-		probe_bpf__destroy(s);	/* also detaches what was attached */
+		trace_bpf__destroy(s);	/* also detaches what was attached */
 		return err;
 	}
 	pthread_mutex_lock(&attach_lock);
@@ -116,8 +186,10 @@ static int attach_batch(const int *idx, const int *prog_fd, int n)
 		tg[idx[k]].attached = true;
 		stream__attach(idx[k], "fentry+fexit", 0, ms_since(&a) / n);
 	}
-	fprintf(stream__out(), "{\"ev\":\"batch\",\"targets\":%d,\"load_ms\":%.2f,\"attach_ms\":%.2f}\n", n, load_ms,
-		ms_since(&a) - load_ms);
+	fprintf(stream__out(),
+		"{\"ev\":\"batch\",\"targets\":%d,\"load_ms\":%.2f,\"attach_ms\":%.2f,\"open_ms\":%.2f,"
+		"\"target_ms\":%.2f,\"prog_load_ms\":%.2f,\"verifier_insns\":%ld,\"verifier_ms\":%.2f}\n",
+		n, open_ms + target_ms + load_ms, ms_since(&b), open_ms, target_ms, load_ms, insns, us / 1e3);
 	pthread_mutex_unlock(&attach_lock);
 	return 0;
 }
@@ -193,10 +265,136 @@ static void attach_tracing(const int *idx, const int *prog_fd, int n)
 		pthread_join(th[i], NULL);
 }
 
-/* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout. */
-static struct btf *vmbtf;
 /* Holds the kernel's per-program run time accounting on (attach__print_run_stats). */
 static int stats_fd = -1;
+
+/*
+ * Tracing multi links (kernels 7.x): fentry_multi and fexit_multi, one
+ * program each for every kernel function, one link each, loaded with the
+ * main object (whose CO-RE relocations have libbpf parse the kernel's BTF
+ * anyway). Neither libbpf
+ * 1.4 nor the system's headers know them: the attach types' numbers come
+ * from the kernel's own BTF, the link from this layout of union bpf_attr's
+ * link_create (uapi: prog_fd, target_fd, attach_type, flags, then ids,
+ * cookies, cnt).
+ */
+struct multi_link_attr {
+	__u32 prog_fd, target_fd, attach_type, flags;
+	__u64 ids, cookies;
+	__u32 cnt;
+};
+
+static int multi_link[2] = { -1, -1 };
+/* Loaded with the main object: its multi programs and the verifier's account of them. */
+static bool multi_loaded;
+static long multi_insns, multi_us;
+
+/* The value of enumerator name of enum type in the kernel's BTF, or -1. */
+static long long btf_enum_val(const char *type, const char *name)
+{
+	const struct btf_type *t;
+	const struct btf_enum *e;
+	int id, i;
+
+	if (!vmbtf || (id = btf__find_by_name_kind(vmbtf, type, BTF_KIND_ENUM)) <= 0)
+		return -1;
+	t = btf__type_by_id(vmbtf, id);
+	for (i = 0, e = btf_enum(t); i < btf_vlen(t); i++, e++)
+		if (!strcmp(btf__name_by_offset(vmbtf, e->name_off), name))
+			return e->val;
+	return -1;
+}
+
+static int multi_link_create(struct bpf_program *p, const __u32 *ids, const __u64 *cookies, int n)
+{
+	union bpf_attr attr;
+	struct multi_link_attr m = {
+		.prog_fd = bpf_program__fd(p),
+		.attach_type = bpf_program__expected_attach_type(p),
+		.ids = (__u64)(unsigned long)ids,
+		.cookies = (__u64)(unsigned long)cookies,
+		.cnt = n,
+	};
+	int fd;
+
+	_Static_assert(sizeof(m) <= sizeof(attr), "link_create fits union bpf_attr");
+	memset(&attr, 0, sizeof(attr));
+	memcpy(&attr, &m, sizeof(m));
+	fd = syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/*
+ * Where the kernel has tracing multi links, the main object's multi
+ * programs get their type and attach type (0), else they stay off
+ * (-EOPNOTSUPP). log: room for the verifier's account of each.
+ */
+static int multi_prepare(char (*log)[1024])
+{
+	long long fentry = btf_enum_val("bpf_attach_type", "BPF_TRACE_FENTRY_MULTI"),
+		  fexit = btf_enum_val("bpf_attach_type", "BPF_TRACE_FEXIT_MULTI");
+	struct bpf_program *p[2] = { main_skel->progs.fexit_multi, main_skel->progs.fentry_multi };
+	int k, err = 0;
+
+	if (fentry < 0 || fexit < 0)
+		return -EOPNOTSUPP;
+	for (k = 0; k < 2 && !err; k++) {
+		bpf_program__set_autoload(p[k], true);
+		verifier_log(p[k], log[k], sizeof(log[k]));
+		err = bpf_program__set_type(p[k], BPF_PROG_TYPE_TRACING);
+		if (!err)
+			err = bpf_program__set_expected_attach_type(p[k], k ? fentry : fexit);
+	}
+	if (err)
+		for (k = 0; k < 2; k++)
+			bpf_program__set_autoload(p[k], false);
+	return err;
+}
+
+/* All n kernel functions idx[] by the two multi programs: 0, or -errno with nothing attached. */
+static int attach_multi(const int *idx, int n)
+{
+	struct bpf_program *p[2] = { main_skel->progs.fexit_multi, main_skel->progs.fentry_multi };
+	__u32 ids[PROBE_MAX_TARGETS];
+	__u64 cookies[PROBE_MAX_TARGETS];
+	struct timespec a;
+	int k, err = 0;
+
+	if (!multi_loaded)
+		return -EOPNOTSUPP;
+	for (k = 0; k < n; k++) {
+		int id = btf__find_by_name_kind(vmbtf, tg[idx[k]].attach, BTF_KIND_FUNC);
+
+		if (id <= 0)
+			return -ENOENT;
+		ids[k] = id;
+		cookies[k] = idx[k];
+	}
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	/* fexit first, as attach_batch does. */
+	for (k = 0; k < 2 && !err; k++) {
+		multi_link[k] = multi_link_create(p[k], ids, cookies, n);
+		if (multi_link[k] < 0)
+			err = multi_link[k];
+	}
+	if (err) {
+		for (k = 0; k < 2; k++)
+			if (multi_link[k] >= 0)
+				close(multi_link[k]);
+		multi_link[0] = multi_link[1] = -1;
+		return err;
+	}
+	pthread_mutex_lock(&attach_lock);
+	for (k = 0; k < n; k++) {
+		tg[idx[k]].attached = true;
+		stream__attach(idx[k], "fentry+fexit.multi", 0, ms_since(&a) / n);
+	}
+	fprintf(stream__out(),
+		"{\"ev\":\"batch\",\"targets\":%d,\"multi\":true,\"load_ms\":0,\"attach_ms\":%.2f,"
+		"\"verifier_insns\":%ld,\"verifier_ms\":%.2f}\n", n, ms_since(&a), multi_insns, multi_us / 1e3);
+	pthread_mutex_unlock(&attach_lock);
+	return 0;
+}
 
 /* Let a held scheduler go on (once: probe_hold stops no one after this). */
 void attach__hold_release(void)
@@ -220,29 +418,57 @@ bool attach__holding(void)
 }
 
 /* Phase 1, before the scheduler: maps, trigger, probe_hold. */
+/*
+ * The main object (its maps, the kprobe, the trigger, probe_hold and, with
+ * multi, the multi programs), loaded. Whether the trigger and probe_hold
+ * are part of it in *trig, *hold.
+ */
+static int main_load(bool multi, bool *trig, bool *hold)
+{
+	char log[2][1024] = { "", "" };
+	int err;
+
+	main_skel = probe_bpf__open();
+	if (!main_skel)
+		return -errno;
+	autoload_none(main_skel->obj);
+	main_skel->rodata->data_cap = probe_plan__data_cap();
+	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
+	*trig = scx__has_exit_tp(vmbtf);
+	if (*trig)
+		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
+	*hold = probe_plan__any_bpf() && vmbtf &&
+		(main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
+	if (*hold)
+		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
+	multi_loaded = multi && !multi_prepare(log);
+	err = probe_bpf__load(main_skel);
+	if (!err && multi_loaded) {
+		verifier_stats(log[0], &multi_insns, &multi_us);
+		verifier_stats(log[1], &multi_insns, &multi_us);
+	}
+	return err;
+}
+
 int attach__kernel(void)
 {
 	struct probe_target cfg;
 	struct timespec a;
 	int i, err;
-	bool trig, hold;
+	bool trig, hold, any_kernel = false;
 
 	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	main_skel = probe_bpf__open();
-	if (!main_skel)
-		return -errno;
-	autoload_none(main_skel);
-	main_skel->rodata->data_cap = probe_plan__data_cap();
-	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
 	vmbtf = btf__load_vmlinux_btf();
-	trig = scx__has_exit_tp(vmbtf);
-	if (trig)
-		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
-	hold = probe_plan__any_bpf() && vmbtf && (main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
-	if (hold)
-		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
+	for (i = 0; i < ntg; i++)
+		any_kernel |= !tg[i].bpf;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	err = probe_bpf__load(main_skel);
+	err = main_load(any_kernel, &trig, &hold);
+	/* A kernel whose verifier refuses the multi programs still gets the rest. */
+	if (err && multi_loaded) {
+		stream__note("tracing multi programs not loaded: %s; one object per batch instead", strerror(-err));
+		probe_bpf__destroy(main_skel);
+		err = main_load(false, &trig, &hold);
+	}
 	if (err)
 		return err;
 	fprintf(stream__out(), "{\"ev\":\"phase\",\"name\":\"load\",\"ms\":%.2f}\n", ms_since(&a));
@@ -272,15 +498,26 @@ int attach__kernel(void)
 	return 0;
 }
 
-/* Phase 1 still: the kernel functions' fentry/fexit (or kprobe). */
+/*
+ * Phase 1 still: the kernel functions' fentry/fexit, by two multi links
+ * where the kernel has them, else in batches (and a kprobe for a function
+ * whose trampoline fails).
+ */
 void attach__kernel_functions(void)
 {
 	int idx[PROBE_MAX_TARGETS], fds[PROBE_MAX_TARGETS] = { 0 };
-	int i, n = 0;
+	int i, n = 0, err;
 
 	for (i = 0; i < ntg; i++)
 		if (!tg[i].bpf)
 			idx[n++] = i;
+	if (!n)
+		return;
+	err = attach_multi(idx, n);
+	if (!err)
+		return;
+	if (err != -EOPNOTSUPP)
+		stream__note("tracing multi link: %s; one object per batch instead", strerror(-err));
 	attach_tracing(idx, fds, n);
 }
 
@@ -433,6 +670,10 @@ void attach__print_run_stats(FILE *out)
 		return;
 	tally_prog(t, 0, main_skel->progs.probe_kprobe);
 	tally_prog(t, 5, main_skel->progs.probe_trigger);
+	if (multi_loaded) {
+		tally_prog(t, 1, main_skel->progs.fentry_multi);
+		tally_prog(t, 2, main_skel->progs.fexit_multi);
+	}
 	for (b = 0; b < nbatches; b++)
 		for (k = 0; k < PROBE_BATCH; k++) {
 			__u32 idx = batches[b]->rodata->slot_target[k];
@@ -452,7 +693,10 @@ void attach__free(void)
 	if (stats_fd >= 0)
 		close(stats_fd);
 	while (nbatches)
-		probe_bpf__destroy(batches[--nbatches]);
+		trace_bpf__destroy(batches[--nbatches]);
+	for (int k = 0; k < 2; k++)
+		if (multi_link[k] >= 0)
+			close(multi_link[k]);
 	probe_bpf__destroy(main_skel);
 	btf__free(vmbtf);
 }

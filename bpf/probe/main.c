@@ -54,14 +54,14 @@ static const char help_text[] =
 
 volatile sig_atomic_t agent_stop;
 struct timespec agent_t0;
-static int verbose;
+int agent_verbose;
 static long max_events = 20000;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_DEBUG && verbose < 2)
+	if (level == LIBBPF_DEBUG && agent_verbose < 2)
 		return 0;
-	if (!verbose && level != LIBBPF_WARN)
+	if (!agent_verbose && level != LIBBPF_WARN)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 				usage__bad("--wait-ms: expected milliseconds, got '%s'", optarg);
 			break;
 		case 'v':
-			verbose++;
+			agent_verbose++;
 			break;
 		case 'h':
 			usage__help(help_text);

@@ -1,0 +1,217 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What both BPF objects of the probes share (probe.bpf.c, trace.bpf.c): the
+ * maps (the agent creates them with the first object and reuses them in
+ * every other) and building a record in place in the ring buffer.
+ */
+#ifndef KTSTR_PROBE_RECORD_BPF_H
+#define KTSTR_PROBE_RECORD_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+#include "probe_abi.h"
+
+/*
+ * The field bytes a record has room for: a power of two >= every target's
+ * data_len, set by the agent before load. A reservation's size must be a
+ * constant to the verifier, and so is a frozen .rodata value.
+ */
+const volatile __u32 data_cap = PROBE_DATA_SZ;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, PROBE_MAX_TARGETS);
+	__type(key, __u32);
+	__type(value, struct probe_target);
+} targets SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+/* The BPF callbacks in flight on each CPU, innermost last. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct probe_inflight);
+} inflight SEC(".maps");
+
+/*
+ * [2] triggers, [3] trigger fired (ts), [4] its CPU, [5] returns recorded
+ * there since.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 6);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* Per CPU, as every hit counts: [0] ring buffer drops, [1] events submitted. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} tally SEC(".maps");
+
+static __always_inline void tally_one(__u32 which)
+{
+	__u64 *c = bpf_map_lookup_elem(&tally, &which);
+
+	if (c)
+		(*c)++;
+}
+
+/* How long after the trigger the returns of calls then in flight are kept. */
+#define EXIT_GRACE_NS 100000000ULL	/* the error path dumps state: slow under TCG */
+#define EXIT_BUDGET 64
+
+/*
+ * After the trigger nothing new is recorded (the teardown is noise), only
+ * for a short while the returns on the trigger's CPU: those of the calls
+ * that were in flight there, the chain that led to the exit.
+ */
+static __always_inline bool fired(bool is_exit)
+{
+	__u32 k = 3, kc = 4, kn = 5;
+	__u64 *c = bpf_map_lookup_elem(&counters, &k), *cpu, *n;
+
+	if (!c || !*c)
+		return false;
+	if (!is_exit)
+		return true;
+	cpu = bpf_map_lookup_elem(&counters, &kc);
+	if (!cpu || *cpu != bpf_get_smp_processor_id())
+		return true;
+	if (bpf_ktime_get_ns() > *c + EXIT_GRACE_NS)
+		return true;
+	/*
+	 * A budget, so the calls that start (and return) after the exit on
+	 * that CPU, an idle loop say, cannot crowd the flight recorder.
+	 */
+	n = bpf_map_lookup_elem(&counters, &kn);
+	return !n || __sync_fetch_and_add(n, 1) >= EXIT_BUDGET;
+}
+
+/* The bytes of a record in the ring buffer: room for data_cap field bytes (see read_fields). */
+#define REC_SZ (PROBE_HDR_SZ + data_cap + (data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX))
+
+/* The header every record has. */
+static __always_inline void event_head(struct probe_event *e, __u8 type, __u32 target)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->type = type;
+	e->pad = 0;
+	e->target = target;
+	e->cpu = bpf_get_smp_processor_id();
+	e->ts = bpf_ktime_get_ns();
+	e->task = bpf_get_current_task();
+	e->pid = (__u32)id;
+	e->tgid = id >> 32;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->ret = 0;
+	e->ok = 0;
+	e->nul = 0;
+}
+
+/*
+ * A record reserved in the ring buffer, built in place: no copy. Only the
+ * header is set; the agent reads args[] up to the target's nargs and data[]
+ * where ok says, the rest is whatever the ring held.
+ */
+static __always_inline struct probe_event *event_new(__u8 type, __u32 target)
+{
+	struct probe_event *e = bpf_ringbuf_reserve(&events, REC_SZ, 0);
+
+	if (!e) {
+		tally_one(0);
+		return NULL;
+	}
+	event_head(e, type, target);
+	return e;
+}
+
+static __always_inline void event_done(struct probe_event *e)
+{
+	/*
+	 * No wakeup: the agent reads on a timer. A wakeup per record would
+	 * wake the agent, whose wakeup is traced, which wakes it again.
+	 */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	tally_one(1);
+}
+
+struct fields_ctx {
+	struct probe_event *e;
+	const struct probe_target *t;
+};
+
+/*
+ * Field i of the target, read from the struct its argument points to: the
+ * body of read_fields' bpf_loop, which the verifier checks until its state
+ * converges (about twice) instead of once per field as in a plain loop.
+ */
+static long read_field(__u64 i, void *arg)
+{
+	struct fields_ctx *c = arg;
+	struct probe_event *e = c->e;
+	const struct probe_field *f;
+	__u64 base, addr, p;
+	__u32 out, sz;
+	__u8 a;
+	long r;
+
+	if (i >= PROBE_MAX_FIELDS)
+		return 1;
+	f = &c->t->f[i];
+	a = f->arg;
+	if (a >= PROBE_MAX_ARGS)
+		return 0;
+	base = e->args[a];
+	/* NULL is a value (dispatch's prev, a task on no DSQ), not a failed read. */
+	if (!base) {
+		e->nul |= 1u << i;
+		return 0;
+	}
+	addr = base + f->offset;
+	if (f->has_deref) {
+		if (bpf_probe_read_kernel(&p, sizeof(p), (void *)addr))
+			return 0;
+		if (!p) {
+			e->nul |= 1u << i;
+			return 0;
+		}
+		addr = p + f->deref;
+	}
+	/*
+	 * Masks rather than range tests: clang keeps an unchecked copy
+	 * of a tested value, so only arithmetic bounds reach the
+	 * verifier. The agent checks the plan: 1 <= size <= 128 and
+	 * out + size <= data_len <= data_cap; a record has
+	 * min(data_cap, PROBE_FIELD_MAX) bytes of slack (REC_SZ).
+	 */
+	out = f->out & (data_cap - 1);
+	sz = ((f->size - 1) & ((data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX) - 1)) + 1;
+	if (f->is_str)
+		r = bpf_probe_read_kernel_str(&e->data[out], sz, (void *)addr);
+	else
+		r = bpf_probe_read_kernel(&e->data[out], sz, (void *)addr);
+	if (r >= 0)
+		e->ok |= 1u << i;
+	return 0;
+}
+
+/* The configured fields, read from the struct each argument points to. */
+static __always_inline void read_fields(struct probe_event *e, const struct probe_target *t)
+{
+	struct fields_ctx c = { .e = e, .t = t };
+
+	bpf_loop(t->nfields, read_field, &c, 0);
+}
+
+#endif
