@@ -499,9 +499,11 @@ auto_repro() { # scenario dir result kernel-args...
 }
 
 # Whether a failure is the scheduler's exit (or a start that never got to
-# the workload): the cases a repro VM can reproduce.
+# the workload): the cases a repro VM can reproduce. A verdict "error" is the
+# host's or the VM's failure (a panic before init, QEMU killed, the wrong
+# kernel): nothing of the scheduler to reproduce.
 repro_worthy() { # result.json
-	jq -e '.auto_repro == true and .verdict != "pass" and .vm_exit != null and
+	jq -e '.auto_repro == true and .verdict == "fail" and .vm_exit != null and
 		(.reached_workload == false or (.sched_ext_exit != null and (.sched_ext_exit.code // 1024) >= 1024) or
 		 (.reason | startswith("scheduler process died")))' "$1" >/dev/null 2>&1
 }
