@@ -156,6 +156,18 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Why ktstr-boot's VM failed, as its result says (QEMU killed, died before init), or "". */
+static void boot_reason(const char *dir, char *why, size_t len)
+{
+	char path[PATH_MAX + 16];
+	json_t *r;
+
+	snprintf(path, sizeof(path), "%s/boot.json", dir);
+	r = json_load_file(path, 0, NULL);
+	snprintf(why, len, "%s", json__str(r, "reason", ""));
+	json_decref(r);
+}
+
 /* The verdict of the rerun, and why the agent never came up when it did not. */
 static json_t *boot_summary(const char *dir, char *err, size_t errlen)
 {
@@ -375,7 +387,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (ret < 0 || ret == KT_EXIT_ENV || ret > KT_EXIT_ENV) {
-		error("the probe VM failed (ktstr-boot exit %d); logs in %s", ret, dir);
+		boot_reason(dir, why, sizeof(why));
+		if (*why)
+			error("the probe VM failed: %s; logs in %s", why, dir);
+		else
+			error("the probe VM failed (ktstr-boot exit %d); logs in %s", ret, dir);
 		goto cleanup;
 	}
 	if (ret == KT_EXIT_USAGE) {
