@@ -53,8 +53,9 @@ tests/scenarios/ of a source tree):
   -j, --jobs N       up to N tests at once (default 1); a VM does not start
                      while the vCPUs in flight would exceed the host's cores
       --oversubscribe  start VMs whatever their vCPUs
-      --retries N    retry a test whose VM failed as infrastructure (it died
-                     before init, QEMU failed), never a scheduler verdict
+      --retries N    retry a test whose VM (the repro VM too) failed as
+                     infrastructure (it died before init, QEMU failed or was
+                     killed), never a scheduler verdict
       --repro-runs N run the repro VM N times: "crash reproduced k/N"
       --make         (list) print a Makefile with one target per test
 
@@ -319,6 +320,12 @@ fi
 out=$(cd "$out" && pwd)
 
 # ---- 1. the first VM: the scenario as it is, retried only for infrastructure ----
+# Infrastructure only: the VM died before init, QEMU failed or was killed
+# from outside; never a verdict.
+infra_failure() { # result.json of ktstr-boot
+	jq -e '.vm_exit == "qemu killed" or (.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu")))' \
+		"$1" >/dev/null 2>&1
+}
 first_vm() { # scenario dir kernel-args...: sets rc and attempt
 	fv_scn=$1 fv_d=$2
 	shift 2
@@ -327,11 +334,7 @@ first_vm() { # scenario dir kernel-args...: sets rc and attempt
 		"$here/ktstr-boot" "$@" --accel "$accel" $verbose --out "$fv_d/primary" "$fv_scn" \
 			>"$fv_d/result.json" 2>"$fv_d/boot.err"
 		rc=$?
-		# Infrastructure only: the VM died before init, QEMU failed or was
-		# killed from outside; never a verdict.
-		if [ $rc -eq 3 ] && [ $attempt -lt "$retries" ] &&
-			jq -e '.vm_exit == "qemu killed" or (.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu")))' \
-				"$fv_d/result.json" >/dev/null 2>&1; then
+		if [ $rc -eq 3 ] && [ $attempt -lt "$retries" ] && infra_failure "$fv_d/result.json"; then
 			attempt=$((attempt + 1))
 			mv "$fv_d/primary" "$fv_d/primary.infra$attempt"
 			mkdir -p "$fv_d/primary"
@@ -388,9 +391,18 @@ second_vm() { # scenario dir kernel-args...: sets nrepro and dur
 		[ $sv_run -gt 1 ] && r=repro$sv_run e=events$sv_run.jsonl
 		say "repro VM with probes (run $sv_run of $repro_runs)"
 		sv_start=$(date +%s)
-		"$here/ktstr-probe" "$@" --accel "$accel" --targets "$sv_d/targets.jsonl" --out "$sv_d/$r" \
-			-o "$sv_d/$e" "$sv_scn" 2>"$sv_d/probe$sv_run.err"
-		sv_rc=$?
+		sv_try=0
+		while :; do
+			"$here/ktstr-probe" "$@" --accel "$accel" --targets "$sv_d/targets.jsonl" --out "$sv_d/$r" \
+				-o "$sv_d/$e" "$sv_scn" 2>"$sv_d/probe$sv_run.err"
+			sv_rc=$?
+			# --retries covers the repro VM's infrastructure failures too.
+			[ $sv_rc -eq 3 ] && [ $sv_try -lt "$retries" ] && infra_failure "$sv_d/$r/result.json" || break
+			sv_try=$((sv_try + 1))
+			echo "auto-repro: the repro VM failed ($(jq -r .reason "$sv_d/$r/result.json")); retrying, its logs in $r.infra$sv_try/"
+			rm -rf "$sv_d/$r.infra$sv_try"
+			mv "$sv_d/$r" "$sv_d/$r.infra$sv_try"
+		done
 		[ $sv_run -eq 1 ] && { cp "$sv_d/probe1.err" "$sv_d/probe.err"; dur=$(($(date +%s) - sv_start)); }
 		if reproduced "$sv_d/$r/result.json"; then
 			nrepro=$((nrepro + 1))
@@ -451,6 +463,8 @@ stitching() { # dir: sets first (the repro run folder the chain came from)
 crash_status() { # result.json of the repro VM
 	if [ ! -s "$1" ]; then
 		echo "crash reproduction: unknown (the repro VM left no result)"
+	elif [ "$(jq -r '.verdict' "$1")" = error ]; then
+		echo "crash reproduction: unknown (the repro VM failed: $(jq -r '.reason' "$1"))"
 	elif [ "$(jq -r '.verdict' "$1")" = fail ] && [ "$(jq -r '.sched_ext_exit' "$1")" = null ] &&
 		jq -e '.reason | startswith("scheduler did not attach")' "$1" >/dev/null; then
 		echo "crash reproduction: the scheduler did not attach in the repro VM either ($(jq -r '.reason' "$1" | cut -c27-))"
