@@ -382,10 +382,10 @@ btf_resolution() { # dir kernel-args...
 reproduced() { # result.json of a repro VM: did the scheduler fail again?
 	[ -s "$1" ] && [ "$(jq -r '.verdict' "$1")" = fail ]
 }
-second_vm() { # scenario dir kernel-args...: sets nrepro and dur
+second_vm() { # scenario dir kernel-args...: sets nrepro, dur and no_trigger
 	sv_scn=$1 sv_d=$2
 	shift 2
-	nrepro=0 sv_run=1
+	nrepro=0 sv_run=1 no_trigger=
 	while [ $sv_run -le "$repro_runs" ]; do
 		r=repro e=events.jsonl
 		[ $sv_run -gt 1 ] && r=repro$sv_run e=events$sv_run.jsonl
@@ -404,6 +404,12 @@ second_vm() { # scenario dir kernel-args...: sets nrepro and dur
 			mv "$sv_d/$r" "$sv_d/$r.infra$sv_try"
 		done
 		[ $sv_run -eq 1 ] && { cp "$sv_d/probe1.err" "$sv_d/probe.err"; dur=$(($(date +%s) - sv_start)); }
+		# A kernel without the trigger: ktstr-probe booted nothing, nor will it.
+		if [ -s "$sv_d/$e" ] && head -n 1 "$sv_d/$e" | jq -e '.trigger_available == false' >/dev/null 2>&1; then
+			no_trigger=$("$here/ktstr-tail" -n 1 "$sv_d/probe$sv_run.err" | sed 's/^ktstr-probe: //')
+			no_trigger=${no_trigger:-trigger unavailable in this kernel}
+			return
+		fi
 		if reproduced "$sv_d/$r/result.json"; then
 			nrepro=$((nrepro + 1))
 		fi
@@ -484,9 +490,12 @@ diagnostic_tails() { # dir
 	fi
 	dt_logs=$dt_d/${first:-repro}
 	[ -f "$dt_logs/com2.log" ] || dt_logs=$dt_d/primary
-	"$here/ktstr-tail" --section "scheduler log" --collapse-cycles "$dt_logs/com2.log"
-	"$here/ktstr-tail" --section "sched_ext dump" --only sched_ext_dump "$dt_logs/com1.log"
-	"$here/ktstr-tail" --section "dmesg" --except sched_ext_dump "$dt_logs/com1.log"
+	log_tails "$dt_logs"
+}
+log_tails() { # VM folder: its scheduler log, sched_ext dump and dmesg
+	"$here/ktstr-tail" --section "scheduler log" --collapse-cycles "$1/com2.log"
+	"$here/ktstr-tail" --section "sched_ext dump" --only sched_ext_dump "$1/com1.log"
+	"$here/ktstr-tail" --section "dmesg" --except sched_ext_dump "$1/com1.log"
 }
 
 # Steps 2 to 7, after a first VM whose scheduler failed.
@@ -508,6 +517,11 @@ auto_repro() { # scenario dir result kernel-args...
 		return
 	fi
 	second_vm "$ar_scn" "$ar_d" "$@"
+	if [ -n "$no_trigger" ]; then
+		echo "auto-repro: skipped: $no_trigger"
+		log_tails "$ar_d/primary"
+		return
+	fi
 	stitching "$ar_d"
 	diagnostic_tails "$ar_d"
 }
