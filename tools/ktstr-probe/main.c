@@ -198,6 +198,12 @@ static json_t *boot_summary(const char *dir, char *err, size_t errlen)
 	return s;
 }
 
+static void warn_cut(const struct conv *c, const char *path)
+{
+	if (c->cut)
+		warning("%s: the agent's stream ends mid-line (cut off); its last line is dropped", path);
+}
+
 static int write_events(const char *path, json_t *meta, const struct conv *c)
 {
 	struct outfile of;
@@ -343,6 +349,7 @@ int main(int argc, char **argv)
 			code = usage__exit_code(ret);
 			goto cleanup;
 		}
+		warn_cut(&conv, agent_out);
 		goto write;
 	}
 
@@ -408,6 +415,7 @@ int main(int argc, char **argv)
 		error("the probe agent did not come up (%s); logs in %s", *why ? why : "no stream", dir);
 		goto cleanup;
 	}
+	warn_cut(&conv, path);
 	{
 		/*
 		 * The exit's message, as the repro VM's kernel or scheduler gave it
