@@ -318,6 +318,12 @@ else
 	mkdir -p "$out" || die "cannot create $out" 3
 fi
 out=$(cd "$out" && pwd)
+# One run a folder: a second ktstr with the same -o would clobber the
+# first's tests as they run. Held until this run and its VMs are gone.
+if command -v flock >/dev/null; then
+	exec 8>"$out/.lock" || die "cannot write $out/.lock" 3
+	flock -n 8 || die "$out is in use by another ktstr run (it holds $out/.lock); choose another -o" 3
+fi
 
 # ---- 1. the first VM: the scenario as it is, retried only for infrastructure ----
 # Infrastructure only: the VM died before init, QEMU failed or was killed
