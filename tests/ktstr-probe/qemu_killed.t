@@ -23,15 +23,7 @@ vm=$tmp/vm
 	../scenarios/demo_host_crash_auto_repro.yaml 2>"$tmp/err" &
 ppid_=$!
 # The crash comes 2 s into the workload: kill QEMU as soon as it starts.
-i=0
-until grep -q "workload started" "$vm/com1.log" 2>/dev/null; do
-	i=$((i + 1))
-	[ $i -lt 3000 ] || { kill -9 "$ppid_"; fail "the workload never started (see $vm/com1.log)"; }
-	kill -0 "$ppid_" 2>/dev/null || { cat "$tmp/err" >&2; fail "ktstr-probe ended before the workload"; }
-	sleep 0.05
-done
-qpid=$(pgrep -f "qemu-system.*$vm/" | head -n 1)
-[ -n "$qpid" ] || fail "no QEMU found for $vm"
+workload_qemu "$vm" "$ppid_"
 kill -KILL "$qpid"
 wait "$ppid_"
 rc=$?

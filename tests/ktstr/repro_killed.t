@@ -15,15 +15,7 @@ d=$tmp/runs/demo_host_crash_auto_repro
 kpid=$!
 # kill_repro: once the repro VM's workload runs, SIGKILL its QEMU.
 kill_repro() {
-	i=0
-	until grep -q "workload started" "$d/repro/com1.log" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 6000 ] || { kill "$kpid"; fail "the repro VM's workload never started"; }
-		kill -0 "$kpid" 2>/dev/null || fail "ktstr ended before the repro VM's workload"
-		sleep 0.05
-	done
-	qpid=$(pgrep -f "qemu-system.*$d/repro/" | head -n 1)
-	[ -n "$qpid" ] || fail "no QEMU found for $d/repro"
+	workload_qemu "$d/repro" "$kpid"
 	kill -KILL "$qpid"
 }
 kill_repro
