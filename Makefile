@@ -7,6 +7,7 @@
 #   make deps            install build and run dependencies (Debian 12)
 #   make kernel          fetch the guest kernel into the cache, link build/kernel
 #   make kernel-debug    the same plus the DWARF vmlinux
+#   make kernel-61       bookworm's 6.1 kernel (no sched_ext) for the wrong-kernel tests
 #   make schedulers      build the kernel's example sched_ext schedulers (static,
 #                        from Debian's linux-source) into $(KERNEL_DIR)/schedulers/
 #   make rust-schedulers build scx's Rust schedulers (cargo) into $(KERNEL_DIR)/schedulers/rust/
@@ -133,6 +134,10 @@ kernel: $(BIN)/ktstr
 kernel-debug: $(BIN)/ktstr
 	$(BIN)/ktstr kernel fetch --debug --link $(KERNEL_DIR)
 
+# bookworm's 6.1 cloud kernel, without sched_ext: the wrong kernel of the tests.
+kernel-61:
+	sh scripts/kernel-61.sh
+
 schedulers:
 	sh scripts/schedulers.sh --kernel-dir $(KERNEL_DIR)
 
@@ -188,5 +193,5 @@ clean:
 		rm -f $$b/kernel; rmdir $$b 2>/dev/null || true; \
 	done
 
-.PHONY: all check check-headers demo bench deps kernel kernel-debug schedulers rust-schedulers install deb clean
+.PHONY: all check check-headers demo bench deps kernel kernel-debug kernel-61 schedulers rust-schedulers install deb clean
 .DELETE_ON_ERROR:

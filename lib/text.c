@@ -161,6 +161,7 @@ int linereader__next(struct linereader *r)
 
 	r->lineno++;
 	r->truncated = false;
+	r->unended = false;
 	r->line = r->buf + r->start;
 	if (nl && (size_t)(nl - r->line) <= r->max) {
 		r->len = nl - r->line;
@@ -169,6 +170,7 @@ int linereader__next(struct linereader *r)
 		/* Last line without a newline. */
 		r->len = r->end - r->start;
 		r->start = r->end;
+		r->unended = true;
 	} else {
 		/* Keep max bytes in a side buffer: the main one gets reused while skipping. */
 		if (!r->cut) {

@@ -35,6 +35,7 @@ struct linereader {
 	const char *line;
 	size_t len;
 	bool truncated;		/* the line was longer than max */
+	bool unended;		/* the input's last line, with no newline: maybe cut off */
 };
 
 /* path NULL or "-" reads stdin. max 0 means 64 KiB. Returns 0 or -errno. */

@@ -7,8 +7,12 @@
 
 static void put_json(struct trace_writer *w, json_t *v)
 {
-	if (!v || json_dumpf(v, w->f, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER))
-		w->err = -EIO;
+	errno = 0;
+	if (!v)
+		w->err = w->err ?: -ENOMEM;
+	else if (json_dumpf(v, w->f, JSON_COMPACT | JSON_ENCODE_ANY | JSON_PRESERVE_ORDER))
+		/* The write's own errno: a full disk is ENOSPC (exit 3 and its name), not "I/O error". */
+		w->err = w->err ?: errno ? -errno : -EIO;
 }
 
 static void put_str(struct trace_writer *w, const char *s)
@@ -98,6 +102,6 @@ int trace__end(struct trace_writer *w, json_t *other)
 	}
 	fputs("}\n", w->f);
 	if (ferror(w->f))
-		w->err = -EIO;
+		w->err = w->err ?: -EIO;
 	return w->err;
 }

@@ -100,12 +100,17 @@ static void on_frame(struct live *l)
 	}
 }
 
+/* A boot stuck before init needs no scheduler or workload budget. */
+static long boot_timeout(const struct vm_run_opts *o)
+{
+	return o->boot_timeout_s > 0 ? o->boot_timeout_s : o->accel == QEMU_ACCEL_KVM ? 30 : 60;
+}
+
 static void live_loop(struct live *l, struct qemu *vm, double budget_s)
 {
 	const struct scn_map_write *mw = &l->o->scn->map_write;
 	double deadline = l->start + budget_s;
-	/* A boot stuck before init needs no scheduler or workload budget. */
-	double boot_deadline = l->start + (l->o->accel == QEMU_ACCEL_KVM ? 30 : 60);
+	double boot_deadline = l->start + boot_timeout(l->o);
 	int chan = vm->chan_fd;
 
 	while (!qemu__poll_exit(vm)) {
@@ -299,7 +304,13 @@ int vm__run_scenario(const struct vm_run_opts *o, struct vm_result *r, char *err
 			}
 			r->env_error = true;
 			r->verdict = "error";
-			snprintf(r->reason, sizeof(r->reason), "VM died before init twice (%s)", r->vm_exit);
+			if (l.timed_out)
+				/* It hung: nothing on the channel, no power-off. */
+				snprintf(r->reason, sizeof(r->reason),
+					 "VM died before init twice (timeout: no word from the guest in %ld s)",
+					 boot_timeout(o));
+			else
+				snprintf(r->reason, sizeof(r->reason), "VM died before init twice (%s)", r->vm_exit);
 			break;
 		}
 		guestlog__read_exit(r, com1, com2);

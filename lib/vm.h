@@ -40,6 +40,8 @@ struct vm_run_opts {
 	void (*agent_frame)(void *ctx, const void *data, size_t len);
 	void *ctx;
 	bool keep_initramfs;
+	/* Seconds to wait for the guest's first word; 0: 30 with KVM, 60 with TCG. */
+	long boot_timeout_s;
 };
 
 struct vm_tl {

@@ -36,7 +36,7 @@ fi
 
 MAIN="build-essential make pkg-config clang-19 llvm-19 lld-19 libelf-dev libdw-dev libyaml-dev
 libjansson-dev zlib1g-dev libzstd-dev busybox-static cpio zstd jq dwarves elfutils binutils
-file xz-utils ca-certificates python3 llvm libclang-rt-19-dev liblz4-dev lz4"
+file xz-utils ca-certificates python3 llvm libclang-rt-19-dev liblz4-dev lz4 procps"
 BACKPORTS="libbpf-dev bpftool qemu-system-x86"
 
 missing=

@@ -32,3 +32,18 @@ fi
 trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# workload_qemu DIR PID: waits until the VM whose console is DIR/com1.log
+# runs its workload, then sets qpid to its QEMU (to be stopped mid-workload);
+# fails when PID, the tool that runs it, ends first.
+workload_qemu() {
+	wq_i=0
+	until grep -q "workload started" "$1/com1.log" 2>/dev/null; do
+		wq_i=$((wq_i + 1))
+		[ $wq_i -lt 6000 ] || { kill -9 "$2"; fail "the workload never started (see $1/com1.log)"; }
+		kill -0 "$2" 2>/dev/null || fail "the tool ended before the workload (see $1/com1.log)"
+		sleep 0.05
+	done
+	qpid=$(pgrep -f "qemu-system.*$1/" | head -n 1)
+	[ -n "$qpid" ] || fail "no QEMU found for $1"
+}

@@ -43,15 +43,7 @@ boot_long() {
 	mkdir -p "$1"
 	"$KTSTR_BIN/ktstr-boot" --out "$1" fixtures/long_eevdf.yaml >"$1.json" 2>"$1.err" &
 	bpid=$!
-	i=0
-	until grep -q "workload started" "$1/com1.log" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -lt 1200 ] || { kill -9 "$bpid"; fail "the workload never started (see $1/com1.log)"; }
-		kill -0 "$bpid" 2>/dev/null || { cat "$1.err" >&2; fail "ktstr-boot ended before the workload"; }
-		sleep 0.1
-	done
-	qpid=$(pgrep -f "qemu-system.*$1/" | head -n 1)
-	[ -n "$qpid" ] || fail "no QEMU found for $1"
+	workload_qemu "$1" "$bpid"
 }
 # gone PID: within 1 s the process has exited (a zombie counts as gone).
 gone() {

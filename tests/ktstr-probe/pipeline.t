@@ -7,7 +7,9 @@
 # is in flight, ktstr_enqueue and enqueue_task_scx (or scx_do_enqueue_task, the
 # requeue path) must have been seen
 # handling the causal task, and the stitched chain must show it decoded.
-# KTSTR_SAVE_FIXTURES=1 keeps the events as fixtures/real.events.jsonl.
+# KTSTR_SAVE_FIXTURES=1 keeps the events as fixtures/real.events.jsonl (and the
+# chain as real.stitch.txt): then recheck by hand the values that
+# ktstr-stitch/probe-real.t holds them to, from the new raw events.
 . ../lib.sh
 set -eu
 B=${KTSTR_BIN:?}

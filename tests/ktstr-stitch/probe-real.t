@@ -16,6 +16,32 @@ strip() { sed -E 's/(\.[ch]):[0-9]+$/\1/' "$1"; }
 strip "$fx/real.stitch.txt" >"$tmp/want"
 strip "$tmp/out" >"$tmp/got"
 diff -u "$tmp/want" "$tmp/got"
+# The diff only detects change (ktstr-stitch wrote real.stitch.txt itself,
+# KTSTR_SAVE_FIXTURES=1 of pipeline.t). The values that matter, checked by
+# hand against the raw events and what the guest said on its own:
+# - the trigger record: exit_kind 0x401 (SCX_EXIT_ERROR_BPF = 1025), cpu 3,
+#   current pid 1 "init";
+ev=$fx/real.events.jsonl
+jq -se 'map(select(.type == "trigger"))[0] | .exit_kind == "0x401" and .cpu == 3 and .current_pid == 1 and
+	.inflight_func == "ktstr_enqueue" and .inflight_pid == 11' "$ev" >/dev/null || fail "the raw trigger changed"
+grep -qx 'exit: ERROR_BPF (1025) on cpu 3, current init\[1\]' "$tmp/out" || fail "exit line"
+# - the causal task is the one scx-ktstr itself named in its error, without
+#   any probe: "host-triggered crash in enqueue pid=11 comm=kworker/u16:0";
+jq -se 'map(select(.type == "meta"))[0] | .boot.sched_ext_exit.message | endswith("in enqueue pid=11 comm=kworker/u16:0")' \
+	"$ev" >/dev/null || fail "the scheduler's own message changed"
+grep -q '^causal task: kworker/u16:0\[11\] 0xffff888004724680, ' "$tmp/out" || fail "causal task is not pid 11"
+# - the last call, ktstr_enqueue of pid 11 (its raw args 0xffff888004724680
+#   and 0x100009; entry fields pid 0xb, dsq_id 1<<63, slice 0x6ee074, exit
+#   dsq_id 0x0): enq_flags 0x100009 = SCX_ENQ_WAKEUP 0x1 | SCX_ENQ_CPU_SELECTED
+#   0x100000 | 0x8 (no name in scx_enq_flags), SCX_DSQ_INVALID → DSQ 0, slice
+#   7266420 ns, cpus_ptr 0xf on 4 CPUs.
+sed -n '/^ktstr_enqueue /,$p' "$tmp/out" | tr -s ' ' >"$tmp/enq"
+grep -q '^ktstr_enqueue main\.bpf\.c:[0-9]*$' "$tmp/enq" || fail "no ktstr_enqueue call"
+for want in ' pid 11' ' cpus_ptr 0xf(0-3)' ' dsq_id SCX_DSQ_INVALID → 0' ' enq_flags NONE → WAKEUP|CPU_SELECTED|0x8' \
+	' slice 7266420' ' enq_flags WAKEUP|CPU_SELECTED|0x8'; do
+	grep -qxF -- "$want" "$tmp/enq" || fail "ktstr_enqueue: no line '$want' in: $(cat "$tmp/enq")"
+done
+[ "$(tail -n 1 "$tmp/enq")" = ' enq_flags WAKEUP|CPU_SELECTED|0x8' ] || fail "ktstr_enqueue is not the last call"
 grep -q '^causal task: .*, the task of ktstr_enqueue in flight on cpu [0-9]' "$tmp/out"
 # --history=full: every call of the timeline numbered 1..N, among them the
 # default view's (the timeline adds the calls around the task's)

@@ -479,6 +479,13 @@ int main(int argc, char **argv)
 		error("%s: ktstr-init not found (build it with make)", init);
 		goto cleanup;
 	}
+	/* Tests of a hung guest wait less than a loaded host's slowest boot. */
+	if (getenv("KTSTR_BOOT_TIMEOUT") &&
+	    usage__parse_long(getenv("KTSTR_BOOT_TIMEOUT"), 1, 3600, &o.boot_timeout_s)) {
+		error("KTSTR_BOOT_TIMEOUT: expected 1 to 3600 seconds, got '%s'", getenv("KTSTR_BOOT_TIMEOUT"));
+		code = KT_EXIT_USAGE;
+		goto cleanup;
+	}
 	o.busybox = in_path("busybox", busybox, sizeof(busybox)) ? busybox : NULL;
 	if (strcmp(s->scheduler, SCENARIO_EEVDF) && is_bpf_object(s->scheduler)) {
 		/* ktstr-bpf-loader loads it in the guest, like scx-ktstr its own object. */

@@ -385,6 +385,8 @@ int conv__read(struct conv *c, const char *path)
 		ev = json__str(rec, "ev", NULL);
 		if (!ev) {
 			c->bad_lines++;
+			/* A VM that died mid-frame, a full disk: say so, it is not the agent's fault. */
+			c->cut = lr.unended;
 			json_decref(rec);
 			continue;
 		}
@@ -427,6 +429,8 @@ int conv__read(struct conv *c, const char *path)
 	}
 	free(calls);
 	json_decref(open);
+	if (c->cut)
+		json_object_set_new(c->meta, "stream_cut", json_true());
 	return err < 0 ? err : 0;
 }
 

@@ -156,6 +156,18 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+/* Why ktstr-boot's VM failed, as its result says (QEMU killed, died before init), or "". */
+static void boot_reason(const char *dir, char *why, size_t len)
+{
+	char path[PATH_MAX + 16];
+	json_t *r;
+
+	snprintf(path, sizeof(path), "%s/boot.json", dir);
+	r = json_load_file(path, 0, NULL);
+	snprintf(why, len, "%s", json__str(r, "reason", ""));
+	json_decref(r);
+}
+
 /* The verdict of the rerun, and why the agent never came up when it did not. */
 static json_t *boot_summary(const char *dir, char *err, size_t errlen)
 {
@@ -184,6 +196,12 @@ static json_t *boot_summary(const char *dir, char *err, size_t errlen)
 	}
 	json_decref(r);
 	return s;
+}
+
+static void warn_cut(const struct conv *c, const char *path)
+{
+	if (c->cut)
+		warning("%s: the agent's stream ends mid-line (cut off); its last line is dropped", path);
 }
 
 static int write_events(const char *path, json_t *meta, const struct conv *c)
@@ -331,6 +349,7 @@ int main(int argc, char **argv)
 			code = usage__exit_code(ret);
 			goto cleanup;
 		}
+		warn_cut(&conv, agent_out);
 		goto write;
 	}
 
@@ -375,7 +394,11 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	if (ret < 0 || ret == KT_EXIT_ENV || ret > KT_EXIT_ENV) {
-		error("the probe VM failed (ktstr-boot exit %d); logs in %s", ret, dir);
+		boot_reason(dir, why, sizeof(why));
+		if (*why)
+			error("the probe VM failed: %s; logs in %s", why, dir);
+		else
+			error("the probe VM failed (ktstr-boot exit %d); logs in %s", ret, dir);
 		goto cleanup;
 	}
 	if (ret == KT_EXIT_USAGE) {
@@ -392,6 +415,7 @@ int main(int argc, char **argv)
 		error("the probe agent did not come up (%s); logs in %s", *why ? why : "no stream", dir);
 		goto cleanup;
 	}
+	warn_cut(&conv, path);
 	{
 		/*
 		 * The exit's message, as the repro VM's kernel or scheduler gave it

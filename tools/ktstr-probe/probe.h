@@ -51,6 +51,7 @@ struct conv {
 	const char *disc[PROBE_MAX_TARGETS];	/* a template's program name, once found (in progs) */
 	bool ready;		/* the stream had records (the agent came up) */
 	long bad_lines;
+	bool cut;		/* its last line is unended and not a record: the stream was cut off */
 };
 
 /* Read the agent's stream (untrusted). 0 or -errno (unreadable). */

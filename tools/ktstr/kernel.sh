@@ -163,13 +163,21 @@ kernel_fetch() {
 		esac
 		shift
 	done
-	for t in apt-get:apt apt-cache:apt dpkg-deb:dpkg zstd:zstd readelf:binutils; do
+	for t in apt-get:apt apt-cache:apt dpkg-deb:dpkg zstd:zstd readelf:binutils flock:util-linux; do
 		command -v "${t%:*}" >/dev/null || die "${t%:*} not found (install the package ${t#*:})"
 	done
 
+	mkdir -p "$kernel_cache" || die "cannot create $kernel_cache"
+	# One fetch at a time per cache: two would update the same apt lists
+	# (unlocked) and download the same kernel, the second's rm -rf and mv
+	# racing the first's folder. The second waits, then finds it cached.
+	exec 9>"$cache/.fetch.lock" || die "cannot open $cache/.fetch.lock"
+	if ! flock -n 9; then
+		say "waiting for another 'ktstr kernel fetch' on $cache"
+		flock 9 || die "cannot lock $cache/.fetch.lock"
+	fi
 	# Sets "$@" to the private apt options (and refreshes the lists daily).
 	. "$here/apt-private.sh"
-	mkdir -p "$kernel_cache" || die "cannot create $kernel_cache"
 
 	# Newest first.
 	candidates=$(apt-cache "$@" search --names-only '^linux-binary-unsigned-.*-cloud-amd64$' 2>/dev/null |

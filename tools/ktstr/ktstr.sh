@@ -53,8 +53,9 @@ tests/scenarios/ of a source tree):
   -j, --jobs N       up to N tests at once (default 1); a VM does not start
                      while the vCPUs in flight would exceed the host's cores
       --oversubscribe  start VMs whatever their vCPUs
-      --retries N    retry a test whose VM failed as infrastructure (it died
-                     before init, QEMU failed), never a scheduler verdict
+      --retries N    retry a test whose VM (the repro VM too) failed as
+                     infrastructure (it died before init, QEMU failed or was
+                     killed), never a scheduler verdict
       --repro-runs N run the repro VM N times: "crash reproduced k/N"
       --make         (list) print a Makefile with one target per test
 
@@ -317,8 +318,20 @@ else
 	mkdir -p "$out" || die "cannot create $out" 3
 fi
 out=$(cd "$out" && pwd)
+# One run a folder: a second ktstr with the same -o would clobber the
+# first's tests as they run. Held until this run and its VMs are gone.
+if command -v flock >/dev/null; then
+	exec 8>"$out/.lock" || die "cannot write $out/.lock" 3
+	flock -n 8 || die "$out is in use by another ktstr run (it holds $out/.lock); choose another -o" 3
+fi
 
 # ---- 1. the first VM: the scenario as it is, retried only for infrastructure ----
+# Infrastructure only: the VM died before init, QEMU failed or was killed
+# from outside; never a verdict.
+infra_failure() { # result.json of ktstr-boot
+	jq -e '.vm_exit == "qemu killed" or (.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu")))' \
+		"$1" >/dev/null 2>&1
+}
 first_vm() { # scenario dir kernel-args...: sets rc and attempt
 	fv_scn=$1 fv_d=$2
 	shift 2
@@ -327,11 +340,7 @@ first_vm() { # scenario dir kernel-args...: sets rc and attempt
 		"$here/ktstr-boot" "$@" --accel "$accel" $verbose --out "$fv_d/primary" "$fv_scn" \
 			>"$fv_d/result.json" 2>"$fv_d/boot.err"
 		rc=$?
-		# Infrastructure only: the VM died before init, QEMU failed or was
-		# killed from outside; never a verdict.
-		if [ $rc -eq 3 ] && [ $attempt -lt "$retries" ] &&
-			jq -e '.vm_exit == "qemu killed" or (.vm_exit != null and .reached_workload == false and (.reason | test("^VM died before init|qemu")))' \
-				"$fv_d/result.json" >/dev/null 2>&1; then
+		if [ $rc -eq 3 ] && [ $attempt -lt "$retries" ] && infra_failure "$fv_d/result.json"; then
 			attempt=$((attempt + 1))
 			mv "$fv_d/primary" "$fv_d/primary.infra$attempt"
 			mkdir -p "$fv_d/primary"
@@ -379,19 +388,34 @@ btf_resolution() { # dir kernel-args...
 reproduced() { # result.json of a repro VM: did the scheduler fail again?
 	[ -s "$1" ] && [ "$(jq -r '.verdict' "$1")" = fail ]
 }
-second_vm() { # scenario dir kernel-args...: sets nrepro and dur
+second_vm() { # scenario dir kernel-args...: sets nrepro, dur and no_trigger
 	sv_scn=$1 sv_d=$2
 	shift 2
-	nrepro=0 sv_run=1
+	nrepro=0 sv_run=1 no_trigger=
 	while [ $sv_run -le "$repro_runs" ]; do
 		r=repro e=events.jsonl
 		[ $sv_run -gt 1 ] && r=repro$sv_run e=events$sv_run.jsonl
 		say "repro VM with probes (run $sv_run of $repro_runs)"
 		sv_start=$(date +%s)
-		"$here/ktstr-probe" "$@" --accel "$accel" --targets "$sv_d/targets.jsonl" --out "$sv_d/$r" \
-			-o "$sv_d/$e" "$sv_scn" 2>"$sv_d/probe$sv_run.err"
-		sv_rc=$?
+		sv_try=0
+		while :; do
+			"$here/ktstr-probe" "$@" --accel "$accel" --targets "$sv_d/targets.jsonl" --out "$sv_d/$r" \
+				-o "$sv_d/$e" "$sv_scn" 2>"$sv_d/probe$sv_run.err"
+			sv_rc=$?
+			# --retries covers the repro VM's infrastructure failures too.
+			[ $sv_rc -eq 3 ] && [ $sv_try -lt "$retries" ] && infra_failure "$sv_d/$r/result.json" || break
+			sv_try=$((sv_try + 1))
+			echo "auto-repro: the repro VM failed ($(jq -r .reason "$sv_d/$r/result.json")); retrying, its logs in $r.infra$sv_try/"
+			rm -rf "$sv_d/$r.infra$sv_try"
+			mv "$sv_d/$r" "$sv_d/$r.infra$sv_try"
+		done
 		[ $sv_run -eq 1 ] && { cp "$sv_d/probe1.err" "$sv_d/probe.err"; dur=$(($(date +%s) - sv_start)); }
+		# A kernel without the trigger: ktstr-probe booted nothing, nor will it.
+		if [ -s "$sv_d/$e" ] && head -n 1 "$sv_d/$e" | jq -e '.trigger_available == false' >/dev/null 2>&1; then
+			no_trigger=$("$here/ktstr-tail" -n 1 "$sv_d/probe$sv_run.err" | sed 's/^ktstr-probe: //')
+			no_trigger=${no_trigger:-trigger unavailable in this kernel}
+			return
+		fi
 		if reproduced "$sv_d/$r/result.json"; then
 			nrepro=$((nrepro + 1))
 		fi
@@ -451,6 +475,8 @@ stitching() { # dir: sets first (the repro run folder the chain came from)
 crash_status() { # result.json of the repro VM
 	if [ ! -s "$1" ]; then
 		echo "crash reproduction: unknown (the repro VM left no result)"
+	elif [ "$(jq -r '.verdict' "$1")" = error ]; then
+		echo "crash reproduction: unknown (the repro VM failed: $(jq -r '.reason' "$1"))"
 	elif [ "$(jq -r '.verdict' "$1")" = fail ] && [ "$(jq -r '.sched_ext_exit' "$1")" = null ] &&
 		jq -e '.reason | startswith("scheduler did not attach")' "$1" >/dev/null; then
 		echo "crash reproduction: the scheduler did not attach in the repro VM either ($(jq -r '.reason' "$1" | cut -c27-))"
@@ -470,9 +496,12 @@ diagnostic_tails() { # dir
 	fi
 	dt_logs=$dt_d/${first:-repro}
 	[ -f "$dt_logs/com2.log" ] || dt_logs=$dt_d/primary
-	"$here/ktstr-tail" --section "scheduler log" --collapse-cycles "$dt_logs/com2.log"
-	"$here/ktstr-tail" --section "sched_ext dump" --only sched_ext_dump "$dt_logs/com1.log"
-	"$here/ktstr-tail" --section "dmesg" --except sched_ext_dump "$dt_logs/com1.log"
+	log_tails "$dt_logs"
+}
+log_tails() { # VM folder: its scheduler log, sched_ext dump and dmesg
+	"$here/ktstr-tail" --section "scheduler log" --collapse-cycles "$1/com2.log"
+	"$here/ktstr-tail" --section "sched_ext dump" --only sched_ext_dump "$1/com1.log"
+	"$here/ktstr-tail" --section "dmesg" --except sched_ext_dump "$1/com1.log"
 }
 
 # The spec's label of a failure before sys_rdy, ahead of the repro's verdict.
@@ -504,14 +533,21 @@ auto_repro() { # scenario dir result kernel-args...
 		return
 	fi
 	second_vm "$ar_scn" "$ar_d" "$@"
+	if [ -n "$no_trigger" ]; then
+		echo "auto-repro: skipped: $no_trigger"
+		log_tails "$ar_d/primary"
+		return
+	fi
 	stitching "$ar_d"
 	diagnostic_tails "$ar_d"
 }
 
 # Whether a failure is the scheduler's exit (or a start that never got to
-# the workload): the cases a repro VM can reproduce.
+# the workload): the cases a repro VM can reproduce. A verdict "error" is the
+# host's or the VM's failure (a panic before init, QEMU killed, the wrong
+# kernel): nothing of the scheduler to reproduce.
 repro_worthy() { # result.json
-	jq -e '.auto_repro == true and .verdict != "pass" and .vm_exit != null and
+	jq -e '.auto_repro == true and .verdict == "fail" and .vm_exit != null and
 		(.reached_workload == false or (.sched_ext_exit != null and (.sched_ext_exit.code // 1024) >= 1024) or
 		 (.reason | startswith("scheduler process died")))' "$1" >/dev/null 2>&1
 }
