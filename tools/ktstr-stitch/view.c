@@ -113,6 +113,78 @@ static int push_return(struct vcall *vc, const struct target *tgt, const json_t 
 	return err;
 }
 
+/*
+ * One side of a string read through a char * parameter: "text" (quotes,
+ * backslashes, tabs and newlines escaped as C does, the rest made
+ * terminal-safe), with "…" when it filled the
+ * read (it may go on), NULL, or the pointer when the probe could not read it.
+ */
+static int quote_side(struct strbuf *out, const json_t *arg, const json_t *v, unsigned size)
+{
+	const char *s = json_string_value(v);
+	struct strbuf esc = { 0 };
+	size_t i, n;
+	int err = 0;
+
+	if (json_is_false(v))
+		return strbuf__addstr(out, "NULL");
+	if (!s) {
+		/* The pointer, as the record has it (untrusted: decoded as any value). */
+		err = decode__value(out, NULL, DEC_HEX, arg, 8);
+		return err ?: strbuf__addstr(out, " (not readable)");
+	}
+	n = json_string_length(v);
+	for (i = 0; !err && i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			err = strbuf__addf(&esc, "\\%c", s[i]);
+		else if (s[i] == '\t' || s[i] == '\n')
+			err = strbuf__addstr(&esc, s[i] == '\t' ? "\\t" : "\\n");
+		else
+			err = strbuf__add(&esc, s + i, 1);
+	}
+	err = err ?: strbuf__addstr(out, "\"");
+	err = err ?: (esc.len ? text__sanitize(out, esc.buf, esc.len) : 0);
+	/* The probe reads size - 1 bytes and a NUL: a string that long may be cut. */
+	err = err ?: strbuf__addstr(out, size && n + 1 >= size ? "\"\xe2\x80\xa6" : "\"");
+	strbuf__free(&esc);
+	return err ? -ENOMEM : 0;
+}
+
+/* A char * parameter as the string it points to: fmt "error %d" (issue 10). */
+static int push_string(struct vcall *vc, const struct tparam *p, const json_t *arg, const json_t *v)
+{
+	const json_t *en = v, *ex = NULL;
+	struct strbuf a = { 0 }, b = { 0 };
+	uint64_t x;
+	int err;
+
+	if (arg && !decode__u64(arg, &x) && !x) {
+		err = strbuf__addstr(&a, "NULL");
+		err = err ?: push(vc, 1, false, p->name, p->name, &a, NULL);
+		strbuf__free(&a);
+		return err;
+	}
+	if (json_is_object(v)) {
+		en = json_object_get(v, "entry");
+		ex = json_object_get(v, "exit");
+		if (!en) {
+			en = ex;
+			ex = NULL;
+		}
+	}
+	err = quote_side(&a, arg, en, p->fields[0].size);
+	if (!err && ex && !decode__same(en, ex)) {
+		err = quote_side(&b, arg, ex, p->fields[0].size);
+		if (!err && !strcmp(a.buf, b.buf))
+			strbuf__free(&b);
+	}
+	if (!err)
+		err = push(vc, 1, false, p->name, p->name, &a, &b);
+	strbuf__free(&a);
+	strbuf__free(&b);
+	return err;
+}
+
 /* "struct task_struct *" or "task_struct" → "task_struct *p". */
 static int header_name(struct strbuf *sb, const char *type, const char *name)
 {
@@ -146,6 +218,10 @@ static int build_with_target(struct vcall *vc, const struct target *t, const jso
 		if (!p->nfields) {
 			if (arg)
 				err = push_value(vc, 1, p->name, p->name, arg, dt, p->dec, p->size);
+			continue;
+		}
+		if (p->dec == DEC_STRING && p->nfields == 1 && p->fields[0].dec == DEC_STRING) {
+			err = push_string(vc, p, arg, json_object_get(pf, p->fields[0].name));
 			continue;
 		}
 		strbuf__reset(&h);
