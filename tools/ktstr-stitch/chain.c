@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "scx.h"
 #include "stitch.h"
 
@@ -18,6 +19,9 @@ static int call_cmp(const void *a, const void *b)
 		return x->cpu < y->cpu ? -1 : 1;
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
+
+/* The watchdog's "4.272s", "3000ms": printed as is, so only these (the message is the guest's). */
+#define STALL_TIME_CHARS "0123456789.nums"
 
 /*
  * The task a watchdog exit names: "<comm>[<pid>] failed to run for N s".
@@ -43,7 +47,7 @@ static uint64_t stalled_task(struct chain *ch, const struct events *ev, long lon
 	clen = open - 1 - m;
 	snprintf(ch->stall_comm, sizeof(ch->stall_comm), "%.*s", (int)(clen < 31 ? clen : 31), m);
 	ch->stall_for = after + 20;
-	ch->stall_for_len = strcspn(ch->stall_for, " \n");
+	ch->stall_for_len = strspn(ch->stall_for, STALL_TIME_CHARS);
 	for (i = ev->n; i-- > 0;) {
 		if (ev->calls[i].pid == p && ev->calls[i].cur) {
 			*pid = p;
@@ -51,6 +55,115 @@ static uint64_t stalled_task(struct chain *ch, const struct events *ev, long lon
 		}
 	}
 	return 0;
+}
+
+/* A function's name says which step it is: simple_enqueue, enqueue_task_scx, ops.running. */
+bool chain__func_is(const char *name, const char *what)
+{
+	return strstr(name, what) != NULL;
+}
+
+/* "watchdog failed to check in for 2.004s": the watchdog's own work did not run; no task named. */
+static bool checkin_stall(const struct events *ev, struct chain *ch)
+{
+	const char *m = ev->trig.msg, *after;
+
+	if (!m || !ev->trig.kind_ok || ev->trig.kind != SCX_EXIT_KIND_ERROR_STALL ||
+	    !(after = strstr(m, "failed to check in for ")))
+		return false;
+	ch->stall_for = after + 23;
+	ch->stall_for_len = strspn(ch->stall_for, STALL_TIME_CHARS);
+	return true;
+}
+
+struct wait_ev {
+	uint64_t task, ts;
+	uint32_t line;
+	int what;	/* 1 enqueued, 0 ran or left the queue */
+};
+
+static int wait_cmp(const void *a, const void *b)
+{
+	const struct wait_ev *x = a, *y = b;
+
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/*
+ * The task the watchdog would have named had its work run: of the tasks
+ * whose last recorded step before the exit was an enqueue (not a run, not a
+ * dequeue), the one enqueued longest ago. 0: none, or out of memory.
+ */
+static uint64_t longest_waiting(const struct events *ev, uint64_t *since)
+{
+	const struct trigger *t = &ev->trig;
+	struct wait_ev *w = malloc((ev->n ? ev->n : 1) * sizeof(*w));
+	uint64_t best = 0;
+	size_t i, n = 0;
+
+	if (!w)
+		return 0;
+	for (i = 0; i < ev->n; i++) {
+		const struct call *c = &ev->calls[i];
+		const char *f = ev->funcs[c->func].name;
+		int what;
+
+		if (!c->has_task || !c->task || (t->ts_ok && c->ts > t->ts))
+			continue;
+		if (chain__func_is(f, "enqueue"))
+			what = 1;
+		else if (chain__func_is(f, "running") || chain__func_is(f, "set_next_task") ||
+			 chain__func_is(f, "dequeue") || chain__func_is(f, "quiescent"))
+			what = 0;
+		else
+			continue;
+		w[n++] = (struct wait_ev){ c->task, c->ts, c->lineno, what };
+	}
+	qsort(w, n, sizeof(*w), wait_cmp);
+	for (i = 0; i < n; i++) {
+		/* The last step of each task, and the enqueue that began its wait. */
+		size_t j = i;
+
+		if (i + 1 < n && w[i + 1].task == w[i].task)
+			continue;
+		if (!w[i].what)
+			continue;
+		while (j > 0 && w[j - 1].task == w[i].task && w[j - 1].what)
+			j--;
+		if (!best || w[j].ts < *since) {
+			best = w[i].task;
+			*since = w[j].ts;
+		}
+	}
+	free(w);
+	return best;
+}
+
+/* pid and comm of a task from a call it made itself (current was the task). */
+static void task_ident(struct chain *ch, const struct events *ev, uint64_t task)
+{
+	size_t i;
+
+	for (i = ev->n; i-- > 0;) {
+		const struct call *c = &ev->calls[i];
+		json_t *rec;
+
+		if (c->cur != task || c->pid < 0)
+			continue;
+		ch->causal_pid = c->pid;
+		rec = events__record(ev, c);
+		if (rec && json_is_string(json_object_get(rec, "comm"))) {
+			snprintf(ch->stall_comm, sizeof(ch->stall_comm), "%s",
+				 json_string_value(json_object_get(rec, "comm")));
+			ch->causal_comm = ch->stall_comm;
+		}
+		json_decref(rec);
+		return;
+	}
 }
 
 /*
@@ -137,6 +250,24 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 		ch->causal_comm = ch->stall_comm;
 		ch->history = true;
 		ch->rel_exit = t->ts_ok;
+	} else if (checkin_stall(ev, ch)) {
+		/*
+		 * No task named: the watchdog's work itself did not run. The
+		 * task left waiting longest stands in for the one it would have
+		 * named; with none seen, the exit CPU's own calls are the story.
+		 */
+		uint64_t since = 0, w = longest_waiting(ev, &since);
+
+		ch->history = true;
+		ch->rel_exit = t->ts_ok;
+		if (w) {
+			ch->causal_why = CAUSAL_WAITING;
+			ch->causal = w;
+			task_ident(ch, ev, w);
+		} else {
+			ch->causal_why = CAUSAL_CPU;
+			ch->cpu = t->cpu;
+		}
 	} else if (t->inflight_task) {
 		ch->causal_why = CAUSAL_INFLIGHT;
 		ch->causal = t->inflight_task;
@@ -198,6 +329,8 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 
 bool chain__has(const struct chain *ch, const struct call *c)
 {
+	if (ch->causal_why == CAUSAL_CPU)
+		return c->cpu == ch->cpu;
 	/* A NULL task argument (dispatch's prev) names no task: go by current. */
 	return ch->causal && (((c->has_task && c->task) ? c->task : c->cur) == ch->causal ||
 			      (ch->exit_path && in_exit_path(c, ch->exit_path)));
