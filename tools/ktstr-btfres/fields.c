@@ -122,6 +122,9 @@ static const char *scalar_decoder(const struct btf *btf, unsigned int tid, const
 		/* Bit sets read in hex: f_mode 0x40d801e, not 67993630 (issue 10). */
 		if (ends_with(name, "flags") || ends_with(name, "_mode") || ends_with(name, "mask"))
 			return "hex";
+		/* try_to_wake_up's state is a mask of TASK_* bits (TASK_NORMAL 0x3). */
+		if (!strcmp(name, "state") && !(btf_int_encoding(t) & BTF_INT_SIGNED))
+			return "hex";
 	}
 	return (btf_int_encoding(t) & BTF_INT_SIGNED) ? "signed" : "unsigned";
 }
