@@ -93,16 +93,54 @@ static int wait_cmp(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* comm of a task from its latest call as current; false: none recorded. */
+static bool task_comm(const struct events *ev, uint64_t task, char *buf, size_t sz, long long *pid)
+{
+	size_t i;
+
+	for (i = ev->n; i-- > 0;) {
+		const struct call *c = &ev->calls[i];
+		json_t *rec;
+		bool ok;
+
+		if (c->cur != task || c->pid < 0)
+			continue;
+		*pid = c->pid;
+		rec = events__record(ev, c);
+		ok = rec && json_is_string(json_object_get(rec, "comm"));
+		if (ok)
+			snprintf(buf, sz, "%s", json_string_value(json_object_get(rec, "comm")));
+		json_decref(rec);
+		return ok;
+	}
+	return false;
+}
+
+/*
+ * The repro VM's probe agent (comm "ktstr-probe-age") is stalled with the
+ * rest but is ktstr's, not the scenario's: a task of the scenario is
+ * preferred to it.
+ */
+static bool is_agent(const struct events *ev, uint64_t task)
+{
+	char comm[32];
+	long long pid;
+
+	return task_comm(ev, task, comm, sizeof(comm), &pid) && !strcmp(comm, "ktstr-probe-age");
+}
+
 /*
  * The task the watchdog would have named had its work run: of the tasks
  * whose last recorded step before the exit was an enqueue (not a run, not a
- * dequeue), the one enqueued longest ago. 0: none, or out of memory.
+ * dequeue), the one enqueued longest ago, the probe agent last. 0: none, or
+ * out of memory.
  */
 static uint64_t longest_waiting(const struct events *ev, uint64_t *since)
 {
 	const struct trigger *t = &ev->trig;
 	struct wait_ev *w = malloc((ev->n ? ev->n : 1) * sizeof(*w));
 	uint64_t best = 0;
+	bool best_agent = false;
 	size_t i, n = 0;
 
 	if (!w)
@@ -132,10 +170,14 @@ static uint64_t longest_waiting(const struct events *ev, uint64_t *since)
 			continue;
 		if (!w[i].what)
 			continue;
+		bool agent;
+
 		while (j > 0 && w[j - 1].task == w[i].task && w[j - 1].what)
 			j--;
-		if (!best || w[j].ts < *since) {
+		agent = is_agent(ev, w[i].task);
+		if (!best || (best_agent && !agent) || (agent == best_agent && w[j].ts < *since)) {
 			best = w[i].task;
+			best_agent = agent;
 			*since = w[j].ts;
 		}
 	}
@@ -146,24 +188,8 @@ static uint64_t longest_waiting(const struct events *ev, uint64_t *since)
 /* pid and comm of a task from a call it made itself (current was the task). */
 static void task_ident(struct chain *ch, const struct events *ev, uint64_t task)
 {
-	size_t i;
-
-	for (i = ev->n; i-- > 0;) {
-		const struct call *c = &ev->calls[i];
-		json_t *rec;
-
-		if (c->cur != task || c->pid < 0)
-			continue;
-		ch->causal_pid = c->pid;
-		rec = events__record(ev, c);
-		if (rec && json_is_string(json_object_get(rec, "comm"))) {
-			snprintf(ch->stall_comm, sizeof(ch->stall_comm), "%s",
-				 json_string_value(json_object_get(rec, "comm")));
-			ch->causal_comm = ch->stall_comm;
-		}
-		json_decref(rec);
-		return;
-	}
+	if (task_comm(ev, task, ch->stall_comm, sizeof(ch->stall_comm), &ch->causal_pid))
+		ch->causal_comm = ch->stall_comm;
 }
 
 /*
