@@ -57,63 +57,6 @@ static int push(struct vcall *vc, int depth, bool header, const char *param, con
 }
 
 /*
- * A field line: v is {"entry":x,"exit":y} (either may be absent) or a bare
- * value. The exit value is kept only when it reads differently.
- */
-static int push_value(struct vcall *vc, int depth, const char *param, const char *name,
-		      const json_t *v, const struct decode_tables *dt, enum decoder dec,
-		      unsigned size)
-{
-	const json_t *en = v, *ex = NULL;
-	struct strbuf a = { 0 }, b = { 0 };
-	int err;
-
-	if (json_is_object(v)) {
-		en = json_object_get(v, "entry");
-		ex = json_object_get(v, "exit");
-		if (!en) {
-			en = ex;
-			ex = NULL;
-		}
-	}
-	err = decode__value(&a, dt, dec, en, size);
-	if (!err && ex && !decode__same(en, ex)) {
-		err = decode__value(&b, dt, dec, ex, size);
-		if (!err && !strcmp(a.buf, b.buf))
-			strbuf__free(&b);
-	}
-	if (!err)
-		err = push(vc, depth, false, param, name, &a, &b);
-	strbuf__free(&a);
-	strbuf__free(&b);
-	return err;
-}
-
-/* The return value; a struct pointer's with its struct's name, "task_struct 0x…". */
-static int push_return(struct vcall *vc, const struct target *tgt, const json_t *v,
-		       const struct decode_tables *dt)
-{
-	struct strbuf a = { 0 }, b = { 0 };
-	int err;
-
-	if (!tgt || tgt->ret_dec != DEC_PTR || !tgt->ret_struct)
-		return push_value(vc, 1, "return", "return", v, dt, tgt ? tgt->ret_dec : DEC_HEX,
-				  tgt ? tgt->ret_size : 8);
-	err = decode__value(&b, dt, DEC_PTR, v, tgt->ret_size);
-	if (!err && b.buf && strcmp(b.buf, "NULL") && b.buf[0] == '0') {
-		err = text__sanitize(&a, tgt->ret_struct, strlen(tgt->ret_struct));
-		err = err ?: strbuf__addf(&a, " %s", b.buf);
-	} else if (!err) {
-		err = strbuf__addstr(&a, b.buf ? b.buf : "");
-	}
-	strbuf__free(&b);
-	if (!err)
-		err = push(vc, 1, false, "return", "return", &a, &b);
-	strbuf__free(&a);
-	return err;
-}
-
-/*
  * One side of a string read through a char * parameter: "text" (quotes,
  * backslashes, tabs and newlines escaped as C does, the rest made
  * terminal-safe), with "…" when it filled the
@@ -150,11 +93,66 @@ static int quote_side(struct strbuf *out, const json_t *arg, const json_t *v, un
 	return err ? -ENOMEM : 0;
 }
 
-/* A char * parameter as the string it points to: fmt "error %d" (issue 10). */
-static int push_string(struct vcall *vc, const struct tparam *p, const json_t *arg, const json_t *v)
+/* How one side (entry or exit) of a value reads: decoded, or quoted as a string. */
+struct side {
+	const struct decode_tables *dt;
+	enum decoder dec;
+	unsigned size;
+	const json_t *arg;	/* quoted: the char * argument, for an unreadable string */
+	bool quoted;
+};
+
+static int side_text(struct strbuf *out, const struct side *sd, const json_t *v)
+{
+	return sd->quoted ? quote_side(out, sd->arg, v, sd->size) : decode__value(out, sd->dt, sd->dec, v, sd->size);
+}
+
+/*
+ * A field line: v is {"entry":x,"exit":y} (either may be absent) or a bare
+ * value. The exit value is kept only when it reads differently.
+ */
+static int push_sides(struct vcall *vc, int depth, const char *param, const char *name,
+		      const json_t *v, const struct side *sd)
 {
 	const json_t *en = v, *ex = NULL;
 	struct strbuf a = { 0 }, b = { 0 };
+	int err;
+
+	if (json_is_object(v)) {
+		en = json_object_get(v, "entry");
+		ex = json_object_get(v, "exit");
+		if (!en) {
+			en = ex;
+			ex = NULL;
+		}
+	}
+	err = side_text(&a, sd, en);
+	if (!err && ex && !decode__same(en, ex)) {
+		err = side_text(&b, sd, ex);
+		if (!err && !strcmp(a.buf, b.buf))
+			strbuf__free(&b);
+	}
+	if (!err)
+		err = push(vc, depth, false, param, name, &a, &b);
+	strbuf__free(&a);
+	strbuf__free(&b);
+	return err;
+}
+
+static int push_value(struct vcall *vc, int depth, const char *param, const char *name,
+		      const json_t *v, const struct decode_tables *dt, enum decoder dec,
+		      unsigned size)
+{
+	struct side sd = { .dt = dt, .dec = dec, .size = size };
+
+	return push_sides(vc, depth, param, name, v, &sd);
+}
+
+/* A char * parameter as the string it points to: fmt "error %d" (issue 10). */
+static int push_string(struct vcall *vc, const struct tparam *p, const json_t *arg, const json_t *v)
+{
+	struct side sd = { .size = p->fields[0].size, .arg = arg, .quoted = true };
+	struct strbuf a = { 0 };
 	uint64_t x;
 	int err;
 
@@ -164,24 +162,30 @@ static int push_string(struct vcall *vc, const struct tparam *p, const json_t *a
 		strbuf__free(&a);
 		return err;
 	}
-	if (json_is_object(v)) {
-		en = json_object_get(v, "entry");
-		ex = json_object_get(v, "exit");
-		if (!en) {
-			en = ex;
-			ex = NULL;
-		}
+	return push_sides(vc, 1, p->name, p->name, v, &sd);
+}
+
+/* The return value; a struct pointer's with its struct's name, "task_struct 0x…". */
+static int push_return(struct vcall *vc, const struct target *tgt, const json_t *v,
+		       const struct decode_tables *dt)
+{
+	struct strbuf a = { 0 }, b = { 0 };
+	int err;
+
+	if (!tgt || tgt->ret_dec != DEC_PTR || !tgt->ret_struct)
+		return push_value(vc, 1, "return", "return", v, dt, tgt ? tgt->ret_dec : DEC_HEX,
+				  tgt ? tgt->ret_size : 8);
+	err = decode__value(&b, dt, DEC_PTR, v, tgt->ret_size);
+	if (!err && b.buf && strcmp(b.buf, "NULL") && b.buf[0] == '0') {
+		err = text__sanitize(&a, tgt->ret_struct, strlen(tgt->ret_struct));
+		err = err ?: strbuf__addf(&a, " %s", b.buf);
+	} else if (!err) {
+		err = strbuf__addstr(&a, b.buf ? b.buf : "");
 	}
-	err = quote_side(&a, arg, en, p->fields[0].size);
-	if (!err && ex && !decode__same(en, ex)) {
-		err = quote_side(&b, arg, ex, p->fields[0].size);
-		if (!err && !strcmp(a.buf, b.buf))
-			strbuf__free(&b);
-	}
-	if (!err)
-		err = push(vc, 1, false, p->name, p->name, &a, &b);
-	strbuf__free(&a);
 	strbuf__free(&b);
+	if (!err)
+		err = push(vc, 1, false, "return", "return", &a, &b);
+	strbuf__free(&a);
 	return err;
 }
 
