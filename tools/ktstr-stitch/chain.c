@@ -236,6 +236,25 @@ static const struct call *kernel_inflight(const struct events *ev)
 	return best;
 }
 
+/* When the trigger's in-flight callback was entered: its latest call on the exit's CPU before the exit. 0: none. */
+static uint64_t inflight_entry(const struct events *ev)
+{
+	const struct trigger *t = &ev->trig;
+	uint64_t best = 0;
+	size_t i;
+
+	if (!t->inflight_func)
+		return 0;
+	for (i = 0; i < ev->n; i++) {
+		const struct call *c = &ev->calls[i];
+
+		if (in_exit_path(c, t) && c->has_task && c->task == t->inflight_task && c->ts > best &&
+		    !strcmp(ev->funcs[c->func].name, t->inflight_func))
+			best = c->ts;
+	}
+	return best;
+}
+
 int chain__build(struct chain *ch, struct events *ev, bool history)
 {
 	const struct call *kin = NULL;
@@ -300,6 +319,14 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 		ch->causal_pid = t->inflight_pid;
 		ch->causal_comm = t->inflight_comm;
 		ch->inflight_func = t->inflight_func;
+		/*
+		 * The kernel calls the callback made that were still running
+		 * at the exit (scx_bpf_error_bstr with its fmt) are its story,
+		 * whatever current was; those current was in before it (an
+		 * interrupted write) are not.
+		 */
+		if ((ch->exit_from = inflight_entry(ev)))
+			ch->exit_path = t;
 	} else if ((kin = kernel_inflight(ev))) {
 		ch->causal_why = CAUSAL_INFLIGHT;
 		ch->causal = kin->task;
@@ -359,7 +386,7 @@ bool chain__has(const struct chain *ch, const struct call *c)
 		return c->cpu == ch->cpu;
 	/* A NULL task argument (dispatch's prev) names no task: go by current. */
 	return ch->causal && (((c->has_task && c->task) ? c->task : c->cur) == ch->causal ||
-			      (ch->exit_path && in_exit_path(c, ch->exit_path)));
+			      (ch->exit_path && in_exit_path(c, ch->exit_path) && c->ts >= ch->exit_from));
 }
 
 void chain__free(struct chain *ch)

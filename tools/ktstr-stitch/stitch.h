@@ -137,6 +137,7 @@ struct chain {
 	const char *causal_comm;	/* NULL unknown */
 	const char *inflight_func;	/* CAUSAL_INFLIGHT: the call the exit happened in */
 	const struct trigger *exit_path;	/* with a kernel call in flight: its calls count too */
+	uint64_t exit_from;		/* ... those entered from then on (0: all) */
 	size_t recorded;		/* calls in the input */
 	size_t of_task;			/* calls of the causal task up to the exit */
 	size_t after_exit;		/* calls of the causal task after the exit */
