@@ -1,7 +1,8 @@
 #!/bin/sh
 # ktstr-stackx's real crash fixture (scx-ktstr erroring in enqueue) through
 # ktstr-btfres with the real kernel and object: the same targets, bridges and
-# errors as the committed fixtures/real-error-bpf.targets.jsonl (captured on
+# errors, parameter decoders (char * a string, a wake-up's state in hex) as the
+# committed fixtures/real-error-bpf.targets.jsonl (captured on
 # the reference kernel; skipped elsewhere).
 . ../lib.sh
 top=$(cd ../.. && pwd)
@@ -15,7 +16,7 @@ REF_KERNEL=7.3.4+deb13-cloud-amd64
 need jq
 
 "$B" --kernel "$K" --no-source -b "$O" "$IN" >"$tmp/out" || { echo "ktstr-btfres failed"; exit 1; }
-shape='select(.kind != "enums") | [.kind, .name, .bridge_for, .error, .task_param, [.params[]? | .name, .type, (.fields // [] | map(.name + "@" + (.offset | tostring)))]]'
+shape='select(.kind != "enums") | [.kind, .name, .bridge_for, .error, .task_param, [.params[]? | .name, .type, (.decoder // "-"), (.fields // [] | map(.name + "@" + (.offset | tostring)))]]'
 jq -c "$shape" "$tmp/out" >"$tmp/got"
 jq -c "$shape" fixtures/real-error-bpf.targets.jsonl >"$tmp/want"
 diff -u "$tmp/want" "$tmp/got" || exit 1

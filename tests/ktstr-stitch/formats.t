@@ -93,7 +93,9 @@ cmp -s "$tmp/c.t" "$tmp/c.j" && { echo "the comparison misses a changed value"; 
 same crash crash.in -t targets.jsonl
 same decoders decoders.in -t targets.jsonl
 same robust robust.in -t targets.jsonl
-same stall stall.in -t targets.jsonl
+same stall checkin-handmade.in -t targets.jsonl
+same checkin-real checkin-real.in -t checkin-real.targets.jsonl
+same strings strings.in -t strings.targets.jsonl
 same untrusted untrusted.in -t targets.jsonl
 same nest nest.in -t targets.jsonl
 same raw raw.in

@@ -23,6 +23,9 @@ grep -q '^ktstr_enqueue  *main\.bpf\.c:[0-9]' "$tmp/out" || fail "no ktstr_enque
 # the last 40 lines, and a deep backtrace (a trampoline per probed function)
 # can push it out of them.
 grep -q '^message: ktstr: host-triggered crash in enqueue' "$tmp/out" || fail "the chain lacks the scheduler's error message"
+# A char * parameter is the string it points to (scx_bpf_error_bstr's fmt, read by the probe).
+grep -q '^  fmt  *"ktstr: host-triggered crash in enqueue pid=%d comm=%s"$' "$tmp/out" ||
+	fail "scx_bpf_error_bstr's fmt is not shown as its string"
 tail -n 1 "$tmp/out" | grep -qx '1 passed, 1 failed' || fail "bad summary"
 # Every stage's files stay in the run folder.
 d=$tmp/runs/demo_host_crash_auto_repro

@@ -96,9 +96,13 @@ static const char *scalar_decoder(const struct btf *btf, unsigned int tid, const
 	if (!t)
 		return "hex";
 	if (btf_is_ptr(t)) {
-		const struct btf_type *p = btfx__strip(btf, t->type, NULL);
+		/*
+		 * char * is a string; u8 * and unsigned char * are bytes (a
+		 * write's buffer), not text: typedefs are not looked through.
+		 */
+		const struct btf_type *p = btfx__strip_cv(btf, t->type, NULL);
 
-		if (p && btf_is_int(p) && p->size == 1)
+		if (p && btf_is_int(p) && p->size == 1 && !strcmp(btf__name_by_offset(btf, p->name_off), "char"))
 			return "string";
 		return "hex";
 	}
@@ -117,6 +121,9 @@ static const char *scalar_decoder(const struct btf *btf, unsigned int tid, const
 			return "enq_flags";
 		/* Bit sets read in hex: f_mode 0x40d801e, not 67993630 (issue 10). */
 		if (ends_with(name, "flags") || ends_with(name, "_mode") || ends_with(name, "mask"))
+			return "hex";
+		/* try_to_wake_up's state is a mask of TASK_* bits (TASK_NORMAL 0x3). */
+		if (!strcmp(name, "state") && !(btf_int_encoding(t) & BTF_INT_SIGNED))
 			return "hex";
 	}
 	return (btf_int_encoding(t) & BTF_INT_SIGNED) ? "signed" : "unsigned";
@@ -266,6 +273,27 @@ int fields__task_param(const struct btf *btf, unsigned int proto_id)
 	return first;
 }
 
+/*
+ * A char * parameter: the string it points to, read at offset 0 of the
+ * pointer as a struct field would be (the probe's bounded string read), so
+ * that the chain prints fmt "error %d" instead of the pointer. It costs one
+ * field of the budget, taken before the structs' (it is one read).
+ */
+static void string_param(json_t *param, unsigned int *left, bool *truncated)
+{
+	struct btfx_field f = { .offset = 0 };
+	json_t *fields;
+
+	if (*left == 0) {
+		*truncated = true;
+		return;
+	}
+	(*left)--;
+	fields = json_array();
+	json_array_append_new(fields, field_json("string", &f, STRING_BYTES, "string"));
+	json_object_set_new(param, "fields", fields);
+}
+
 /* Where struct name lives: vmlinux first (kernel objects have the kernel's
  * layout), then the other BTF. */
 static bool find_struct(struct btfres *r, const struct proto_src *ps, const char *name,
@@ -362,7 +390,11 @@ json_t *fields__params(struct btfres *r, const struct proto_src *ps, json_t *not
 				note(notes, "struct %s has no BTF definition", sname);
 			}
 		} else {
-			json_object_set_new(o, "decoder", json_string(scalar_decoder(btf, p[i].type, pname)));
+			const char *dec = scalar_decoder(btf, p[i].type, pname);
+
+			json_object_set_new(o, "decoder", json_string(dec));
+			if (!strcmp(dec, "string"))
+				string_param(o, &left, &truncated);
 		}
 		json_array_append_new(params, o);
 	}

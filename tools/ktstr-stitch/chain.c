@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "scx.h"
 #include "stitch.h"
 
@@ -18,6 +19,9 @@ static int call_cmp(const void *a, const void *b)
 		return x->cpu < y->cpu ? -1 : 1;
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
+
+/* The watchdog's "4.272s", "3000ms": printed as is, so only these (the message is the guest's). */
+#define STALL_TIME_CHARS "0123456789.nums"
 
 /*
  * The task a watchdog exit names: "<comm>[<pid>] failed to run for N s".
@@ -43,7 +47,7 @@ static uint64_t stalled_task(struct chain *ch, const struct events *ev, long lon
 	clen = open - 1 - m;
 	snprintf(ch->stall_comm, sizeof(ch->stall_comm), "%.*s", (int)(clen < 31 ? clen : 31), m);
 	ch->stall_for = after + 20;
-	ch->stall_for_len = strcspn(ch->stall_for, " \n");
+	ch->stall_for_len = strspn(ch->stall_for, STALL_TIME_CHARS);
 	for (i = ev->n; i-- > 0;) {
 		if (ev->calls[i].pid == p && ev->calls[i].cur) {
 			*pid = p;
@@ -51,6 +55,141 @@ static uint64_t stalled_task(struct chain *ch, const struct events *ev, long lon
 		}
 	}
 	return 0;
+}
+
+/* A function's name says which step it is: simple_enqueue, enqueue_task_scx, ops.running. */
+bool chain__func_is(const char *name, const char *what)
+{
+	return strstr(name, what) != NULL;
+}
+
+/* "watchdog failed to check in for 2.004s": the watchdog's own work did not run; no task named. */
+static bool checkin_stall(const struct events *ev, struct chain *ch)
+{
+	const char *m = ev->trig.msg, *after;
+
+	if (!m || !ev->trig.kind_ok || ev->trig.kind != SCX_EXIT_KIND_ERROR_STALL ||
+	    !(after = strstr(m, "failed to check in for ")))
+		return false;
+	ch->stall_for = after + 23;
+	ch->stall_for_len = strspn(ch->stall_for, STALL_TIME_CHARS);
+	return true;
+}
+
+struct wait_ev {
+	uint64_t task, ts;
+	uint32_t line;
+	int what;	/* 1 enqueued, 0 ran or left the queue */
+};
+
+static int wait_cmp(const void *a, const void *b)
+{
+	const struct wait_ev *x = a, *y = b;
+
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
+	if (x->ts != y->ts)
+		return x->ts < y->ts ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* comm of a task from its latest call as current; false: none recorded. */
+static bool task_comm(const struct events *ev, uint64_t task, char *buf, size_t sz, long long *pid)
+{
+	size_t i;
+
+	for (i = ev->n; i-- > 0;) {
+		const struct call *c = &ev->calls[i];
+		json_t *rec;
+		bool ok;
+
+		if (c->cur != task || c->pid < 0)
+			continue;
+		*pid = c->pid;
+		rec = events__record(ev, c);
+		ok = rec && json_is_string(json_object_get(rec, "comm"));
+		if (ok)
+			snprintf(buf, sz, "%s", json_string_value(json_object_get(rec, "comm")));
+		json_decref(rec);
+		return ok;
+	}
+	return false;
+}
+
+/*
+ * The repro VM's probe agent (comm "ktstr-probe-age") is stalled with the
+ * rest but is ktstr's, not the scenario's: a task of the scenario is
+ * preferred to it.
+ */
+static bool is_agent(const struct events *ev, uint64_t task)
+{
+	char comm[32];
+	long long pid;
+
+	return task_comm(ev, task, comm, sizeof(comm), &pid) && !strcmp(comm, "ktstr-probe-age");
+}
+
+/*
+ * The task the watchdog would have named had its work run: of the tasks
+ * whose last recorded step before the exit was an enqueue (not a run, not a
+ * dequeue), the one enqueued longest ago, the probe agent last. 0: none, or
+ * out of memory.
+ */
+static uint64_t longest_waiting(const struct events *ev, uint64_t *since)
+{
+	const struct trigger *t = &ev->trig;
+	struct wait_ev *w = malloc((ev->n ? ev->n : 1) * sizeof(*w));
+	uint64_t best = 0;
+	bool best_agent = false;
+	size_t i, n = 0;
+
+	if (!w)
+		return 0;
+	for (i = 0; i < ev->n; i++) {
+		const struct call *c = &ev->calls[i];
+		const char *f = ev->funcs[c->func].name;
+		int what;
+
+		if (!c->has_task || !c->task || (t->ts_ok && c->ts > t->ts))
+			continue;
+		if (chain__func_is(f, "enqueue"))
+			what = 1;
+		else if (chain__func_is(f, "running") || chain__func_is(f, "set_next_task") ||
+			 chain__func_is(f, "dequeue") || chain__func_is(f, "quiescent"))
+			what = 0;
+		else
+			continue;
+		w[n++] = (struct wait_ev){ c->task, c->ts, c->lineno, what };
+	}
+	qsort(w, n, sizeof(*w), wait_cmp);
+	for (i = 0; i < n; i++) {
+		/* The last step of each task, and the enqueue that began its wait. */
+		size_t j = i;
+
+		if (i + 1 < n && w[i + 1].task == w[i].task)
+			continue;
+		if (!w[i].what)
+			continue;
+		bool agent;
+
+		while (j > 0 && w[j - 1].task == w[i].task && w[j - 1].what)
+			j--;
+		agent = is_agent(ev, w[i].task);
+		if (!best || (best_agent && !agent) || (agent == best_agent && w[j].ts < *since)) {
+			best = w[i].task;
+			best_agent = agent;
+			*since = w[j].ts;
+		}
+	}
+	free(w);
+	return best;
+}
+
+/* pid and comm of a task from a call it made itself (current was the task). */
+static void task_ident(struct chain *ch, const struct events *ev, uint64_t task)
+{
+	if (task_comm(ev, task, ch->stall_comm, sizeof(ch->stall_comm), &ch->causal_pid))
+		ch->causal_comm = ch->stall_comm;
 }
 
 /*
@@ -97,6 +236,25 @@ static const struct call *kernel_inflight(const struct events *ev)
 	return best;
 }
 
+/* When the trigger's in-flight callback was entered: its latest call on the exit's CPU before the exit. 0: none. */
+static uint64_t inflight_entry(const struct events *ev)
+{
+	const struct trigger *t = &ev->trig;
+	uint64_t best = 0;
+	size_t i;
+
+	if (!t->inflight_func)
+		return 0;
+	for (i = 0; i < ev->n; i++) {
+		const struct call *c = &ev->calls[i];
+
+		if (in_exit_path(c, t) && c->has_task && c->task == t->inflight_task && c->ts > best &&
+		    !strcmp(ev->funcs[c->func].name, t->inflight_func))
+			best = c->ts;
+	}
+	return best;
+}
+
 int chain__build(struct chain *ch, struct events *ev, bool history)
 {
 	const struct call *kin = NULL;
@@ -137,12 +295,38 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 		ch->causal_comm = ch->stall_comm;
 		ch->history = true;
 		ch->rel_exit = t->ts_ok;
+	} else if (checkin_stall(ev, ch)) {
+		/*
+		 * No task named: the watchdog's work itself did not run. The
+		 * task left waiting longest stands in for the one it would have
+		 * named; with none seen, the exit CPU's own calls are the story.
+		 */
+		uint64_t since = 0, w = longest_waiting(ev, &since);
+
+		ch->history = true;
+		ch->rel_exit = t->ts_ok;
+		if (w) {
+			ch->causal_why = CAUSAL_WAITING;
+			ch->causal = w;
+			task_ident(ch, ev, w);
+		} else {
+			ch->causal_why = CAUSAL_CPU;
+			ch->cpu = t->cpu;
+		}
 	} else if (t->inflight_task) {
 		ch->causal_why = CAUSAL_INFLIGHT;
 		ch->causal = t->inflight_task;
 		ch->causal_pid = t->inflight_pid;
 		ch->causal_comm = t->inflight_comm;
 		ch->inflight_func = t->inflight_func;
+		/*
+		 * The kernel calls the callback made that were still running
+		 * at the exit (scx_bpf_error_bstr with its fmt) are its story,
+		 * whatever current was; those current was in before it (an
+		 * interrupted write) are not.
+		 */
+		if ((ch->exit_from = inflight_entry(ev)))
+			ch->exit_path = t;
 	} else if ((kin = kernel_inflight(ev))) {
 		ch->causal_why = CAUSAL_INFLIGHT;
 		ch->causal = kin->task;
@@ -198,9 +382,11 @@ int chain__build(struct chain *ch, struct events *ev, bool history)
 
 bool chain__has(const struct chain *ch, const struct call *c)
 {
+	if (ch->causal_why == CAUSAL_CPU)
+		return c->cpu == ch->cpu;
 	/* A NULL task argument (dispatch's prev) names no task: go by current. */
 	return ch->causal && (((c->has_task && c->task) ? c->task : c->cur) == ch->causal ||
-			      (ch->exit_path && in_exit_path(c, ch->exit_path)));
+			      (ch->exit_path && in_exit_path(c, ch->exit_path) && c->ts >= ch->exit_from));
 }
 
 void chain__free(struct chain *ch)

@@ -392,7 +392,9 @@ int compact__render(const struct render_opts *o)
 		calls += f.units[i].ncalls;
 	calls += tl->first;
 	fprintf(o->f, "timeline: %zu call%s", tl->n, tl->n == 1 ? "" : "s");
-	if (tl->n == tl->of_task)
+	if (o->ch->causal_why == CAUSAL_CPU)
+		fprintf(o->f, " on cpu %d", o->ch->cpu);
+	else if (tl->n == tl->of_task)
 		fputs(" of the causal task", o->f);
 	else
 		fprintf(o->f, ", %zu of the causal task and %zu around them", tl->of_task,

@@ -201,7 +201,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	/* A stall's chain is the named task's own story: its timeline. */
-	if (view == VIEW_CHAIN && ch.causal_why == CAUSAL_STALLED)
+	if (view == VIEW_CHAIN && (ch.causal_why == CAUSAL_STALLED || ch.causal_why == CAUSAL_WAITING ||
+				   ch.causal_why == CAUSAL_CPU))
 		view = VIEW_COMPACT;
 	if (!ch.why_none && (view != VIEW_CHAIN || fmt == FMT_PERFETTO)) {
 		err = timeline__build(&tl, &ev, &ch);

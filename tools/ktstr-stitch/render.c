@@ -117,7 +117,7 @@ static long long causal_pid(const struct render_opts *o)
 	long long pid = -1;
 	size_t i;
 
-	if (o->ch->causal_pid >= 0)
+	if (o->ch->causal_pid >= 0 || o->ch->causal_why == CAUSAL_CPU)
 		return o->ch->causal_pid;
 	for (i = o->ch->n; pid < 0 && i-- > 0;) {
 		if (!vcall__build(&vc, o->ev, o->ch->calls[i], o->dt))
@@ -161,10 +161,28 @@ void render__before(char *buf, size_t sz, uint64_t ts, uint64_t call_ts)
 	buf[0] = '-';
 }
 
-/* A function's name says which op or kernel step it is (simple_enqueue, enqueue_task_scx). */
-static bool func_is(const char *name, const char *what)
+/*
+ * ", into DSQ 0x2a": where an enqueue put the task, from its dsq_id field
+ * (scx.ddsp_dsq_id) as the call left it, when that names a DSQ.
+ */
+static void enq_dsq(const struct render_opts *o, const struct call *enq)
 {
-	return strstr(name, what) != NULL;
+	struct vcall vc;
+	size_t j;
+
+	if (!vcall__build(&vc, o->ev, enq, o->dt)) {
+		for (j = 0; j < vc.n; j++) {
+			const struct vline *l = &vc.lines[j];
+			const char *v = l->exit ? l->exit : l->entry;
+
+			if (l->depth == 2 && !strcmp(l->name, "dsq_id") && strcmp(v, "?") &&
+			    strcmp(v, "SCX_DSQ_INVALID") && strcmp(v, "NULL")) {
+				fprintf(o->f, ", into DSQ %s", v);
+				break;
+			}
+		}
+	}
+	vcall__free(&vc);
 }
 
 /*
@@ -183,9 +201,9 @@ static void stall_line(const struct render_opts *o)
 	for (i = 0; i < ch->n; i++) {
 		const char *f = ev->funcs[ch->calls[i]->func].name;
 
-		if (func_is(f, "enqueue"))
+		if (chain__func_is(f, "enqueue"))
 			enq = ch->calls[i];
-		if (func_is(f, "running") || func_is(f, "set_next_task"))
+		if (chain__func_is(f, "running") || chain__func_is(f, "set_next_task"))
 			ran = ch->calls[i];
 	}
 	if (!enq && !ran) {
@@ -197,6 +215,7 @@ static void stall_line(const struct render_opts *o)
 		render__before(a, sizeof(a), ev->trig.ts, enq->ts);
 		fprintf(o->f, " last enqueued %s (", a);
 		put_safe(o->f, ev->funcs[enq->func].name);
+		enq_dsq(o, enq);
 		fputc(')', o->f);
 	}
 	if (ran) {
@@ -382,11 +401,20 @@ int render__text(const struct render_opts *o)
 	}
 	pid = causal_pid(o);
 	fputs("causal task: ", o->f);
-	task_desc(o->f, ch->causal_comm, pid, ch->causal);
+	if (ch->causal_why != CAUSAL_CPU)
+		task_desc(o->f, ch->causal_comm, pid, ch->causal);
 	if (ch->causal_why == CAUSAL_STALLED) {
 		fputs(", named by the watchdog (failed to run for ", o->f);
 		fprintf(o->f, "%.*s)\n", (int)ch->stall_for_len, ch->stall_for);
 		stall_line(o);
+	} else if (ch->causal_why == CAUSAL_WAITING) {
+		fprintf(o->f, ", runnable longest without running: the watchdog names no task (its own work "
+			"did not run for %.*s)\n", (int)ch->stall_for_len, ch->stall_for);
+		stall_line(o);
+	} else if (ch->causal_why == CAUSAL_CPU) {
+		fprintf(o->f, "none named: the watchdog's own work did not run for %.*s and no task was seen "
+			"waiting; the calls on cpu %s before the exit\n", (int)ch->stall_for_len, ch->stall_for,
+			cpu_str(cpub, sizeof(cpub), t->cpu));
 	} else if (ch->causal_why == CAUSAL_INFLIGHT) {
 		fputs(", the task of ", o->f);
 		put_safe(o->f, ch->inflight_func ? ch->inflight_func : "the callback");
@@ -492,13 +520,20 @@ json_t *render__exit_json(const struct render_opts *o)
 json_t *render__causal_json(const struct render_opts *o)
 {
 	const struct chain *ch = o->ch;
+	json_t *j;
 
-	return json_pack("{s:s,s:o,s:I,s:o,s:s}", "type", "causal_task",
+	j = json_pack("{s:s,s:o,s:I,s:o,s:s}", "type", "causal_task",
 			 "task", jhex(ch->causal),
 			 "pid", (json_int_t)causal_pid(o),
 			 "comm", render__jstr(ch->causal_comm),
 			 "why", ch->causal_why == CAUSAL_INFLIGHT ? "inflight" :
-				ch->causal_why == CAUSAL_STALLED ? "stalled" : "current");
+				ch->causal_why == CAUSAL_STALLED ? "stalled" :
+				ch->causal_why == CAUSAL_WAITING ? "waiting" :
+				ch->causal_why == CAUSAL_CPU ? "cpu" : "current");
+	/* No task named: the calls are the exit CPU's. */
+	if (j && ch->causal_why == CAUSAL_CPU)
+		json_object_set_new(j, "cpu", json_integer(ch->cpu));
+	return j;
 }
 
 /* A call record; the timeline's calls say where they nest (t), a chain's do not. */

@@ -122,8 +122,12 @@ json_t *events__record(const struct events *ev, const struct call *c);
 void events__free(struct events *ev);
 
 /* ---- the stitched chain ---- */
-/* STALLED: the task the watchdog named ("comm[pid] failed to run for N s"). */
-enum causal_why { CAUSAL_INFLIGHT, CAUSAL_CURRENT, CAUSAL_STALLED };
+/*
+ * STALLED: the task the watchdog named ("comm[pid] failed to run for N s").
+ * A watchdog that "failed to check in" names none: WAITING is the task left
+ * runnable longest without running, CPU (none such seen) the exit CPU's calls.
+ */
+enum causal_why { CAUSAL_INFLIGHT, CAUSAL_CURRENT, CAUSAL_STALLED, CAUSAL_WAITING, CAUSAL_CPU };
 
 struct chain {
 	const char *why_none;		/* set when there is no chain to show */
@@ -133,6 +137,7 @@ struct chain {
 	const char *causal_comm;	/* NULL unknown */
 	const char *inflight_func;	/* CAUSAL_INFLIGHT: the call the exit happened in */
 	const struct trigger *exit_path;	/* with a kernel call in flight: its calls count too */
+	uint64_t exit_from;		/* ... those entered from then on (0: all) */
 	size_t recorded;		/* calls in the input */
 	size_t of_task;			/* calls of the causal task up to the exit */
 	size_t after_exit;		/* calls of the causal task after the exit */
@@ -140,7 +145,8 @@ struct chain {
 	size_t n;
 	bool history;
 	bool rel_exit;			/* times relative to the exit (a stall's view) */
-	char stall_comm[32];		/* CAUSAL_STALLED: as the message names it */
+	char stall_comm[32];		/* CAUSAL_STALLED: as the message names it; WAITING: its comm */
+	int cpu;			/* CAUSAL_CPU: the exit's CPU */
 	const char *stall_for;		/* "4.232s", into the trigger's message */
 	size_t stall_for_len;
 };
@@ -148,6 +154,8 @@ struct chain {
 int chain__build(struct chain *ch, struct events *ev, bool history);
 /* Is c a call of the causal task (its task argument, else current)? */
 bool chain__has(const struct chain *ch, const struct call *c);
+/* Does a function's name say it is this step ("enqueue", "running")? */
+bool chain__func_is(const char *name, const char *what);
 void chain__free(struct chain *ch);
 
 /*

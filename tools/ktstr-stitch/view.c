@@ -57,12 +57,62 @@ static int push(struct vcall *vc, int depth, bool header, const char *param, con
 }
 
 /*
+ * One side of a string read through a char * parameter: "text" (quotes,
+ * backslashes, tabs and newlines escaped as C does, the rest made
+ * terminal-safe), with "…" when it filled the
+ * read (it may go on), NULL, or the pointer when the probe could not read it.
+ */
+static int quote_side(struct strbuf *out, const json_t *arg, const json_t *v, unsigned size)
+{
+	const char *s = json_string_value(v);
+	struct strbuf esc = { 0 };
+	size_t i, n;
+	int err = 0;
+
+	if (json_is_false(v))
+		return strbuf__addstr(out, "NULL");
+	if (!s) {
+		/* The pointer, as the record has it (untrusted: decoded as any value). */
+		err = decode__value(out, NULL, DEC_HEX, arg, 8);
+		return err ?: strbuf__addstr(out, " (not readable)");
+	}
+	n = json_string_length(v);
+	for (i = 0; !err && i < n; i++) {
+		if (s[i] == '"' || s[i] == '\\')
+			err = strbuf__addf(&esc, "\\%c", s[i]);
+		else if (s[i] == '\t' || s[i] == '\n')
+			err = strbuf__addstr(&esc, s[i] == '\t' ? "\\t" : "\\n");
+		else
+			err = strbuf__add(&esc, s + i, 1);
+	}
+	err = err ?: strbuf__addstr(out, "\"");
+	err = err ?: (esc.len ? text__sanitize(out, esc.buf, esc.len) : 0);
+	/* The probe reads size - 1 bytes and a NUL: a string that long may be cut. */
+	err = err ?: strbuf__addstr(out, size && n + 1 >= size ? "\"\xe2\x80\xa6" : "\"");
+	strbuf__free(&esc);
+	return err ? -ENOMEM : 0;
+}
+
+/* How one side (entry or exit) of a value reads: decoded, or quoted as a string. */
+struct side {
+	const struct decode_tables *dt;
+	enum decoder dec;
+	unsigned size;
+	const json_t *arg;	/* quoted: the char * argument, for an unreadable string */
+	bool quoted;
+};
+
+static int side_text(struct strbuf *out, const struct side *sd, const json_t *v)
+{
+	return sd->quoted ? quote_side(out, sd->arg, v, sd->size) : decode__value(out, sd->dt, sd->dec, v, sd->size);
+}
+
+/*
  * A field line: v is {"entry":x,"exit":y} (either may be absent) or a bare
  * value. The exit value is kept only when it reads differently.
  */
-static int push_value(struct vcall *vc, int depth, const char *param, const char *name,
-		      const json_t *v, const struct decode_tables *dt, enum decoder dec,
-		      unsigned size)
+static int push_sides(struct vcall *vc, int depth, const char *param, const char *name,
+		      const json_t *v, const struct side *sd)
 {
 	const json_t *en = v, *ex = NULL;
 	struct strbuf a = { 0 }, b = { 0 };
@@ -76,9 +126,9 @@ static int push_value(struct vcall *vc, int depth, const char *param, const char
 			ex = NULL;
 		}
 	}
-	err = decode__value(&a, dt, dec, en, size);
+	err = side_text(&a, sd, en);
 	if (!err && ex && !decode__same(en, ex)) {
-		err = decode__value(&b, dt, dec, ex, size);
+		err = side_text(&b, sd, ex);
 		if (!err && !strcmp(a.buf, b.buf))
 			strbuf__free(&b);
 	}
@@ -87,6 +137,32 @@ static int push_value(struct vcall *vc, int depth, const char *param, const char
 	strbuf__free(&a);
 	strbuf__free(&b);
 	return err;
+}
+
+static int push_value(struct vcall *vc, int depth, const char *param, const char *name,
+		      const json_t *v, const struct decode_tables *dt, enum decoder dec,
+		      unsigned size)
+{
+	struct side sd = { .dt = dt, .dec = dec, .size = size };
+
+	return push_sides(vc, depth, param, name, v, &sd);
+}
+
+/* A char * parameter as the string it points to: fmt "error %d" (issue 10). */
+static int push_string(struct vcall *vc, const struct tparam *p, const json_t *arg, const json_t *v)
+{
+	struct side sd = { .size = p->fields[0].size, .arg = arg, .quoted = true };
+	struct strbuf a = { 0 };
+	uint64_t x;
+	int err;
+
+	if (arg && !decode__u64(arg, &x) && !x) {
+		err = strbuf__addstr(&a, "NULL");
+		err = err ?: push(vc, 1, false, p->name, p->name, &a, NULL);
+		strbuf__free(&a);
+		return err;
+	}
+	return push_sides(vc, 1, p->name, p->name, v, &sd);
 }
 
 /* The return value; a struct pointer's with its struct's name, "task_struct 0x…". */
@@ -146,6 +222,10 @@ static int build_with_target(struct vcall *vc, const struct target *t, const jso
 		if (!p->nfields) {
 			if (arg)
 				err = push_value(vc, 1, p->name, p->name, arg, dt, p->dec, p->size);
+			continue;
+		}
+		if (p->dec == DEC_STRING && p->nfields == 1 && p->fields[0].dec == DEC_STRING) {
+			err = push_string(vc, p, arg, json_object_get(pf, p->fields[0].name));
 			continue;
 		}
 		strbuf__reset(&h);
