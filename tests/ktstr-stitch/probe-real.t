@@ -35,13 +35,22 @@ grep -q '^causal task: kworker/u16:0\[11\] 0xffff888004724680, ' "$tmp/out" || f
 #   dsq_id 0x0): enq_flags 0x100009 = SCX_ENQ_WAKEUP 0x1 | SCX_ENQ_CPU_SELECTED
 #   0x100000 | 0x8 (no name in scx_enq_flags), SCX_DSQ_INVALID → DSQ 0, slice
 #   7266420 ns, cpus_ptr 0xf on 4 CPUs.
-sed -n '/^ktstr_enqueue /,$p' "$tmp/out" | tr -s ' ' >"$tmp/enq"
+sed -n '/^ktstr_enqueue /,/^[^ ]/{/^ktstr_enqueue /p;/^ /p}' "$tmp/out" | tr -s ' ' >"$tmp/enq"
 grep -q '^ktstr_enqueue main\.bpf\.c:[0-9]*$' "$tmp/enq" || fail "no ktstr_enqueue call"
 for want in ' pid 11' ' cpus_ptr 0xf(0-3)' ' dsq_id SCX_DSQ_INVALID → 0' ' enq_flags NONE → WAKEUP|CPU_SELECTED|0x8' \
 	' slice 7266420' ' enq_flags WAKEUP|CPU_SELECTED|0x8'; do
 	grep -qxF -- "$want" "$tmp/enq" || fail "ktstr_enqueue: no line '$want' in: $(cat "$tmp/enq")"
 done
-[ "$(tail -n 1 "$tmp/enq")" = ' enq_flags WAKEUP|CPU_SELECTED|0x8' ] || fail "ktstr_enqueue is not the last call"
+[ "$(tail -n 1 "$tmp/enq")" = ' enq_flags WAKEUP|CPU_SELECTED|0x8' ] || fail "ktstr_enqueue's block ends elsewhere"
+# - then the kernel calls ktstr_enqueue made that were still running at the
+#   exit (its scx_bpf_error, then the claim of the exit inside it), the last
+#   call: scx_claim_exit, exit_kind NONE → ERROR_BPF, returning true.
+[ "$(grep -E '^[a-z_]+ +[^ ]+:[0-9]+$' "$tmp/out" | tail -n 3 | awk '{ print $1 }' | tr '\n' ' ')" = \
+	"ktstr_enqueue scx_bpf_error_bstr scx_claim_exit " ] || fail "not ktstr_enqueue > scx_bpf_error_bstr > scx_claim_exit at the end"
+sed -n '/^scx_claim_exit /,$p' "$tmp/out" | tr -s ' ' >"$tmp/claim"
+for want in ' exit_kind NONE → ERROR_BPF' ' kind ERROR_BPF' ' return true'; do
+	grep -qxF -- "$want" "$tmp/claim" || fail "scx_claim_exit: no line '$want' in: $(cat "$tmp/claim")"
+done
 grep -q '^causal task: .*, the task of ktstr_enqueue in flight on cpu [0-9]' "$tmp/out"
 # --history=full: every call of the timeline numbered 1..N, among them the
 # default view's (the timeline adds the calls around the task's)
