@@ -54,6 +54,7 @@ struct vm_result {
 	char reason[512];
 	bool reached_workload;
 	bool env_error;			/* the VM itself failed: exit 3 */
+	char agent_lost[PATH_MAX + 64];	/* "FILE: why" when the agent's stream could not be saved */
 	struct vm_tl *tl;
 	size_t ntl;
 	bool have_exit;			/* a sched_ext exit was seen */

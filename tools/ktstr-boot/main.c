@@ -199,6 +199,8 @@ static json_t *result_json(const struct scenario *s, const struct vm_result *r, 
 	json_object_set_new(o, "expect_err", json_boolean(s->expect_err));
 	json_object_set_new(o, "auto_repro", json_boolean(s->auto_repro));
 	json_object_set_new(o, "kernel", k && k->image[0] ? json_string(k->image) : json_null());
+	if (r->agent_lost[0])
+		json_object_set_new(o, "agent_stream_lost", json_string(r->agent_lost));
 	json_object_set_new(logs, "dir", out_dir ? json_string(out_dir) : json_null());
 	json_object_set_new(logs, "com1", r->com1[0] ? json_string(r->com1) : json_null());
 	json_object_set_new(logs, "com2", r->com2[0] ? json_string(r->com2) : json_null());
@@ -314,6 +316,7 @@ struct agent_sink {
 	FILE *f;
 	size_t written;
 	bool capped;
+	int err;	/* the first write's errno (ENOSPC), else 0 */
 };
 
 static void agent_bytes(void *ctx, const void *data, size_t len)
@@ -326,7 +329,8 @@ static void agent_bytes(void *ctx, const void *data, size_t len)
 		a->capped = true;
 		return;
 	}
-	fwrite(data, 1, len, a->f);
+	if (fwrite(data, 1, len, a->f) != len && !a->err)
+		a->err = errno ? errno : EIO;
 	a->written += len;
 }
 
@@ -366,6 +370,7 @@ int main(int argc, char **argv)
 	char *agent_args[MAX_EXTRA + 1] = { NULL };
 	int nagent_args = 0, nfiles = 0;
 	struct outfile agent_f = { 0 };
+	int agent_err = 0;
 	struct agent_sink sink = { 0 };
 	char err[1024], bindir[PATH_MAX], sched[PATH_MAX], init[PATH_MAX + 16], busybox[PATH_MAX], why[256];
 	char outbuf[PATH_MAX], wd[32];
@@ -570,8 +575,15 @@ int main(int argc, char **argv)
 	}
 	ret = vm__run_scenario(&o, &r, err, sizeof(err));
 	/* Interrupted, the agent's stream so far is a log like the consoles: kept. */
-	if (agent_f.f && ((ret && ret != -EINTR) || outfile__commit(&agent_f)))
+	if (agent_f.f && ret && ret != -EINTR) {
 		outfile__abort(&agent_f);
+	} else if (agent_f.f && (agent_err = outfile__commit(&agent_f))) {
+		/* A full disk: the stream is gone, and whoever reads this run must know it. */
+		if (sink.err)
+			agent_err = -sink.err;
+		error("%s: %s: the agent's stream is lost", agent_out, strerror(-agent_err));
+		snprintf(r.agent_lost, sizeof(r.agent_lost), "%s: %s", agent_out, strerror(-agent_err));
+	}
 	if (ret == -EINTR) {
 		/* The VM is gone; the result says why, and the exit status too. */
 		error("%s; logs in %s", err, outbuf);
@@ -591,7 +603,7 @@ int main(int argc, char **argv)
 		error("out of memory");
 	if (!j || emit(j, outbuf))
 		code = KT_EXIT_ENV;	/* the verdict is lost: it did not reach its reader */
-	else if (r.env_error)
+	else if (r.env_error || agent_err)
 		code = KT_EXIT_ENV;
 	else
 		code = !strcmp(r.verdict, "pass") ? KT_EXIT_OK : KT_EXIT_FAIL;

@@ -164,7 +164,11 @@ static void boot_reason(const char *dir, char *why, size_t len)
 
 	snprintf(path, sizeof(path), "%s/boot.json", dir);
 	r = json_load_file(path, 0, NULL);
-	snprintf(why, len, "%s", json__str(r, "reason", ""));
+	/* The stream lost on the host (a full disk) says more than the run's own verdict. */
+	if (*json__str(r, "agent_stream_lost", ""))
+		snprintf(why, len, "its agent's stream could not be saved (%s)", json__str(r, "agent_stream_lost", ""));
+	else
+		snprintf(why, len, "%s", json__str(r, "reason", ""));
 	json_decref(r);
 }
 
