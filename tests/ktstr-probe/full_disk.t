@@ -4,25 +4,13 @@
 # saved. ktstr-boot says so (FILE: No space left on device: the agent's
 # stream is lost) and exits 3; ktstr-probe reports that, not the run's
 # verdict, exits 3 and writes no events; nothing lost silently.
-. ../lib.sh
-B=${KTSTR_BIN:?}
-kernel=${KTSTR_KERNEL_DIR:-../../build/kernel}
-obj=${KTSTR_BUILD:-../../build}/bpf/scx-ktstr.bpf.o
-for t in ktstr-stackx ktstr-btfres ktstr-probe ktstr-probe-agent ktstr-boot scx-ktstr; do
-	[ -x "$B/$t" ] || skip "$t not built"
-done
-[ -f "$kernel/vmlinux" ] || skip "no kernel at $kernel (make kernel)"
-[ -f "$obj" ] || skip "no $obj"
-need qemu-system-x86_64 jq
+. ./demolib.sh
 [ "$(id -u)" = 0 ] || skip "mounting a small tmpfs needs root"
 m=$tmp/m
 mkdir "$m"
 mount -t tmpfs -o size=64m ktstr-full "$m" 2>/dev/null || skip "cannot mount a tmpfs here"
 trap 'umount "$m" 2>/dev/null; rm -rf "$tmp"' EXIT
-"$B/ktstr-stackx" --com2 ../ktstr-boot/fixtures/crash.com2.log --com1 ../ktstr-boot/fixtures/crash.com1.log \
-	>"$tmp/stack.jsonl" || fail "ktstr-stackx"
-"$B/ktstr-btfres" --kernel "$kernel" --bpf-obj "$obj" --all-callbacks "$tmp/stack.jsonl" >"$tmp/targets.jsonl" ||
-	fail "ktstr-btfres"
+demo_targets
 vm=$m/vm
 "$B/ktstr-probe" --targets "$tmp/targets.jsonl" --kernel "$kernel" --out "$vm" -o "$tmp/events.jsonl" \
 	../scenarios/demo_host_crash_auto_repro.yaml 2>"$tmp/err" &

@@ -4,20 +4,8 @@
 # ktstr-probe says so in one line with ktstr-boot's reason and exits 3; no
 # events are written (whole or not at all), and the run folder keeps the
 # plan, the consoles, the agent's stream so far and ktstr-boot's result.
-. ../lib.sh
-B=${KTSTR_BIN:?}
-kernel=${KTSTR_KERNEL_DIR:-../../build/kernel}
-obj=${KTSTR_BUILD:-../../build}/bpf/scx-ktstr.bpf.o
-for t in ktstr-stackx ktstr-btfres ktstr-probe ktstr-probe-agent ktstr-boot scx-ktstr; do
-	[ -x "$B/$t" ] || skip "$t not built"
-done
-[ -f "$kernel/vmlinux" ] || skip "no kernel at $kernel (make kernel)"
-[ -f "$obj" ] || skip "no $obj"
-need qemu-system-x86_64 jq
-"$B/ktstr-stackx" --com2 ../ktstr-boot/fixtures/crash.com2.log --com1 ../ktstr-boot/fixtures/crash.com1.log \
-	>"$tmp/stack.jsonl" || fail "ktstr-stackx"
-"$B/ktstr-btfres" --kernel "$kernel" --bpf-obj "$obj" --all-callbacks "$tmp/stack.jsonl" >"$tmp/targets.jsonl" ||
-	fail "ktstr-btfres"
+. ./demolib.sh
+demo_targets
 vm=$tmp/vm
 "$B/ktstr-probe" --targets "$tmp/targets.jsonl" --kernel "$kernel" --out "$vm" -o "$tmp/events.jsonl" \
 	../scenarios/demo_host_crash_auto_repro.yaml 2>"$tmp/err" &
