@@ -4,7 +4,7 @@
  * (bpf/probe/probe.bpf.c), the agent that loads them in the guest
  * (bpf/probe/), and ktstr-probe on the host, which writes the agent's plan
  * within these limits. The per-target configuration (which arguments and
- * struct fields to read) and the ring buffer records: fixed-size types
+ * struct fields to read) and the flight recorder's records: fixed-size types
  * only, both sides of the map must agree on the layout.
  */
 #ifndef KTSTR_PROBE_ABI_H
@@ -22,6 +22,7 @@
 #define PROBE_DATA_SZ		1024	/* field bytes per event */
 #define PROBE_BATCH		8	/* fentry/fexit slots per object (a power of two) */
 #define PROBE_INFLIGHT_DEPTH	4
+#define PROBE_SEQ_BUSY		0xffffffffu	/* probe_event.seq of a record being written */
 /* The field bytes a plan may ask for per target (data_len < PROBE_DATA_SZ). */
 #define PROBE_DATA_MAX		(PROBE_DATA_SZ - 1)
 
@@ -66,7 +67,8 @@ struct probe_event {
 	__u32 cpu;
 	__u64 ts;		/* bpf_ktime_get_ns() */
 	__u64 task;		/* bpf_get_current_task() */
-	__u32 pid, tgid;
+	__u32 pid;
+	__u32 seq;		/* its place in its CPU's flight ring (low bits); ~0 while written */
 	char comm[16];
 	/*
 	 * Trigger: args[0] exit kind, [1] in-flight task, [2] its pid,
@@ -80,7 +82,7 @@ struct probe_event {
 	__u8 data[PROBE_DATA_SZ + PROBE_FIELD_MAX];	/* slack: see read_fields */
 };
 
-/* A record in the ring buffer is the header and data_len bytes of data. */
+/* A record is the header and data_len bytes of data. */
 #define PROBE_HDR_SZ	__builtin_offsetof(struct probe_event, data)
 
 struct probe_inflight {

@@ -3,7 +3,8 @@
  * ktstr-probe-agent's parts (man/ktstr-probe-agent.1): the probe plan
  * (plan.c), the stream it prints (stream.c), attaching the probes
  * (attach.c), and main.c, which runs the phases. discover.c finds the
- * scheduler's struct_ops programs, recorder.c keeps the records.
+ * scheduler's struct_ops programs, flight.c reads the records and
+ * recorder.c keeps each task's latest.
  */
 #ifndef KTSTR_PROBE_AGENT_H
 #define KTSTR_PROBE_AGENT_H
@@ -57,12 +58,10 @@ void stream__free(void);
 void stream__note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void stream__attach(int i, const char *how, int err, double ms);
 void stream__prog(int t, const struct found_prog *f);
-/* One record of the ring buffer as a JSON line. */
+/* One record as a JSON line. */
 void stream__event(const struct probe_event *e, size_t len);
-/* The ring buffer's callback: the record into the flight recorder. */
-int stream__on_record(void *ctx, void *data, size_t len);
-/* The thread that drains the ring buffer rb until stream__stop_drain(). */
-void *stream__drain(void *rb);
+/* The thread that copies new records into the per-task history until stream__stop_drain(). */
+void *stream__drain(void *arg);
 void stream__stop_drain(void);
 /* Print what the recorder kept (the host sorts). */
 void stream__print_queue(void);
@@ -89,6 +88,9 @@ void attach__free(void);
 extern volatile sig_atomic_t agent_stop;
 extern struct timespec agent_t0;	/* when the agent started */
 extern int agent_verbose;		/* -v: libbpf's messages on stderr */
+extern long agent_max_events;		/* -m: the flight recorder's records, about */
+extern bool agent_run_stats;		/* --run-stats: the kernel's run count and time per program */
+extern bool agent_empty;		/* --empty: probes attached, nothing recorded (their own cost) */
 
 static inline double ms_since(const struct timespec *a)
 {

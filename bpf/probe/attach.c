@@ -18,6 +18,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 
 #include <bpf/bpf.h>
@@ -25,6 +26,7 @@
 #include <bpf/libbpf.h>
 
 #include "agent.h"
+#include "flight.h"
 #include "scx.h"
 #include "probe.skel.h"
 #include "trace.skel.h"
@@ -62,7 +64,8 @@ static int reuse_maps(struct trace_bpf *s)
 	int err;
 
 	if ((err = bpf_map__reuse_fd(s->maps.targets, bpf_map__fd(main_skel->maps.targets))) ||
-	    (err = bpf_map__reuse_fd(s->maps.events, bpf_map__fd(main_skel->maps.events))) ||
+	    (err = bpf_map__reuse_fd(s->maps.flight, bpf_map__fd(main_skel->maps.flight))) ||
+	    (err = bpf_map__reuse_fd(s->maps.flight_head, bpf_map__fd(main_skel->maps.flight_head))) ||
 	    (err = bpf_map__reuse_fd(s->maps.inflight, bpf_map__fd(main_skel->maps.inflight))) ||
 	    (err = bpf_map__reuse_fd(s->maps.counters, bpf_map__fd(main_skel->maps.counters))) ||
 	    (err = bpf_map__reuse_fd(s->maps.tally, bpf_map__fd(main_skel->maps.tally))))
@@ -80,6 +83,8 @@ static struct trace_bpf *trace_open(void)
 		return NULL;
 	autoload_none(s->obj);
 	s->rodata->data_cap = main_skel->rodata->data_cap;
+	s->rodata->flight_slots = main_skel->rodata->flight_slots;
+	s->rodata->record_none = main_skel->rodata->record_none;
 	err = reuse_maps(s);
 	if (err) {
 		trace_bpf__destroy(s);
@@ -417,6 +422,48 @@ bool attach__holding(void)
 	return holding;
 }
 
+/*
+ * The flight recorder's shape (record.bpf.h): agent_max_events records in
+ * all, shared out over the CPUs (16 a CPU at least), each of the bytes a
+ * record of the largest target takes.
+ */
+static int flight_cpus;
+static __u32 flight_slots;
+static size_t flight_esz;
+static void *flight_mem;
+static size_t flight_len;
+
+static void flight_size(struct probe_bpf *s)
+{
+	__u32 cap = s->rodata->data_cap;
+	long per;
+
+	flight_cpus = libbpf_num_possible_cpus();
+	if (flight_cpus < 1)
+		flight_cpus = 1;
+	per = (agent_max_events + flight_cpus - 1) / flight_cpus;
+	flight_slots = per < 16 ? 16 : (__u32)per;
+	/* As REC_SZ: the header, data_cap bytes and a read's slack. */
+	flight_esz = (PROBE_HDR_SZ + cap + (cap < PROBE_FIELD_MAX ? cap : PROBE_FIELD_MAX) + 7) & ~(size_t)7;
+	s->rodata->flight_slots = flight_slots;
+	bpf_map__set_value_size(s->maps.flight, flight_esz);
+	bpf_map__set_max_entries(s->maps.flight, (__u32)flight_cpus * flight_slots);
+}
+
+/* The loaded rings, mapped for the agent to read (flight.c). */
+static int flight_map(void)
+{
+	flight_len = (size_t)flight_cpus * flight_slots * flight_esz;
+	flight_len = (flight_len + 4095) & ~(size_t)4095;
+	flight_mem = mmap(NULL, flight_len, PROT_READ, MAP_SHARED, bpf_map__fd(main_skel->maps.flight), 0);
+	if (flight_mem == MAP_FAILED) {
+		flight_mem = NULL;
+		return -errno;
+	}
+	return flight__init(flight_mem, flight_slots, flight_esz, flight_cpus,
+			    bpf_map__fd(main_skel->maps.flight_head));
+}
+
 /* Phase 1, before the scheduler: maps, trigger, probe_hold. */
 /*
  * The main object (its maps, the kprobe, the trigger, probe_hold and, with
@@ -433,6 +480,8 @@ static int main_load(bool multi, bool *trig, bool *hold)
 		return -errno;
 	autoload_none(main_skel->obj);
 	main_skel->rodata->data_cap = probe_plan__data_cap();
+	main_skel->rodata->record_none = agent_empty;
+	flight_size(main_skel);
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
 	*trig = scx__has_exit_tp(vmbtf);
 	if (*trig)
@@ -443,6 +492,8 @@ static int main_load(bool multi, bool *trig, bool *hold)
 		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
 	multi_loaded = multi && !multi_prepare(log);
 	err = probe_bpf__load(main_skel);
+	if (!err)
+		err = flight_map();
 	if (!err && multi_loaded) {
 		verifier_stats(log[0], &multi_insns, &multi_us);
 		verifier_stats(log[1], &multi_insns, &multi_us);
@@ -457,7 +508,12 @@ int attach__kernel(void)
 	int i, err;
 	bool trig, hold, any_kernel = false;
 
-	stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	/*
+	 * Only when asked: the accounting reads the clock twice a program run,
+	 * which under TCG costs more than an empty program (bench/probe-overhead.sh).
+	 */
+	if (agent_run_stats)
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
 	vmbtf = btf__load_vmlinux_btf();
 	for (i = 0; i < ntg; i++)
 		any_kernel |= !tg[i].bpf;
@@ -697,6 +753,10 @@ void attach__free(void)
 	for (int k = 0; k < 2; k++)
 		if (multi_link[k] >= 0)
 			close(multi_link[k]);
+	flight__free();
+	if (flight_mem)
+		munmap(flight_mem, flight_len);
+	flight_mem = NULL;
 	probe_bpf__destroy(main_skel);
 	btf__free(vmbtf);
 }

@@ -51,52 +51,66 @@ static __always_inline void inflight_pop(__u32 idx)
 		in->depth = d;
 }
 
-/* Argument n of a traced call: behind ctx[0] for a struct_ops program. */
-static __always_inline __u64 call_arg(__u64 *ctx, const struct probe_target *t, __u32 n)
+/*
+ * The arguments of a traced call, the first nargs of them: behind ctx[0]
+ * for a struct_ops program, read there at once.
+ */
+static __always_inline void call_args(__u64 *ctx, const struct probe_target *t, __u64 *args)
 {
-	__u64 v = 0, p = 0;
+	__u32 i, n = t->nargs;
+	__u64 p = 0;
 
 	if (t->packed) {
 		bpf_get_func_arg(ctx, 0, &p);
-		bpf_probe_read_kernel(&v, sizeof(v), (void *)(p + n * sizeof(__u64)));
-	} else {
-		bpf_get_func_arg(ctx, n, &v);
+		if (n > PROBE_MAX_ARGS)
+			n = PROBE_MAX_ARGS;
+		bpf_probe_read_kernel(args, (n & 7) * sizeof(__u64), (void *)p);
+		return;
 	}
-	return v;
+	for (i = 0; i < PROBE_MAX_ARGS; i++) {
+		if (i >= n)
+			break;
+		bpf_get_func_arg(ctx, i, &args[i]);
+	}
 }
 
 static __always_inline int on_call(__u64 *ctx, __u32 idx, bool is_exit)
 {
+	__u64 args[PROBE_MAX_ARGS] = {};
 	const struct probe_target *t;
 	struct probe_event *e;
-	__u32 i, tp;
+	__u32 i, tp, seq;
+	__u64 task = 0;
 
+	if (record_none)
+		return 0;
 	t = bpf_map_lookup_elem(&targets, &idx);
 	if (!t)
 		return 0;
+	call_args(ctx, t, args);
 	/* The in-flight stack first: it must stay balanced whatever is recorded. */
 	if (t->is_bpf) {
 		if (is_exit) {
 			inflight_pop(idx);
 		} else {
-			tp = (__u8)t->task_param;	/* -1 becomes 255 */
-			inflight_push(idx, tp < PROBE_MAX_ARGS ? call_arg(ctx, t, tp) : 0);
+			tp = (__u8)t->task_param;	/* -1 becomes 255: none */
+			for (i = 0; i < PROBE_MAX_ARGS; i++)
+				if (i == tp)
+					task = args[i];
+			inflight_push(idx, task);
 		}
 	}
 	if (fired(is_exit))
 		return 0;
-	e = event_new(is_exit ? PROBE_EV_EXIT : PROBE_EV_ENTRY, idx);
+	e = event_new(is_exit ? PROBE_EV_EXIT : PROBE_EV_ENTRY, idx, &seq);
 	if (!e)
 		return 0;
-	for (i = 0; i < PROBE_MAX_ARGS; i++) {
-		if (i >= t->nargs)
-			break;
-		e->args[i] = call_arg(ctx, t, i);
-	}
+	for (i = 0; i < PROBE_MAX_ARGS; i++)
+		e->args[i] = args[i];
 	if (is_exit)
 		bpf_get_func_ret(ctx, &e->ret);
 	read_fields(e, t);
-	event_done(e);
+	event_done(e, seq);
 	return 0;
 }
 

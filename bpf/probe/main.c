@@ -9,7 +9,7 @@
  * it, while the scheduler loads), attaches fentry/fexit to the scheduler's
  * struct_ops programs (found by the op they implement, whatever their
  * names) while probe_hold keeps the scheduler stopped between loading and
- * enabling, and streams one JSON line per ring buffer record on stdout until
+ * enabling, and streams one JSON line per recorded call on stdout until
  * SIGINT/SIGTERM. Static: it runs in a bare initramfs.
  */
 #include <errno.h>
@@ -32,6 +32,7 @@
 
 #include "agent.h"
 #include "plan.h"
+#include "flight.h"
 #include "recorder.h"
 #include "log.h"
 #include "usage.h"
@@ -46,6 +47,9 @@ static const char help_text[] =
 	"  -p, --plan FILE       the probe plan written by ktstr-probe\n"
 	"  -m, --max-events N    keep the last N events (default 20000)\n"
 	"  -w, --wait-ms N       how long to wait for sched_ext (default 60000)\n"
+	"      --run-stats       the kernel's run count and time of each kind of probe\n"
+	"                        (kernel.bpf_stats_enabled: slows every probe)\n"
+	"      --empty           attach every probe, record nothing: their own cost\n"
 	"  -v, --verbose         libbpf messages on stderr\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
@@ -55,7 +59,8 @@ static const char help_text[] =
 volatile sig_atomic_t agent_stop;
 struct timespec agent_t0;
 int agent_verbose;
-static long max_events = 20000;
+long agent_max_events = 20000;
+bool agent_run_stats, agent_empty;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -76,7 +81,7 @@ static double cpu_ms(void)
 	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-/* The per-CPU tallies of the probes: ring buffer drops and records submitted. */
+/* The per-CPU tallies of the probes: records lost for want of a slot. */
 static void tally_sum(__u64 *drops, __u64 *submitted)
 {
 	int n = libbpf_num_possible_cpus(), i;
@@ -108,16 +113,17 @@ int main(int argc, char **argv)
 		{ "plan", required_argument, NULL, 'p' },
 		{ "max-events", required_argument, NULL, 'm' },
 		{ "wait-ms", required_argument, NULL, 'w' },
+		{ "run-stats", no_argument, NULL, 'S' },
+		{ "empty", no_argument, NULL, 'E' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *plan = NULL;
-	struct ring_buffer *rb = NULL;
 	pthread_t drainer;
 	struct timespec t1;
-	struct recorder_stats rs;
+	struct flight_stats fs;
 	struct sigaction sa = { .sa_handler = on_signal };
 	long wait_ms = 60000;
 	double cpu0 = 0;
@@ -133,12 +139,18 @@ int main(int argc, char **argv)
 			plan = optarg;
 			break;
 		case 'm':
-			if (usage__parse_long(optarg, 1, LONG_MAX, &max_events))
+			if (usage__parse_long(optarg, 1, 1L << 24, &agent_max_events))
 				usage__bad("--max-events: expected a count, got '%s'", optarg);
 			break;
 		case 'w':
 			if (usage__parse_long(optarg, 0, LONG_MAX, &wait_ms))
 				usage__bad("--wait-ms: expected milliseconds, got '%s'", optarg);
+			break;
+		case 'S':
+			agent_run_stats = true;
+			break;
+		case 'E':
+			agent_empty = true;
 			break;
 		case 'v':
 			agent_verbose++;
@@ -170,11 +182,6 @@ int main(int argc, char **argv)
 	early = !err && attach__holding();
 	if (!err && !early)
 		attach__kernel_functions();
-	if (!err) {
-		rb = ring_buffer__new(bpf_map__fd(main_skel->maps.events), stream__on_record, NULL, NULL);
-		if (!rb)
-			err = -errno;
-	}
 	fprintf(stream__out(), "{\"ev\":\"phase\",\"name\":\"ready\",\"ms\":%.2f}\n", ms_since(&agent_t0));
 	stream__end_buffer();
 	if (err) {
@@ -189,8 +196,8 @@ int main(int argc, char **argv)
 		if (fd >= 0)
 			close(fd);
 	}
-	if (recorder__init(max_events) || pthread_create(&drainer, NULL, stream__drain, rb)) {
-		error("out of memory");
+	if (pthread_create(&drainer, NULL, stream__drain, NULL)) {
+		error("cannot start the history thread: %s", strerror(errno));
 		goto cleanup;
 	}
 	printf("%s\n", PLAN_AGENT_READY);
@@ -209,7 +216,7 @@ int main(int argc, char **argv)
 		usleep(50000);
 	stream__stop_drain();
 	pthread_join(drainer, NULL);
-	/* What matters most first: the trigger (its map copy survives ring buffer overflows), the counters. */
+	/* What matters most first: the trigger (its own map copy), the counters. */
 	{
 		struct probe_event *e = calloc(1, sizeof(*e));
 
@@ -222,18 +229,20 @@ int main(int argc, char **argv)
 	k = 2;
 	bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.counters), &k, &triggers);
 	tally_sum(&drops, &submitted);
-	recorder__stats(&rs);
-	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%ld,"
-	       "\"capped\":%ld,\"queued\":%ld,\"per_task\":%d,\"agent_cpu_ms\":%.1f,\"agent_run_cpu_ms\":%.1f",
-	       (unsigned long long)drops, (unsigned long long)submitted, (unsigned long long)triggers, rs.recorded,
-	       rs.capped, rs.queued, RECORDER_PER_TASK, cpu_ms(), cpu_ms() - cpu0);
+	flight__stats(&fs);
+	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%llu,"
+	       "\"capped\":%llu,\"queued\":%ld,\"history_missed\":%llu,\"per_task\":%d,\"agent_cpu_ms\":%.1f,"
+	       "\"agent_run_cpu_ms\":%.1f",
+	       (unsigned long long)drops, (unsigned long long)fs.recorded, (unsigned long long)triggers,
+	       (unsigned long long)fs.recorded, (unsigned long long)fs.capped, fs.queued,
+	       (unsigned long long)fs.missed, RECORDER_PER_TASK, cpu_ms(), cpu_ms() - cpu0);
 	attach__print_run_stats(stdout);
 	puts("}");
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	stream__print_queue();
-	recorder__stats(&rs);
-	printf("{\"ev\":\"phase\",\"name\":\"printed\",\"ms\":%.2f,\"kept\":%ld}\n", ms_since(&t1), rs.kept);
+	flight__stats(&fs);
+	printf("{\"ev\":\"phase\",\"name\":\"printed\",\"ms\":%.2f,\"kept\":%ld}\n", ms_since(&t1), fs.kept);
 	fflush(stdout);
 	/*
 	 * The stream is complete: say so before detaching, which takes
@@ -244,9 +253,7 @@ int main(int argc, char **argv)
 cleanup:
 	/* Never leave a scheduler stopped, whatever happened here. */
 	attach__hold_release();
-	ring_buffer__free(rb);
 	attach__free();
 	stream__free();
-	recorder__free();
 	return code;
 }

@@ -14,8 +14,8 @@
  * - probe_trigger: tp_btf/sched_ext_exit, the one-shot trigger.
  * - probe_hold: stops a scheduler between loading and enabling (see there).
  *
- * Every record is built in place in one ring buffer (a reservation of a
- * size fixed at load time, see data_cap); a failed reservation is counted.
+ * Every record is built in place in its CPU's ring of the flight recorder
+ * (record.bpf.h), of a size fixed at load time (see data_cap).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -39,7 +39,7 @@ struct {
 	__type(value, struct probe_hold);
 } hold SEC(".maps");
 
-/* The trigger's record is built here: it is kept in trigger_rec even when the ring buffer is full. */
+/* The trigger's record is built here, then kept in trigger_rec. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -47,7 +47,7 @@ struct {
 	__type(value, struct probe_event);
 } scratch SEC(".maps");
 
-/* The first trigger record, kept whatever happens to the ring buffer. */
+/* The first trigger record, which the agent prints first. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -66,16 +66,16 @@ static __always_inline void count(__u32 which)
 SEC("kprobe")
 int probe_kprobe(struct pt_regs *ctx)
 {
-	__u32 idx = bpf_get_attach_cookie(ctx);
+	__u32 idx = bpf_get_attach_cookie(ctx), seq;
 	const struct probe_target *t;
 	struct probe_event *e;
 
-	if (fired(false))
+	if (record_none || fired(false))
 		return 0;
 	t = bpf_map_lookup_elem(&targets, &idx);
 	if (!t)
 		return 0;
-	e = event_new(PROBE_EV_ENTRY, idx);
+	e = event_new(PROBE_EV_ENTRY, idx, &seq);
 	if (!e)
 		return 0;
 	e->args[0] = PT_REGS_PARM1(ctx);
@@ -85,7 +85,7 @@ int probe_kprobe(struct pt_regs *ctx)
 	e->args[4] = PT_REGS_PARM5(ctx);
 	e->args[5] = PT_REGS_PARM6(ctx);
 	read_fields(e, t);
-	event_done(e);
+	event_done(e, seq);
 	return 0;
 }
 
@@ -201,10 +201,7 @@ int probe_trigger(__u64 *ctx)
 		if (keep)
 			__builtin_memcpy(keep, e, PROBE_HDR_SZ);
 	}
-	if (bpf_ringbuf_output(&events, e, PROBE_HDR_SZ, BPF_RB_NO_WAKEUP))
-		tally_one(0);
-	else
-		tally_one(1);
+	/* A later trigger (another scheduler instance) is only counted: the chain is the first one's. */
 	return 0;
 }
 

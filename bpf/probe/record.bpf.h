@@ -2,7 +2,7 @@
 /*
  * What both BPF objects of the probes share (probe.bpf.c, trace.bpf.c): the
  * maps (the agent creates them with the first object and reuses them in
- * every other) and building a record in place in the ring buffer.
+ * every other) and building a record in place in the flight recorder.
  */
 #ifndef KTSTR_PROBE_RECORD_BPF_H
 #define KTSTR_PROBE_RECORD_BPF_H
@@ -19,6 +19,12 @@
  */
 const volatile __u32 data_cap = PROBE_DATA_SZ;
 
+/*
+ * Set (agent --empty): every probe attached, nothing recorded, not even the
+ * in-flight stack: what the trampolines and program runs cost alone.
+ */
+const volatile bool record_none;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, PROBE_MAX_TARGETS);
@@ -26,10 +32,31 @@ struct {
 	__type(value, struct probe_target);
 } targets SEC(".maps");
 
+/*
+ * The flight recorder: for each CPU a ring of flight_slots records, CPU c's
+ * at [c * flight_slots, (c + 1) * flight_slots), overwritten in turn. A
+ * record is written in place where it will stay: no reservation, no lock,
+ * no copy, and no reader in the guest while the scenario runs but the
+ * agent's periodic look for its per-task history (recorder.c). The agent
+ * sizes it (slots, and a value of REC_SZ bytes) before load and maps it.
+ */
+const volatile __u32 flight_slots = 1;
+
 struct {
-	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 8 << 20);
-} events SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 1);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, sizeof(struct probe_event));
+} flight SEC(".maps");
+
+/* Per CPU: how many records it has begun in its ring (the next one's place). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} flight_head SEC(".maps");
 
 /* The BPF callbacks in flight on each CPU, innermost last. */
 struct {
@@ -50,7 +77,7 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Per CPU, as every hit counts: [0] ring buffer drops, [1] events submitted. */
+/* Per CPU, as every hit counts: [0] records lost (no slot), [1] unused. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 2);
@@ -97,7 +124,7 @@ static __always_inline bool fired(bool is_exit)
 	return !n || __sync_fetch_and_add(n, 1) >= EXIT_BUDGET;
 }
 
-/* The bytes of a record in the ring buffer: room for data_cap field bytes (see read_fields). */
+/* The bytes of a record in the flight recorder: room for data_cap field bytes (see read_fields). */
 #define REC_SZ (PROBE_HDR_SZ + data_cap + (data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX))
 
 /* The header every record has. */
@@ -112,7 +139,6 @@ static __always_inline void event_head(struct probe_event *e, __u8 type, __u32 t
 	e->ts = bpf_ktime_get_ns();
 	e->task = bpf_get_current_task();
 	e->pid = (__u32)id;
-	e->tgid = id >> 32;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->ret = 0;
 	e->ok = 0;
@@ -120,30 +146,41 @@ static __always_inline void event_head(struct probe_event *e, __u8 type, __u32 t
 }
 
 /*
- * A record reserved in the ring buffer, built in place: no copy. Only the
+ * The next slot of this CPU's ring (its place in *seq), marked busy until
+ * event_done(e, *seq) publishes it: the
+ * agent may look at it meanwhile. The place is taken atomically, as a probe
+ * in an interrupt may nest between the read and the increment. Only the
  * header is set; the agent reads args[] up to the target's nargs and data[]
- * where ok says, the rest is whatever the ring held.
+ * where ok says, the rest is whatever the slot held.
  */
-static __always_inline struct probe_event *event_new(__u8 type, __u32 target)
+static __always_inline struct probe_event *event_new(__u8 type, __u32 target, __u32 *seq)
 {
-	struct probe_event *e = bpf_ringbuf_reserve(&events, REC_SZ, 0);
+	__u32 zero = 0, k;
+	__u64 *h = bpf_map_lookup_elem(&flight_head, &zero), pos;
+	struct probe_event *e;
 
+	if (!h) {
+		tally_one(0);
+		return NULL;
+	}
+	pos = __sync_fetch_and_add(h, 1);
+	k = bpf_get_smp_processor_id() * flight_slots + (__u32)(pos % flight_slots);
+	e = bpf_map_lookup_elem(&flight, &k);
 	if (!e) {
 		tally_one(0);
 		return NULL;
 	}
+	e->seq = PROBE_SEQ_BUSY;
+	asm volatile("" ::: "memory");
 	event_head(e, type, target);
+	*seq = (__u32)pos;
 	return e;
 }
 
-static __always_inline void event_done(struct probe_event *e)
+static __always_inline void event_done(struct probe_event *e, __u32 seq)
 {
-	/*
-	 * No wakeup: the agent reads on a timer. A wakeup per record would
-	 * wake the agent, whose wakeup is traced, which wakes it again.
-	 */
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
-	tally_one(1);
+	asm volatile("" ::: "memory");
+	e->seq = seq;
 }
 
 struct fields_ctx {

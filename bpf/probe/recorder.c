@@ -1,51 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <pthread.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "recorder.h"
 
-/* A copy of a ring buffer record, shared by the window and its task's list. */
-struct rec {
-	int refs;
-	bool printed;
-	size_t len;
+/* A copy, in a task's ring of RECORDER_PER_TASK (rec_max bytes of data each). */
+struct copy {
+	__u64 pos;
+	int cpu;
+	__u32 len;
 	unsigned char data[];
 };
 
 struct task_slot {
 	__u64 task;		/* 0: free */
-	struct rec *last[RECORDER_PER_TASK];
+	unsigned char *ring;	/* allocated with the task's first record */
 	int head, count;
 };
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static struct rec **win;
-static long win_max, win_head, win_count;
 static struct task_slot *tasks;
-static struct recorder_stats stats;
+static size_t stride;
 
-int recorder__init(long max_events)
+int recorder__init(size_t rec_max)
 {
-	win = calloc(max_events, sizeof(*win));
 	tasks = calloc(RECORDER_TASKS, sizeof(*tasks));
-	if (!win || !tasks) {
-		free(win);
-		free(tasks);
-		win = NULL;
-		tasks = NULL;
+	if (!tasks)
 		return -ENOMEM;
-	}
-	win_max = max_events;
+	stride = (sizeof(struct copy) + rec_max + 7) & ~(size_t)7;
 	return 0;
-}
-
-static void put(struct rec *r)
-{
-	if (r && !--r->refs)
-		free(r);
 }
 
 /* Open addressing on the task pointer; NULL when the table is full. */
@@ -57,6 +40,9 @@ static struct task_slot *slot_of(__u64 task)
 		if (tasks[h].task == task)
 			return &tasks[h];
 		if (!tasks[h].task) {
+			tasks[h].ring = malloc(RECORDER_PER_TASK * stride);
+			if (!tasks[h].ring)
+				return NULL;
 			tasks[h].task = task;
 			return &tasks[h];
 		}
@@ -64,88 +50,71 @@ static struct task_slot *slot_of(__u64 task)
 	return NULL;
 }
 
-void recorder__add(const void *data, size_t len, __u64 task)
+static struct copy *copy_at(const struct task_slot *ts, int k)
 {
-	struct rec *r = malloc(sizeof(*r) + len);
-	struct task_slot *ts;
-
-	if (!r)
-		return;
-	r->refs = 1;
-	r->printed = false;
-	r->len = len;
-	memcpy(r->data, data, len);
-	pthread_mutex_lock(&lock);
-	if (win_count == win_max) {
-		put(win[win_head]);
-		win_head = (win_head + 1) % win_max;
-		win_count--;
-		stats.capped++;
-	}
-	win[(win_head + win_count) % win_max] = r;
-	win_count++;
-	stats.recorded++;
-	if (task && (ts = slot_of(task))) {
-		int at = (ts->head + ts->count) % RECORDER_PER_TASK;
-
-		if (ts->count == RECORDER_PER_TASK) {
-			put(ts->last[ts->head]);
-			ts->head = (ts->head + 1) % RECORDER_PER_TASK;
-			ts->count--;
-			at = (ts->head + ts->count) % RECORDER_PER_TASK;
-		}
-		r->refs++;
-		ts->last[at] = r;
-		ts->count++;
-	}
-	pthread_mutex_unlock(&lock);
+	return (struct copy *)(ts->ring + (size_t)((ts->head + k) % RECORDER_PER_TASK) * stride);
 }
 
-void recorder__drain(void (*fn)(const void *data, size_t len))
+/* The copy recorder__prepare() handed out, until recorder__commit(). */
+static struct task_slot *pending;
+
+void *recorder__prepare(__u64 task, size_t len, int cpu, __u64 pos)
 {
-	long i;
-	int k;
+	struct task_slot *ts;
+	struct copy *c;
 
-	pthread_mutex_lock(&lock);
-	/* The window first, newest first: cut short, what is lost is the oldest. */
-	for (i = win_count - 1; i >= 0; i--) {
-		struct rec *r = win[(win_head + i) % win_max];
+	pending = NULL;
+	if (!tasks || !task || len + sizeof(struct copy) > stride || !(ts = slot_of(task)))
+		return NULL;
+	/* The next place, the oldest copy's when the ring is full: the oldest goes once committed. */
+	c = copy_at(ts, ts->count == RECORDER_PER_TASK ? 0 : ts->count);
+	c->pos = pos;
+	c->cpu = cpu;
+	c->len = len;
+	pending = ts;
+	return c->data;
+}
 
-		fn(r->data, r->len);
-		r->printed = true;
-		put(r);
-	}
-	win_count = 0;
+void recorder__commit(void)
+{
+	struct task_slot *ts = pending;
+
+	if (!ts)
+		return;
+	if (ts->count == RECORDER_PER_TASK)
+		ts->head = (ts->head + 1) % RECORDER_PER_TASK;
+	else
+		ts->count++;
+	pending = NULL;
+}
+
+long recorder__drain(void (*fn)(const void *data, size_t len), const __u64 *window_start, int ncpu)
+{
+	long n = 0;
+	int i, k;
+
 	for (i = 0; tasks && i < RECORDER_TASKS; i++) {
 		struct task_slot *ts = &tasks[i];
 
 		for (k = ts->count - 1; k >= 0; k--) {
-			struct rec *r = ts->last[(ts->head + k) % RECORDER_PER_TASK];
+			const struct copy *c = copy_at(ts, k);
 
-			if (!r->printed) {
-				fn(r->data, r->len);
-				r->printed = true;
-				stats.kept++;
-			}
-			put(r);
+			if (c->cpu >= 0 && c->cpu < ncpu && c->pos >= window_start[c->cpu])
+				continue;
+			fn(c->data, c->len);
+			n++;
 		}
 		ts->count = 0;
 	}
-	pthread_mutex_unlock(&lock);
-}
-
-void recorder__stats(struct recorder_stats *st)
-{
-	pthread_mutex_lock(&lock);
-	*st = stats;
-	st->queued = win_count;
-	pthread_mutex_unlock(&lock);
+	return n;
 }
 
 void recorder__free(void)
 {
-	free(win);
+	int i;
+
+	for (i = 0; tasks && i < RECORDER_TASKS; i++)
+		free(tasks[i].ring);
 	free(tasks);
-	win = NULL;
 	tasks = NULL;
 }

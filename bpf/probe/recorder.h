@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * ktstr-probe-agent's flight recorder: the latest records overall, and the
- * latest few of every task besides. The global window of a busy guest covers
- * well under a second; a stalled task's last calls (its enqueue seconds before
- * the watchdog fired) are the ones a stall needs, so each task keeps its own.
+ * ktstr-probe-agent's per-task history: copies of the latest few records of
+ * every task, read from the flight recorder (flight.c) while the scenario
+ * runs. The flight recorder's window of a busy guest covers well under a
+ * second; a stalled task's last calls (its enqueue seconds before the
+ * watchdog fired) are the ones a stall needs, so each task keeps its own.
  */
 #ifndef KTSTR_PROBE_RECORDER_H
 #define KTSTR_PROBE_RECORDER_H
@@ -14,20 +15,23 @@
 #define RECORDER_PER_TASK	32	/* records kept per task beyond the window */
 #define RECORDER_TASKS		4096	/* tasks tracked; later ones only in the window */
 
-struct recorder_stats {
-	long recorded;		/* records added */
-	long capped;		/* left the global window */
-	long queued;		/* in the window now */
-	long kept;		/* out of the window, kept for their task */
-};
-
-/* 0 or -ENOMEM. */
-int recorder__init(long max_events);
-/* Copy a record of task (its task argument, else current). Thread-safe. */
-void recorder__add(const void *data, size_t len, __u64 task);
-/* Each record once: the window newest first, then those kept per task. Frees them. */
-void recorder__drain(void (*fn)(const void *data, size_t len));
-void recorder__stats(struct recorder_stats *st);
+/* 0 or -ENOMEM; rec_max: the largest record's bytes. */
+int recorder__init(size_t rec_max);
+/*
+ * Where the next record of task (its task argument, else current) goes: len
+ * bytes, from place pos of cpu's ring; NULL if it cannot be kept. The copy
+ * counts once recorder__commit() says it is whole (the ring may have
+ * overwritten the record while it was copied: then another prepare just
+ * reuses the place).
+ */
+void *recorder__prepare(__u64 task, size_t len, int cpu, __u64 pos);
+void recorder__commit(void);
+/*
+ * Each copy once whose record has left the window (its place is below
+ * window_start[its cpu]): those still in it are printed from there. The
+ * count printed.
+ */
+long recorder__drain(void (*fn)(const void *data, size_t len), const __u64 *window_start, int ncpu);
 void recorder__free(void);
 
 #endif

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The agent's stdout: one JSON line per note, attach result and program
- * found, then the records the probes made, which go ring buffer -> flight
- * recorder (recorder.c) -> printer. Until the ready line, what the
+ * found, then the records the probes made, read from the flight recorder
+ * (flight.c) at the end. Until the ready line, what the
  * attaching phase says is buffered (stdout is the console until then).
  */
 #include <stdarg.h>
@@ -14,7 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "agent.h"
-#include "recorder.h"
+#include "flight.h"
 
 /* A JSON string: quotes, backslashes, controls and non-ASCII bytes escaped. */
 static void put_str(const char *s, size_t max)
@@ -86,26 +86,102 @@ void stream__note(const char *fmt, ...)
 	fputs("\"}\n", stream__out());
 }
 
-/* Quoted hex of n bytes; one fwrite (printing is most of the agent's teardown). */
-static void hex_bytes(const unsigned char *b, int n)
-{
-	static const char digits[] = "0123456789abcdef";
-	char buf[2 * PROBE_FIELD_MAX + 2];
-	int i, o = 0;
+/*
+ * A record's line, built by hand and written at once: printing the
+ * flight recorder is most of the agent's teardown, and printf's parsing of
+ * its formats was most of that under TCG.
+ */
+struct line {
+	size_t n;
+	char b[256 + PROBE_MAX_ARGS * 24 + PROBE_MAX_FIELDS * (2 * PROBE_FIELD_MAX + 4) + 64];
+};
 
-	buf[o++] = '"';
-	for (i = 0; i < n && i < PROBE_FIELD_MAX; i++) {
-		buf[o++] = digits[b[i] >> 4];
-		buf[o++] = digits[b[i] & 15];
+static void line_mem(struct line *l, const char *s, size_t n)
+{
+	if (n > sizeof(l->b) - l->n)
+		n = sizeof(l->b) - l->n;
+	memcpy(l->b + l->n, s, n);
+	l->n += n;
+}
+
+#define line_lit(l, s) line_mem((l), (s), sizeof(s) - 1)
+
+static void line_chr(struct line *l, char c)
+{
+	if (l->n < sizeof(l->b))
+		l->b[l->n++] = c;
+}
+
+static void line_dec(struct line *l, unsigned long long v)
+{
+	char d[24];
+	int i = sizeof(d);
+
+	do
+		d[--i] = '0' + v % 10;
+	while ((v /= 10));
+	line_mem(l, d + i, sizeof(d) - i);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+/* "0x..." as %llx prints it, quoted. */
+static void line_hex(struct line *l, unsigned long long v)
+{
+	char d[20];
+	int i = sizeof(d);
+
+	d[--i] = '"';
+	do
+		d[--i] = hexdig[v & 15];
+	while ((v >>= 4));
+	d[--i] = 'x';
+	d[--i] = '0';
+	d[--i] = '"';
+	line_mem(l, d + i, sizeof(d) - i);
+}
+
+/* A JSON string, as put_str. */
+static void line_jstr(struct line *l, const char *s, size_t max)
+{
+	size_t i;
+
+	line_chr(l, '"');
+	for (i = 0; i < max && s[i]; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\') {
+			line_chr(l, '\\');
+			line_chr(l, c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			line_lit(l, "\\u00");
+			line_chr(l, hexdig[c >> 4]);
+			line_chr(l, hexdig[c & 15]);
+		} else {
+			line_chr(l, c);
+		}
 	}
-	buf[o++] = '"';
-	fwrite(buf, 1, o, stdout);
+	line_chr(l, '"');
+}
+
+/* Quoted hex of n bytes. */
+static void line_bytes(struct line *l, const unsigned char *b, int n)
+{
+	int i;
+
+	line_chr(l, '"');
+	for (i = 0; i < n && i < PROBE_FIELD_MAX; i++) {
+		line_chr(l, hexdig[b[i] >> 4]);
+		line_chr(l, hexdig[b[i] & 15]);
+	}
+	line_chr(l, '"');
 }
 
 static bool trigger_printed;
 
 void stream__event(const struct probe_event *e, size_t len)
 {
+	static struct line l;
 	const struct target *t;
 	size_t dlen = len - PROBE_HDR_SZ;
 	int i;
@@ -131,38 +207,62 @@ void stream__event(const struct probe_event *e, size_t len)
 	if (e->target >= ntg)
 		return;
 	t = &tg[e->target];
-	printf("{\"ev\":\"%s\",\"i\":%u,\"cpu\":%u,\"ts\":%llu,\"task\":\"0x%llx\",\"pid\":%u,\"comm\":",
-	       e->type == PROBE_EV_EXIT ? "exit" : "entry", e->target, e->cpu, (unsigned long long)e->ts,
-	       (unsigned long long)e->task, e->pid);
-	put_str(e->comm, sizeof(e->comm));
-	fputs(",\"args\":[", stdout);
-	for (i = 0; i < t->nargs; i++)
-		printf("%s\"0x%llx\"", i ? "," : "", (unsigned long long)e->args[i]);
-	fputs("],\"f\":[", stdout);
+	l.n = 0;
+	line_lit(&l, "{\"ev\":\"");
+	if (e->type == PROBE_EV_EXIT)
+		line_lit(&l, "exit");
+	else
+		line_lit(&l, "entry");
+	line_lit(&l, "\",\"i\":");
+	line_dec(&l, e->target);
+	line_lit(&l, ",\"cpu\":");
+	line_dec(&l, e->cpu);
+	line_lit(&l, ",\"ts\":");
+	line_dec(&l, e->ts);
+	line_lit(&l, ",\"task\":");
+	line_hex(&l, e->task);
+	line_lit(&l, ",\"pid\":");
+	line_dec(&l, e->pid);
+	line_lit(&l, ",\"comm\":");
+	line_jstr(&l, e->comm, sizeof(e->comm));
+	line_lit(&l, ",\"args\":[");
+	for (i = 0; i < t->nargs; i++) {
+		if (i)
+			line_chr(&l, ',');
+		line_hex(&l, e->args[i]);
+	}
+	line_lit(&l, "],\"f\":[");
 	for (i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->f[i];
 		int n = f->size;
 
 		if (i)
-			putchar(',');
+			line_chr(&l, ',');
 		if (!(e->ok & (1u << i)) || (size_t)(f->out + f->size) > dlen) {
 			/* false: a NULL pointer on the way; null: unreadable. */
-			fputs(e->nul & (1u << i) ? "false" : "null", stdout);
+			if (e->nul & (1u << i))
+				line_lit(&l, "false");
+			else
+				line_lit(&l, "null");
 			continue;
 		}
 		if (f->str)
 			n = strnlen((const char *)e->data + f->out, f->size);
-		hex_bytes(e->data + f->out, n);
+		line_bytes(&l, e->data + f->out, n);
 	}
-	putchar(']');
-	if (e->type == PROBE_EV_EXIT)
-		printf(",\"ret\":\"0x%llx\"", (unsigned long long)e->ret);
-	puts("}");
+	line_chr(&l, ']');
+	if (e->type == PROBE_EV_EXIT) {
+		line_lit(&l, ",\"ret\":");
+		line_hex(&l, e->ret);
+	}
+	line_lit(&l, "}\n");
+	fwrite(l.b, 1, l.n, stdout);
 }
 
 /*
- * The ring buffer is drained by its own thread into the flight recorder
- * (recorder.c), so a slow console never makes the kernel side drop records.
+ * While the scenario runs, a thread of its own copies the flight
+ * recorder's new records into the per-task history every few
+ * milliseconds: a ring of a busy CPU turns over in tens of them.
  */
 static volatile int drain_stop;
 
@@ -171,34 +271,13 @@ void stream__stop_drain(void)
 	drain_stop = 1;
 }
 
-int stream__on_record(void *ctx, void *data, size_t len)
+void *stream__drain(void *arg)
 {
-	const struct probe_event *e = data;
-	__u64 task;
-
-	(void)ctx;
-	if (len < PROBE_HDR_SZ || len > sizeof(struct probe_event))
-		return 0;
-	/* A reservation has room for the largest target's fields: keep this one's. */
-	if (e->type != PROBE_EV_TRIGGER && e->target < ntg && len > PROBE_HDR_SZ + (size_t)tg[e->target].data_len)
-		len = PROBE_HDR_SZ + tg[e->target].data_len;
-	/* The task a call is about: its task argument, else current. */
-	task = e->task;
-	if (e->type != PROBE_EV_TRIGGER && e->target < ntg && tg[e->target].task_param >= 0 &&
-	    tg[e->target].task_param < tg[e->target].nargs && e->args[tg[e->target].task_param])
-		task = e->args[tg[e->target].task_param];
-	recorder__add(data, len, task);
-	return 0;
-}
-
-void *stream__drain(void *rb)
-{
-	/* The programs submit without wakeups (see event_done()): read on a timer. */
+	(void)arg;
 	while (!drain_stop) {
-		ring_buffer__consume(rb);
-		usleep(10000);
+		flight__scan();
+		usleep(5000);
 	}
-	ring_buffer__consume(rb);
 	return NULL;
 }
 
@@ -214,7 +293,7 @@ static void print_one(const void *data, size_t len)
 /* Print what was recorded; the host sorts. */
 void stream__print_queue(void)
 {
-	recorder__drain(print_one);
+	flight__print(print_one);
 	fflush(stdout);
 }
 

@@ -44,6 +44,10 @@ static const char help_text[] =
 	"                        here (default: a new folder under ${TMPDIR:-/tmp})\n"
 	"      --accel A         auto (default), kvm or tcg\n"
 	"  -m, --max-events N    calls the agent keeps, the latest (default 20000)\n"
+	"      --run-stats       the kernel's run count and time of each kind of probe\n"
+	"                        in the meta (slows every probe)\n"
+	"      --empty-probes    attach every probe but record nothing: what the\n"
+	"                        probes alone cost the workload (benchmarks)\n"
 	"      --agent-out FILE  convert a saved agent stream; nothing boots\n"
 	"  -n, --nr-cpus N       with --agent-out: the VM's CPU count\n"
 	"  -o, --output FILE     write the events here (whole or not at all)\n"
@@ -80,9 +84,22 @@ static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *er
 	return ret;
 }
 
+/* The agent's flags of --run-stats and --empty-probes, into flags[3]. */
+static const char *const *run_stats_flags(const char **flags, bool run_stats, bool empty)
+{
+	int n = 0;
+
+	if (run_stats)
+		flags[n++] = "--agent-arg=--run-stats";
+	if (empty)
+		flags[n++] = "--agent-arg=--empty";
+	flags[n] = NULL;
+	return flags;
+}
+
 /* ktstr-boot with the agent; its JSON line goes to DIR/boot.json. Returns its exit status or -errno. */
 static int run_boot(const char *bindir, const char *dir, const char *kernel, const char *accel, long max_events,
-		    int verbose, const char *scenario)
+		    int verbose, const char *const *agent_flags, const char *scenario)
 {
 	char boot[PATH_MAX + 16], agent[PATH_MAX + 32], file[PATH_MAX + 64], res[PATH_MAX + 16], maxev[32];
 	const char *argv[32];
@@ -110,6 +127,8 @@ static int run_boot(const char *bindir, const char *dir, const char *kernel, con
 	argv[n++] = "--agent-arg=--max-events";
 	argv[n++] = "--agent-arg";
 	argv[n++] = maxev;
+	while (*agent_flags)
+		argv[n++] = *agent_flags++;
 	argv[n++] = "--file";
 	argv[n++] = file;
 	if (kernel) {
@@ -243,6 +262,8 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'D' },
 		{ "accel", required_argument, NULL, 'a' },
 		{ "max-events", required_argument, NULL, 'm' },
+		{ "run-stats", no_argument, NULL, 'S' },
+		{ "empty-probes", no_argument, NULL, 'E' },
 		{ "agent-out", required_argument, NULL, 'A' },
 		{ "nr-cpus", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
@@ -255,6 +276,8 @@ int main(int argc, char **argv)
 		   *output = NULL;
 	char err[1024] = "", bindir[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 32], why[256] = "";
 	long max_events = 20000, nr_cpus = 0;
+	const char *agent_flags[3] = { NULL, NULL, NULL };
+	bool run_stats = false, empty = false;
 	struct scenario *s = NULL;
 	struct probe_plan *plan = calloc(1, sizeof(*plan));
 	struct conv conv = { 0 };
@@ -286,6 +309,12 @@ int main(int argc, char **argv)
 		case 'm':
 			if (usage__parse_long(optarg, 1, 10000000, &max_events))
 				usage__bad("--max-events: expected 1 to 10000000, got '%s'", optarg);
+			break;
+		case 'S':
+			run_stats = true;
+			break;
+		case 'E':
+			empty = true;
 			break;
 		case 'A':
 			agent_out = optarg;
@@ -390,7 +419,8 @@ int main(int argc, char **argv)
 	/* A stale stream of an earlier run must not pass for this one's. */
 	snprintf(path, sizeof(path), "%s/agent.out", dir);
 	unlink(path);
-	ret = run_boot(bindir, dir, kernel, accel, max_events, verbose, argv[optind]);
+	ret = run_boot(bindir, dir, kernel, accel, max_events, verbose,
+		       run_stats_flags(agent_flags, run_stats, empty), argv[optind]);
 	if (interrupt__pending()) {
 		error("interrupted by signal %d (%s); logs in %s", interrupt__pending(),
 		      strsignal(interrupt__pending()), dir);
