@@ -15,6 +15,6 @@ in_report '^exit: ERROR_STALL \(1026\)'
 in_report '^message: .*\[[0-9]+\] failed to run for '
 pid=$(sed -n 's/^message: .*\[\([0-9]*\)\] failed to run for .*/\1/p' "$report" | head -n 1)
 in_report "^causal task: [^ ]*\\[$pid\\] 0x[0-9a-f]+, named by the watchdog \\(failed to run for "
-in_report '^stall: last enqueued -[0-9.]+m?s \(simple_enqueue\).*not run since it was enqueued$'
+in_report '^stall: last enqueued -[0-9.]+m?s \(simple_enqueue(, into DSQ [^)]+)?\).*not run since it was enqueued$'
 in_report '^#[0-9]+ +-[0-9.]+m?s +cpu [0-9]+ +simple_enqueue +scx_simple\.bpf\.c:[0-9]+$'
 exit 0
