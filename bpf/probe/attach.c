@@ -424,9 +424,14 @@ bool attach__holding(void)
 
 /*
  * The flight recorder's shape (record.bpf.h): agent_max_events records in
- * all, shared out over the CPUs (16 a CPU at least), each of the bytes a
- * record of the largest target takes.
+ * all, shared out over the CPUs, each of the bytes a record of the largest
+ * target takes. A CPU's ring has room for four times the returns recorded
+ * after the trigger (EXIT_BUDGET of record.bpf.h): they must not overwrite
+ * the entries of the calls in flight at the exit, the chain's end, before
+ * the history has copied them.
  */
+#define FLIGHT_MIN_SLOTS 256
+
 static int flight_cpus;
 static __u32 flight_slots;
 static size_t flight_esz;
@@ -442,7 +447,7 @@ static void flight_size(struct probe_bpf *s)
 	if (flight_cpus < 1)
 		flight_cpus = 1;
 	per = (agent_max_events + flight_cpus - 1) / flight_cpus;
-	flight_slots = per < 16 ? 16 : (__u32)per;
+	flight_slots = per < FLIGHT_MIN_SLOTS ? FLIGHT_MIN_SLOTS : (__u32)per;
 	/* As REC_SZ: the header, data_cap bytes and a read's slack. */
 	flight_esz = (PROBE_HDR_SZ + cap + (cap < PROBE_FIELD_MAX ? cap : PROBE_FIELD_MAX) + 7) & ~(size_t)7;
 	s->rodata->flight_slots = flight_slots;
