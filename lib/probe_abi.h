@@ -18,7 +18,8 @@
 #define PROBE_MAX_TARGETS	256
 #define PROBE_MAX_ARGS		6
 #define PROBE_MAX_FIELDS	16
-#define PROBE_FIELD_MAX		128	/* largest single read (strings) */
+#define PROBE_MAX_READS		(2 * PROBE_MAX_FIELDS)	/* the reads, then each field alone */
+#define PROBE_FIELD_MAX		128	/* largest single read (a string, fields read together) */
 #define PROBE_DATA_SZ		1024	/* field bytes per event */
 #define PROBE_BATCH		8	/* fentry/fexit slots per object (a power of two) */
 #define PROBE_INFLIGHT_DEPTH	4
@@ -38,16 +39,28 @@ enum probe_ev {
 	PROBE_EV_TRIGGER = 3,
 };
 
-struct probe_field {
-	__u32 offset;		/* from the struct the argument points to */
-	__u32 deref;		/* with has_deref: offset after one pointer hop */
+/*
+ * One bpf_probe_read_kernel of a target's record: the fields of one
+ * argument behind the same pointer hop (or none) whose bytes lie close
+ * together, read at once (the agent coalesces them, bpf/probe/reads.c).
+ * Its fields' ok and nul bits are set together. A target's reads are
+ * followed by one per field, the field alone: read only when the read it
+ * is part of failed, as some of that read's bytes may be readable.
+ */
+struct probe_read {
+	__u32 offset;		/* from the struct the argument points to; with DEREF the pointer's */
+	__u32 deref;		/* with DEREF: offset after the pointer hop */
 	__u16 out;		/* where its bytes go in probe_event.data */
+	__u16 fields;		/* bit n: field n's bytes are among these */
 	__u8 arg;		/* argument index */
-	__u8 size;		/* bytes to read, <= PROBE_FIELD_MAX */
-	__u8 has_deref;
-	__u8 is_str;
-	__u8 pad[2];
+	__u8 size;		/* bytes, <= PROBE_FIELD_MAX */
+	__u8 flags;		/* PROBE_READ_* */
+	__u8 pad;
 };
+
+#define PROBE_READ_DEREF	1	/* one pointer hop first */
+#define PROBE_READ_STR		2	/* a string: bpf_probe_read_kernel_str, one field */
+#define PROBE_READ_SPLIT	4	/* more bytes than one field: if it fails, read its fields alone */
 
 struct probe_target {
 	__u8 nargs;		/* arguments to record, <= PROBE_MAX_ARGS */
@@ -55,9 +68,9 @@ struct probe_target {
 	__s8 task_param;	/* index of the task_struct * argument, -1 none */
 	__u8 is_bpf;		/* a BPF callback: tracked as in flight */
 	__u8 nfields;
-	__u8 pad;
+	__u8 nreads;		/* <= nfields */
 	__u16 data_len;		/* bytes of data[] its records carry, < PROBE_DATA_SZ */
-	struct probe_field f[PROBE_MAX_FIELDS];
+	struct probe_read r[PROBE_MAX_READS];	/* nreads, then nfields alone */
 };
 
 struct probe_event {

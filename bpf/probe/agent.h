@@ -24,6 +24,15 @@ struct field {
 	bool str;
 };
 
+/* A read of several fields at once (reads.c): as the BPF side's struct probe_read. */
+struct read {
+	int arg, size, out;
+	long offset, deref;	/* deref < 0: none; with one, offset is the pointer's */
+	bool str;
+	unsigned int fields;	/* bit n: field n's bytes are among these */
+	bool split;		/* more bytes than one field: if it fails, read each alone */
+};
+
 struct target {
 	char name[128];		/* as the plan names it */
 	char attach[128];	/* the function attached to ("" until a template is matched) */
@@ -31,8 +40,10 @@ struct target {
 	bool tmpl;
 	bool bpf;
 	int nargs, task_param, packed, nfields;
-	struct field f[PROBE_MAX_FIELDS];
-	int data_len;		/* the bytes of data[] its fields take */
+	struct field f[PROBE_MAX_FIELDS];	/* out: where its read puts it */
+	struct read r[PROBE_MAX_FIELDS];
+	int nreads;
+	int data_len;		/* the bytes of data[] its reads take */
 	bool attached;
 };
 
@@ -47,6 +58,9 @@ void probe_plan__target_cfg(const struct target *t, struct probe_target *c);
 unsigned int probe_plan__data_cap(void);
 /* Whether any target is a BPF callback (phase 2 has work). */
 bool probe_plan__any_bpf(void);
+
+/* reads.c: t's fields as reads, laid out again in data[] (their out and t's data_len too). */
+void probe_reads__plan(struct target *t);
 
 /* stream.c: where attach results go now (a buffer until the ready line). */
 FILE *stream__out(void);

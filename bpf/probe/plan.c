@@ -2,7 +2,8 @@
 /*
  * The probe plan ktstr-probe wrote (tools/ktstr-probe/targets.c): one
  * "target" line per probe and a "field" line per struct field it reads,
- * checked against the limits of the BPF side (lib/probe_abi.h).
+ * checked against the limits of the BPF side (lib/probe_abi.h). The fields
+ * are read by fewer, larger reads than one each (reads.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -71,11 +72,25 @@ int probe_plan__read(const char *path)
 		}
 	}
 	fclose(f);
+	for (int i = 0; i < ntg; i++)
+		probe_reads__plan(&tg[i]);
 	return ret;
 bad:
 	error("%s:%d: bad plan line", path, lineno);
 	fclose(f);
 	return -EINVAL;
+}
+
+static void read_cfg(const struct read *r, struct probe_read *c)
+{
+	c->offset = r->offset;
+	c->deref = r->deref >= 0 ? r->deref : 0;
+	c->out = r->out;
+	c->size = r->size;
+	c->fields = r->fields;
+	c->arg = r->arg;
+	c->flags = (r->deref >= 0 ? PROBE_READ_DEREF : 0) | (r->str ? PROBE_READ_STR : 0) |
+		   (r->split ? PROBE_READ_SPLIT : 0);
 }
 
 void probe_plan__target_cfg(const struct target *t, struct probe_target *c)
@@ -88,14 +103,16 @@ void probe_plan__target_cfg(const struct target *t, struct probe_target *c)
 	c->task_param = t->task_param;
 	c->is_bpf = t->bpf;
 	c->nfields = t->nfields;
+	c->nreads = t->nreads;
+	for (k = 0; k < t->nreads; k++)
+		read_cfg(&t->r[k], &c->r[k]);
+	/* Then each field alone, where its read puts it: for when that read misses it. */
 	for (k = 0; k < t->nfields; k++) {
-		c->f[k].offset = t->f[k].offset;
-		c->f[k].has_deref = t->f[k].deref >= 0;
-		c->f[k].deref = t->f[k].deref >= 0 ? t->f[k].deref : 0;
-		c->f[k].out = t->f[k].out;
-		c->f[k].arg = t->f[k].arg;
-		c->f[k].size = t->f[k].size;
-		c->f[k].is_str = t->f[k].str;
+		const struct field *f = &t->f[k];
+		struct read alone = { .arg = f->arg, .size = f->size, .out = f->out, .offset = f->offset,
+				      .deref = f->deref, .str = f->str, .fields = 1u << k };
+
+		read_cfg(&alone, &c->r[t->nreads + k]);
 	}
 	c->data_len = t->data_len;
 }

@@ -189,41 +189,61 @@ struct fields_ctx {
 };
 
 /*
- * Field i of the target, read from the struct its argument points to: the
- * body of read_fields' bpf_loop, which the verifier checks until its state
- * converges (about twice) instead of once per field as in a plain loop.
+ * Bit n: field n to read alone (see read_one). In the record's slack past
+ * data_cap, not on the stack: the verifier would follow a known value there
+ * into the branches it decides and check the loop's body again until that
+ * converges; what it reads from the record is never known to it.
  */
-static long read_field(__u64 i, void *arg)
+static __always_inline __u32 *retry_mask(struct probe_event *e)
+{
+	return (__u32 *)&e->data[data_cap];
+}
+
+/*
+ * Read i of the target, from the struct its argument points to: the body
+ * of read_fields' bpf_loop, which the verifier checks until its state
+ * converges (about twice) instead of once per read as in a plain loop.
+ * Past the target's reads come its fields one by one: only those a read
+ * missed (see PROBE_READ_SPLIT) are read again, so the first ends the loop
+ * when none did.
+ */
+static long read_one(__u64 i, void *arg)
 {
 	struct fields_ctx *c = arg;
 	struct probe_event *e = c->e;
-	const struct probe_field *f;
+	const struct probe_read *r;
 	__u64 base, addr, p;
 	__u32 out, sz;
+	long ret;
 	__u8 a;
-	long r;
 
-	if (i >= PROBE_MAX_FIELDS)
+	if (i >= PROBE_MAX_READS)
 		return 1;
-	f = &c->t->f[i];
-	a = f->arg;
+	if (i >= c->t->nreads) {
+		if (!*retry_mask(e))
+			return 1;
+		if (!(*retry_mask(e) & (1u << ((i - c->t->nreads) & 31))))
+			return 0;
+	}
+	r = &c->t->r[i];
+	a = r->arg;
 	if (a >= PROBE_MAX_ARGS)
 		return 0;
 	base = e->args[a];
 	/* NULL is a value (dispatch's prev, a task on no DSQ), not a failed read. */
 	if (!base) {
-		e->nul |= 1u << i;
+		e->nul |= r->fields;
 		return 0;
 	}
-	addr = base + f->offset;
-	if (f->has_deref) {
+	addr = base + r->offset;
+	if (r->flags & PROBE_READ_DEREF) {
 		if (bpf_probe_read_kernel(&p, sizeof(p), (void *)addr))
 			return 0;
 		if (!p) {
-			e->nul |= 1u << i;
+			e->nul |= r->fields;
 			return 0;
 		}
-		addr = p + f->deref;
+		addr = p + r->deref;
 	}
 	/*
 	 * Masks rather than range tests: clang keeps an unchecked copy
@@ -232,23 +252,26 @@ static long read_field(__u64 i, void *arg)
 	 * out + size <= data_len <= data_cap; a record has
 	 * min(data_cap, PROBE_FIELD_MAX) bytes of slack (REC_SZ).
 	 */
-	out = f->out & (data_cap - 1);
-	sz = ((f->size - 1) & ((data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX) - 1)) + 1;
-	if (f->is_str)
-		r = bpf_probe_read_kernel_str(&e->data[out], sz, (void *)addr);
+	out = r->out & (data_cap - 1);
+	sz = ((r->size - 1) & ((data_cap < PROBE_FIELD_MAX ? data_cap : PROBE_FIELD_MAX) - 1)) + 1;
+	if (r->flags & PROBE_READ_STR)
+		ret = bpf_probe_read_kernel_str(&e->data[out], sz, (void *)addr);
 	else
-		r = bpf_probe_read_kernel(&e->data[out], sz, (void *)addr);
-	if (r >= 0)
-		e->ok |= 1u << i;
+		ret = bpf_probe_read_kernel(&e->data[out], sz, (void *)addr);
+	if (ret >= 0)
+		e->ok |= r->fields;
+	else if (r->flags & PROBE_READ_SPLIT)
+		*retry_mask(e) |= r->fields;	/* some of its bytes may be readable: as if each field were read alone */
 	return 0;
 }
 
-/* The configured fields, read from the struct each argument points to. */
+/* The configured fields, read from the struct each argument points to, by fewer reads than fields. */
 static __always_inline void read_fields(struct probe_event *e, const struct probe_target *t)
 {
 	struct fields_ctx c = { .e = e, .t = t };
 
-	bpf_loop(t->nfields, read_field, &c, 0);
+	*retry_mask(e) = 0;
+	bpf_loop(t->nreads + t->nfields, read_one, &c, 0);
 }
 
 #endif
