@@ -1,5 +1,5 @@
 # Shared by the benchmarks (bench/NAME.sh, sourced first): where the tools
-# and the kernel are, RUNS, $work (removed at exit; HUP/INT/TERM end the
+# and the kernel are, RUNS, ICOUNT, $work (removed at exit; HUP/INT/TERM end the
 # run), the demo scenario and its crash fixtures, and now/median. Each
 # benchmark prints "ratio: X.XX (target ...)" as its last line.
 set -eu
@@ -8,6 +8,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 : "${KTSTR_BIN:=$top/build/bin}"
 : "${KTSTR_KERNEL_DIR:=$top/build/kernel}"
 RUNS=${RUNS:-1}
+# ICOUNT=1: guest time counts the guest's instructions (ktstr-boot(1),
+# KTSTR_ICOUNT): rates measured in the guest hold still on a busy host;
+# wall times then mean little.
+if [ -n "${ICOUNT:-}" ]; then
+	export KTSTR_ICOUNT=shift=0,sleep=off
+	echo "bench/$name.sh: ICOUNT: guest time counts instructions ($KTSTR_ICOUNT)"
+fi
 export KTSTR_KERNEL_DIR
 B=$KTSTR_BIN
 scn=$top/tests/scenarios/demo_host_crash_auto_repro.yaml

@@ -254,6 +254,7 @@ char **qemu__argv(const struct qemu_config *c, int chan_guest_fd)
 	const struct topology *t = &c->topo;
 	int cpus = topology__cpus(t), node;
 	char *com1 = qemu_escape(c->com1_path), *com2 = qemu_escape(c->com2_path);
+	const char *icount;
 
 	arg_add(&a, "qemu-system-x86_64");
 	arg_add(&a, "-nodefaults");
@@ -264,7 +265,17 @@ char **qemu__argv(const struct qemu_config *c, int chan_guest_fd)
 	arg_add(&a, "none");
 	arg_add(&a, "-accel");
 	/* Multi-threaded TCG: one host thread per vCPU. */
-	arg_add(&a, "%s", c->accel == QEMU_ACCEL_KVM ? "kvm" : "tcg,thread=multi");
+	/*
+	 * KTSTR_ICOUNT (benchmarks): guest time counts guest instructions, on
+	 * one host thread, so a rate measured in the guest does not move with
+	 * the host's load.
+	 */
+	icount = c->accel == QEMU_ACCEL_KVM ? NULL : getenv("KTSTR_ICOUNT");
+	arg_add(&a, "%s", c->accel == QEMU_ACCEL_KVM ? "kvm" : icount && *icount ? "tcg,thread=single" : "tcg,thread=multi");
+	if (icount && *icount) {
+		arg_add(&a, "-icount");
+		arg_add(&a, "%s", icount);
+	}
 	/*
 	 * TCG's default qemu64 is an AMD model that cannot describe SMT without
 	 * topoext, which TCG lacks ("doesn't support hyperthreading"); an Intel
