@@ -63,8 +63,9 @@ done
 # run time accounting on (it slows every program run by itself, so its rate
 # is not the ratio's).
 probe_run stats --run-stats
-head -n 1 "$work/eventsstats.jsonl" | jq -r '.probe.stats |
-	"with --run-stats: records \(.recorded)",
+set -- $(rate_of "$work/probestats")
+head -n 1 "$work/eventsstats.jsonl" | jq -r --arg r "$3" '.probe.stats |
+	"with --run-stats: \($r)/s, records \(.recorded)",
 	((.progs // {}) | to_entries[] | select(.value.runs > 0) |
 	"  \(.key): \(.value.runs) runs, \(.value.ns / .value.runs / 1000 | . * 10 | floor / 10) us each in the program")'
 b=$(median <"$work/boot.rates")
