@@ -479,25 +479,21 @@ is_chain() { # file: ktstr-stitch's chain, its "=== AUTO-PROBE" line first
 	case "$ic_l" in "=== AUTO-PROBE"*) return 0 ;; esac
 	return 1
 }
-perfetto() { # dir: the chain as a Perfetto trace too (make trace.json redoes it)
-	"$here/ktstr-stitch" --targets "$1/targets.jsonl" --format perfetto -o "$1/trace.json" "$1/events.jsonl"
-}
 stitching() { # dir: sets first (the repro run folder the chain came from)
 	st_d=$1
-	first= st_run=1 st_bg=
-	# One repro run: its events are the trace's whatever its chain, so the
-	# trace is rendered beside the chain (each reads the whole events file).
-	if [ "$repro_runs" -eq 1 ] && [ -s "$st_d/events.jsonl" ]; then
-		stage_makefile "$st_d"
-		perfetto "$st_d" 2>"$st_d/perfetto.err" &
-		st_bg=$!
-	fi
+	first= st_run=1
+	# Each chain is rendered with its Perfetto trace (one read of the events
+	# for both); the trace kept is that of events.jsonl, the chain's run's or
+	# else run 1's (make trace.json redoes it).
 	while [ -z "$first" ] && [ $st_run -le "$repro_runs" ]; do
 		r=repro e=events.jsonl
 		[ $st_run -gt 1 ] && r=repro$st_run e=events$st_run.jsonl
 		if [ -s "$st_d/$e" ]; then
-			if "$here/ktstr-stitch" --targets "$st_d/targets.jsonl" -o "$st_d/chain.tmp" "$st_d/$e" 2>"$st_d/stitch.err" &&
-				is_chain "$st_d/chain.tmp"; then
+			# Written whole or not at all: there is a chain.tmp only when the chain was rendered.
+			rm -f "$st_d/chain.tmp"
+			"$here/ktstr-stitch" --targets "$st_d/targets.jsonl" -o "$st_d/chain.tmp" \
+				--perfetto "$st_d/trace$st_run.tmp" "$st_d/$e" 2>"$st_d/stitch.err"
+			if is_chain "$st_d/chain.tmp"; then
 				first=$r
 				[ "$e" = events.jsonl ] || cp "$st_d/$e" "$st_d/events.jsonl"
 			fi
@@ -506,14 +502,12 @@ stitching() { # dir: sets first (the repro run folder the chain came from)
 		st_run=$((st_run + 1))
 	done
 	[ -f "$st_d/chain.txt" ] && cat "$st_d/chain.txt"
-	if [ -n "$st_bg" ]; then
-		wait "$st_bg"
-		cat "$st_d/perfetto.err" >>"$st_d/stitch.err"
-		rm -f "$st_d/perfetto.err"
-	elif [ -s "$st_d/events.jsonl" ]; then
+	if [ -s "$st_d/events.jsonl" ]; then
 		stage_makefile "$st_d"
-		perfetto "$st_d" 2>>"$st_d/stitch.err"
+		st_t=${first#repro}
+		mv "$st_d/trace${st_t:-1}.tmp" "$st_d/trace.json" 2>/dev/null
 	fi
+	rm -f "$st_d"/trace[0-9]*.tmp
 }
 
 # ---- 7. diagnostic tails: how the repro went, the last lines of its logs ----
