@@ -17,7 +17,8 @@ set -u
 
 VERSION=@VERSION@
 prog=ktstr
-here=$(cd "$(dirname "$0")" && pwd)
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac	# dirname, without its process
+here=$(cd "${here:-/}" && pwd)
 nl='
 '
 
@@ -250,7 +251,7 @@ run_dir() { # base: sets rd, a folder name no earlier test has
 	taken=${taken:+$taken$nl}$rd
 }
 plan_test() { # name file kernel
-	if [ $mode = run ]; then run_dir "$(basename "$2" .yaml)"; else run_dir "$1"; fi
+	run_dir "$1"	# the first form's names are the files' (add_scenario)
 	plan="$plan$1	$rd	$2	$3$nl"
 }
 add_scenario() { # file
@@ -403,17 +404,20 @@ repro_fields() { # result.json
 		@sh "x_kind=\((try (.sched_ext_exit.kind // .reason) catch "") | txt)",
 		@sh "x_noattach=\(yes(.sched_ext_exit == null and (.reason | startswith("scheduler did not attach"))))"' "$1")"
 }
-reproduced() { # result.json of a repro VM: did the scheduler fail again?
+# The first line of the events is their meta record, as ktstr-probe writes
+# it (compact JSON). What it says plainly is taken from it without a jq
+# (a quote in a string value is escaped: no string passes for a key); jq
+# for anything else.
+reproduced() { # result.json of a repro VM, its events' meta line: did the scheduler fail again?
 	[ -s "$1" ] || return 1
+	# The result's verdict, first in the meta record's "boot" object.
+	case "$2" in *'"boot":{"verdict":"fail",'*) return 0 ;; esac
 	repro_fields "$1"
 	[ "$x_verdict" = fail ]
 }
-# Whether the kernel has no trigger, as the events' first (meta) record says.
-no_trigger_in() { # events.jsonl
-	nt_l=$(head -n 1 "$1")
-	# ktstr-probe's compact record says so as it is: jq for anything else.
-	case "$nt_l" in *'"trigger_available":true'*) return 1 ;; esac
-	printf '%s\n' "$nt_l" | jq -e '.trigger_available == false' >/dev/null 2>&1
+no_trigger_in() { # the events' meta line: the kernel has no trigger
+	case "$1" in *'"trigger_available":true'*) return 1 ;; esac
+	printf '%s\n' "$1" | jq -e '.trigger_available == false' >/dev/null 2>&1
 }
 second_vm() { # scenario dir kernel-args...: sets nrepro, dur and no_trigger
 	sv_scn=$1 sv_d=$2
@@ -437,13 +441,15 @@ second_vm() { # scenario dir kernel-args...: sets nrepro, dur and no_trigger
 			mv "$sv_d/$r" "$sv_d/$r.infra$sv_try"
 		done
 		[ $sv_run -eq 1 ] && { cp "$sv_d/probe1.err" "$sv_d/probe.err"; dur=$(($(date +%s) - sv_start)); }
+		sv_meta=
+		[ -s "$sv_d/$e" ] && sv_meta=$(head -n 1 "$sv_d/$e")
 		# A kernel without the trigger: ktstr-probe booted nothing, nor will it.
-		if [ -s "$sv_d/$e" ] && no_trigger_in "$sv_d/$e"; then
+		if [ -n "$sv_meta" ] && no_trigger_in "$sv_meta"; then
 			no_trigger=$("$here/ktstr-tail" -n 1 "$sv_d/probe$sv_run.err" | sed 's/^ktstr-probe: //')
 			no_trigger=${no_trigger:-trigger unavailable in this kernel}
 			return
 		fi
-		if reproduced "$sv_d/$r/result.json"; then
+		if reproduced "$sv_d/$r/result.json" "$sv_meta"; then
 			nrepro=$((nrepro + 1))
 		fi
 		if [ $sv_run -eq 1 ] && [ $sv_rc -ne 0 ] && [ ! -s "$sv_d/$e" ]; then
@@ -484,30 +490,28 @@ stitching() { # dir: sets first (the repro run folder the chain came from)
 	first= st_run=1
 	# Each chain is rendered with its Perfetto trace (one read of the events
 	# for both); the trace kept is that of events.jsonl, the chain's run's or
-	# else run 1's (make trace.json redoes it).
+	# else run 1's (make trace.json redoes it): run 1's is written in place,
+	# a later run's beside it until its chain is the one.
 	while [ -z "$first" ] && [ $st_run -le "$repro_runs" ]; do
-		r=repro e=events.jsonl
-		[ $st_run -gt 1 ] && r=repro$st_run e=events$st_run.jsonl
+		r=repro e=events.jsonl st_tr=trace.json
+		[ $st_run -gt 1 ] && r=repro$st_run e=events$st_run.jsonl st_tr=trace$st_run.tmp
 		if [ -s "$st_d/$e" ]; then
-			# Written whole or not at all: there is a chain.tmp only when the chain was rendered.
-			rm -f "$st_d/chain.tmp"
+			# Written whole or not at all: a chain.tmp is there only when the chain was rendered.
+			[ ! -e "$st_d/chain.tmp" ] || rm -f "$st_d/chain.tmp"
 			"$here/ktstr-stitch" --targets "$st_d/targets.jsonl" -o "$st_d/chain.tmp" \
-				--perfetto "$st_d/trace$st_run.tmp" "$st_d/$e" 2>"$st_d/stitch.err"
+				--perfetto "$st_d/$st_tr" "$st_d/$e" 2>"$st_d/stitch.err"
 			if is_chain "$st_d/chain.tmp"; then
 				first=$r
 				[ "$e" = events.jsonl ] || cp "$st_d/$e" "$st_d/events.jsonl"
+				[ $st_run -eq 1 ] || mv "$st_d/$st_tr" "$st_d/trace.json" 2>/dev/null
 			fi
 			mv "$st_d/chain.tmp" "$st_d/chain.txt" 2>/dev/null
+			[ ! -e "$st_d/trace$st_run.tmp" ] || rm -f "$st_d/trace$st_run.tmp"
 		fi
 		st_run=$((st_run + 1))
 	done
 	[ -f "$st_d/chain.txt" ] && cat "$st_d/chain.txt"
-	if [ -s "$st_d/events.jsonl" ]; then
-		stage_makefile "$st_d"
-		st_t=${first#repro}
-		mv "$st_d/trace${st_t:-1}.tmp" "$st_d/trace.json" 2>/dev/null
-	fi
-	rm -f "$st_d"/trace[0-9]*.tmp
+	[ -s "$st_d/events.jsonl" ] && stage_makefile "$st_d"
 }
 
 # ---- 7. diagnostic tails: how the repro went, the last lines of its logs ----
@@ -698,7 +702,7 @@ run_in_order() {
 		say "running $f"
 		run_test "$n" "$f" "$k" "$d" </dev/null
 		cat "$d/report.txt"
-		case $(cat "$d/status") in
+		case $status in	# run_test's, as it wrote it in $d/status
 		PASS) passed=$((passed + 1)) ;;
 		USAGE) failed=$((failed + 1)); [ $worst -lt 2 ] && worst=2 ;;
 		ERROR) failed=$((failed + 1)); worst=3 ;;
