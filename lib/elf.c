@@ -67,6 +67,30 @@ cleanup:
 	return found;
 }
 
+bool elf__is_static(const char *path)
+{
+	bool dyn = false;
+	size_t nph = 0, i;
+	Elf *e;
+	int fd;
+
+	if (with_elf(path, &e, &fd))
+		return false;
+	if (elf_getphdrnum(e, &nph))
+		dyn = true;	/* unreadable program headers: not known to be static */
+	for (i = 0; i < nph && !dyn; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, i, &ph))
+			dyn = true;
+		else
+			dyn = ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC;
+	}
+	elf_end(e);
+	close(fd);
+	return !dyn;
+}
+
 int elf__build_id(const char *elf_path, char *hex, size_t hexlen)
 {
 	Elf_Scn *scn = NULL;

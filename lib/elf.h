@@ -16,6 +16,12 @@
 bool elf__has_pvh_note(const char *path);
 /* The GNU build-id of an ELF file as lowercase hex. 0, -ENOENT (no note) or -errno. */
 int elf__build_id(const char *elf_path, char *hex, size_t hexlen);
+/*
+ * Whether the ELF at path is statically linked: no program interpreter and
+ * no dynamic section, so no loader and no library to go with it. False for
+ * anything else, a file that is not ELF included.
+ */
+bool elf__is_static(const char *path);
 /* Whether an ELF file has a section of that name (e.g. ".debug_info"). */
 bool elf__has_section(const char *path, const char *name);
 /*

@@ -10,6 +10,8 @@
 
 #include "file.h"
 
+#define OUTFILE_BUF (256u << 10)
+
 int outfile__open(struct outfile *o, const char *path)
 {
 	int fd;
@@ -42,6 +44,10 @@ int outfile__open(struct outfile *o, const char *path)
 		outfile__abort(o);
 		return -ENOMEM;
 	}
+	/* Events files run to megabytes: not a write(2) every 4 KiB. */
+	o->buf = malloc(OUTFILE_BUF);
+	if (o->buf)
+		setvbuf(o->f, o->buf, _IOFBF, OUTFILE_BUF);
 	return 0;
 }
 
@@ -58,6 +64,8 @@ int outfile__commit(struct outfile *o)
 	if (fclose(o->f) && !err)
 		err = -errno;
 	o->f = NULL;
+	free(o->buf);
+	o->buf = NULL;
 	if (!err && rename(o->tmp, o->path))
 		err = -errno;
 	if (err)
@@ -75,6 +83,8 @@ void outfile__abort(struct outfile *o)
 	if (o->f)
 		fclose(o->f);
 	o->f = NULL;
+	free(o->buf);
+	o->buf = NULL;
 	unlink(o->tmp);
 	free(o->tmp);
 	free(o->path);

@@ -9,6 +9,7 @@ struct outfile {
 	FILE *f;	/* write here */
 	char *path;	/* final name; NULL for stdout */
 	char *tmp;	/* temp name beside it */
+	char *buf;	/* f's buffer */
 };
 
 /* path NULL or "-" is stdout. Returns 0 or -errno. */

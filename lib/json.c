@@ -67,10 +67,23 @@ int jsonl__write(FILE *f, const json_t *rec)
 int jsonl__write_digits(FILE *f, const json_t *rec, int digits)
 {
 	/* Precision 0 is jansson's own default: 17 digits, every double exact. */
+	size_t flags = JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits), n;
+	char buf[16 << 10];
+
 	errno = 0;
-	if (json_dumpf(rec, f, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(digits)) ||
-	    fputc('\n', f) == EOF)
-		return errno ? -errno : -EIO;	/* ENOSPC: a full disk */
+	/*
+	 * Into a buffer first, then one fwrite: json_dumpf writes every token
+	 * through stdio on its own, a third of the time of a big events file.
+	 */
+	n = json_dumpb(rec, buf, sizeof(buf) - 1, flags);
+	if (n && n < sizeof(buf)) {
+		buf[n++] = '\n';
+		if (fwrite(buf, 1, n, f) != n)
+			return errno ? -errno : -EIO;	/* ENOSPC: a full disk */
+		return 0;
+	}
+	if (json_dumpf(rec, f, flags) || fputc('\n', f) == EOF)
+		return errno ? -errno : -EIO;
 	return 0;
 }
 

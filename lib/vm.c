@@ -112,6 +112,7 @@ static void live_loop(struct live *l, struct qemu *vm, double budget_s)
 	double deadline = l->start + budget_s;
 	double boot_deadline = l->start + boot_timeout(l->o);
 	int chan = vm->chan_fd;
+	double closed = -1;	/* when QEMU closed the channel */
 
 	while (!qemu__poll_exit(vm)) {
 		struct pollfd p = { .fd = chan, .events = POLLIN };
@@ -150,7 +151,12 @@ static void live_loop(struct live *l, struct qemu *vm, double budget_s)
 				warning("bpf_map_write: channel write failed");
 		}
 		if (chan < 0) {
-			usleep(50000);
+			/*
+			 * QEMU closed the channel as it exits: it is gone within
+			 * milliseconds, and the result waits for that (for a
+			 * second; then it is stuck, the deadline's).
+			 */
+			usleep(closed >= 0 && now - closed < 1 ? 2000 : 50000);
 			continue;
 		}
 		int wait_ms = 50;
@@ -168,8 +174,10 @@ static void live_loop(struct live *l, struct qemu *vm, double budget_s)
 
 		if (n > 0)
 			on_frame(l);
-		else if (n == 0 || n != -EAGAIN)
+		else if (n == 0 || n != -EAGAIN) {
 			chan = -1;	/* QEMU closed its end; wait for it to exit */
+			closed = mono_now();
+		}
 	}
 	/* Whatever the guest sent just before the end. */
 	while (vm->chan_fd >= 0 && channel_reader__fill(&l->rd, vm->chan_fd) > 0)

@@ -242,8 +242,7 @@ static int write_events(const char *path, json_t *meta, const struct conv *c)
 		/* Before the hits: ktstr-stitch learns from them what a hit's func is. */
 		json_array_foreach(c->progs, i, r)
 			err = err ?: jsonl__write(of.f, r);
-		json_array_foreach(c->hits, i, r)
-			err = err ?: jsonl__write(of.f, r);
+		err = err ?: conv__write_hits(c, of.f);
 		json_array_foreach(c->triggers, i, r)
 			err = err ?: jsonl__write(of.f, r);
 	}
@@ -465,7 +464,7 @@ int main(int argc, char **argv)
 				json_object_set_new(t, "msg", json_string(msg));
 	}
 write:
-	json_object_set_new(conv.meta, "recorded", json_integer(json_array_size(conv.hits)));
+	json_object_set_new(conv.meta, "recorded", json_integer(conv.nhits));
 	json_object_set_new(conv.meta, "trigger_fired", json_boolean(json_array_size(conv.triggers) > 0));
 	if (conv.bad_lines)
 		json_object_set_new(conv.meta, "bad_lines", json_integer(conv.bad_lines));
@@ -474,7 +473,7 @@ write:
 		code = usage__output_error(output, ret);
 		goto cleanup;
 	}
-	log_info("%zu calls recorded, trigger %s", json_array_size(conv.hits),
+	log_info("%zu calls recorded, trigger %s", conv.nhits,
 		 json_array_size(conv.triggers) ? "fired" : "never fired");
 	code = KT_EXIT_OK;
 cleanup:

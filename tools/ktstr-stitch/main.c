@@ -38,6 +38,8 @@ static const char help[] =
 	"  -n, --nr-cpus N        show cpumask bits below N only (default: nr_cpus of\n"
 	"                         the meta record)\n"
 	"  -o, --output FILE      write there (whole or not at all) instead of stdout\n"
+	"  -p, --perfetto FILE    also the Perfetto trace (-f perfetto, the same\n"
+	"                         options) into FILE, from the same read of EVENTS\n"
 	"  -h, --help             show this help and exit\n"
 	"  -V, --version          show the version and exit\n"
 	"\n"
@@ -49,6 +51,34 @@ static const char help[] =
 enum format { FMT_TEXT, FMT_JSON, FMT_PERFETTO };
 
 enum { OPT_SINCE = 256, OPT_LAST };
+
+/* Render in fmt into path (stdout: NULL or "-"), whole or not at all. 0 or an exit code. */
+static int render_to(const char *path, enum format fmt, const struct render_opts *o)
+{
+	struct render_opts ro = *o;
+	struct outfile out = { 0 };
+	int err = outfile__open(&out, path);
+
+	if (err)
+		return usage__output_error(path, err);
+	ro.f = out.f;
+	switch (fmt) {
+	case FMT_TEXT:
+		err = render__text(&ro);
+		break;
+	case FMT_JSON:
+		err = render__json(&ro);
+		break;
+	case FMT_PERFETTO:
+		err = render__perfetto(&ro);
+		break;
+	}
+	if (!err)
+		err = outfile__commit(&out);
+	else
+		outfile__abort(&out);
+	return err ? usage__output_error(path, err) : KT_EXIT_OK;
+}
 
 /* The compact timeline's default length: a screen or two; a stall's report shows less. */
 #define LAST_LINES 200
@@ -97,11 +127,12 @@ int main(int argc, char **argv)
 		{ "last", required_argument, NULL, OPT_LAST },
 		{ "nr-cpus", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "perfetto", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *targets_path = NULL, *output = NULL, *input = NULL;
+	const char *targets_path = NULL, *output = NULL, *input = NULL, *perfetto = NULL;
 	enum format fmt = FMT_TEXT;
 	bool history = false;
 	enum view view = VIEW_CHAIN;
@@ -110,17 +141,18 @@ int main(int argc, char **argv)
 	struct targets tg = { 0 };
 	struct events ev = { 0 };
 	struct chain ch = { 0 };
-	struct timeline tl = { 0 };
+	struct timeline tl = { 0 }, ptl = { 0 };
 	struct decode_tables dt = { 0 };
-	struct outfile out = { 0 };
 	struct render_opts ro;
+	size_t tl_last = 0;
+	bool tl_built = false;
 	char msg[1024] = "";
 	int c, err, code = KT_EXIT_OK;
 	char *end;
 
 	usage__set_prog(argv[0]);
 	ev.spool_fd = -1;
-	while ((c = getopt_long(argc, argv, ":t:f:H::n:o:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:f:H::n:o:p:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
 			targets_path = optarg;
@@ -164,6 +196,9 @@ int main(int argc, char **argv)
 			break;
 		case 'o':
 			output = optarg;
+			break;
+		case 'p':
+			perfetto = optarg;
 			break;
 		case 'h':
 			usage__help(help);
@@ -212,38 +247,32 @@ int main(int argc, char **argv)
 			goto out;
 		}
 		/* --last counts lines of the compact text, calls elsewhere. */
-		timeline__window(&tl, (uint64_t)since,
-				 view == VIEW_COMPACT && fmt == FMT_TEXT ? 0 : (size_t)last);
+		tl_last = view == VIEW_COMPACT && fmt == FMT_TEXT ? 0 : (size_t)last;
+		timeline__window(&tl, (uint64_t)since, tl_last);
+		tl_built = true;
 	}
-	err = outfile__open(&out, output);
-	if (err) {
-		code = usage__output_error(output, err);
-		goto out;
-	}
-	ro = (struct render_opts){ .ev = &ev, .ch = &ch, .tl = &tl, .dt = &dt, .view = view,
-				   .f = out.f };
+	ro = (struct render_opts){ .ev = &ev, .ch = &ch, .tl = &tl, .dt = &dt, .view = view };
 	if (last)
 		ro.last_lines = (size_t)last;
 	else if (!since)
 		ro.last_lines = history ? LAST_LINES : STALL_LINES;
-	switch (fmt) {
-	case FMT_TEXT:
-		err = render__text(&ro);
-		break;
-	case FMT_JSON:
-		err = render__json(&ro);
-		break;
-	case FMT_PERFETTO:
-		err = render__perfetto(&ro);
-		break;
+	code = render_to(output, fmt, &ro);
+	if (code || !perfetto)
+		goto out;
+	/* The trace's timeline, windowed as -f perfetto windows it: the same one, mostly. */
+	if (!ch.why_none && !(tl_built && tl_last == (size_t)last)) {
+		err = timeline__build(&ptl, &ev, &ch);
+		if (err) {
+			error("%s", strerror(-err));
+			code = KT_EXIT_FAIL;
+			goto out;
+		}
+		timeline__window(&ptl, (uint64_t)since, (size_t)last);
+		ro.tl = &ptl;
 	}
-	if (!err)
-		err = outfile__commit(&out);
-	else
-		outfile__abort(&out);
-	if (err)
-		code = usage__output_error(output, err);
+	code = render_to(perfetto, FMT_PERFETTO, &ro);
 out:
+	timeline__free(&ptl);
 	timeline__free(&tl);
 	chain__free(&ch);
 	events__free(&ev);

@@ -17,7 +17,8 @@ set -u
 
 VERSION=@VERSION@
 prog=ktstr
-here=$(cd "$(dirname "$0")" && pwd)
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac	# dirname, without its process
+here=$(cd "${here:-/}" && pwd)
 nl='
 '
 
@@ -250,12 +251,16 @@ run_dir() { # base: sets rd, a folder name no earlier test has
 	taken=${taken:+$taken$nl}$rd
 }
 plan_test() { # name file kernel
-	if [ $mode = run ]; then run_dir "$(basename "$2" .yaml)"; else run_dir "$1"; fi
+	run_dir "$1"	# the first form's names are the files' (add_scenario)
 	plan="$plan$1	$rd	$2	$3$nl"
 }
 add_scenario() { # file
-	as_name=$(scn_name "$1")
-	if [ $mode != run ]; then
+	if [ $mode = run ]; then
+		# The first form names a test by its file; its scenario's own name
+		# only says which test failed before any result (run_test asks then).
+		as_name=$(basename "$1" .yaml)
+	else
+		as_name=$(scn_name "$1")
 		wanted "$as_name" || return 0
 		case "$as_name:$ignored" in
 		demo_*:default) nskip=$((nskip + 1)); return 0 ;;
@@ -360,15 +365,13 @@ stack_extraction() { # dir
 # Ours (built here), else the object its binary embeds (a libbpf or libbpf-rs
 # skeleton); without one the guest's agent discovers the programs (the --ops
 # templates of step 4 are bound there to whatever implements each op).
-bpf_discovery() { # result kernel-args...: sets obj
-	bd_res=$1
-	shift
+bpf_discovery() { # scheduler scheduler_path kernel-args...: sets obj
+	bd_sched=$1 bd_path=$2
+	shift 2
 	obj=
-	bd_sched=$(jq -r '.scheduler' "$bd_res")
 	for bd_dir in "$here/../bpf" "$here/../lib/ktstr"; do
 		[ -f "$bd_dir/$bd_sched.bpf.o" ] && { obj=$bd_dir/$bd_sched.bpf.o; return; }
 	done
-	bd_path=$(jq -r '.scheduler_path // empty' "$bd_res")
 	if [ -n "$bd_path" ] && "$here/ktstr-btfres" "$@" --no-source -b "$bd_path" /dev/null >/dev/null 2>&1; then
 		obj=$bd_path
 	fi
@@ -385,8 +388,36 @@ btf_resolution() { # dir kernel-args...
 }
 
 # ---- 5. the second VM: the scenario again with the probes, repro_runs times ----
-reproduced() { # result.json of a repro VM: did the scheduler fail again?
-	[ -s "$1" ] && [ "$(jq -r '.verdict' "$1")" = fail ]
+# A result.json's fields are read in one jq a file, eval'd as shell words,
+# not one jq a field (each ~20 ms). txt: what `jq -r FIELD` and $(...) gave,
+# the trailing newlines dropped; yes(f): "yes" when jq -e would have passed
+# f, else "" (an error is false). A file that is not JSON leaves them empty.
+jq_defs='def txt: if type == "string" then . else tojson end | until(endswith("\n") | not; .[:-1]);
+	def yes(f): if ([try f catch false] | last) then "yes" else "" end;'
+# What the report says of a repro VM's result.json, in one jq (x_verdict,
+# x_reason, x_kind: the exit's kind or the reason, x_noattach: the scheduler
+# did not attach, without an exit).
+repro_fields() { # result.json
+	x_verdict= x_reason= x_kind= x_noattach=
+	eval "$(jq -r "$jq_defs"'
+		@sh "x_verdict=\(.verdict | txt) x_reason=\(.reason | txt)",
+		@sh "x_kind=\((try (.sched_ext_exit.kind // .reason) catch "") | txt)",
+		@sh "x_noattach=\(yes(.sched_ext_exit == null and (.reason | startswith("scheduler did not attach"))))"' "$1")"
+}
+# The first line of the events is their meta record, as ktstr-probe writes
+# it (compact JSON). What it says plainly is taken from it without a jq
+# (a quote in a string value is escaped: no string passes for a key); jq
+# for anything else.
+reproduced() { # result.json of a repro VM, its events' meta line: did the scheduler fail again?
+	[ -s "$1" ] || return 1
+	# The result's verdict, first in the meta record's "boot" object.
+	case "$2" in *'"boot":{"verdict":"fail",'*) return 0 ;; esac
+	repro_fields "$1"
+	[ "$x_verdict" = fail ]
+}
+no_trigger_in() { # the events' meta line: the kernel has no trigger
+	case "$1" in *'"trigger_available":true'*) return 1 ;; esac
+	printf '%s\n' "$1" | jq -e '.trigger_available == false' >/dev/null 2>&1
 }
 second_vm() { # scenario dir kernel-args...: sets nrepro, dur and no_trigger
 	sv_scn=$1 sv_d=$2
@@ -410,13 +441,15 @@ second_vm() { # scenario dir kernel-args...: sets nrepro, dur and no_trigger
 			mv "$sv_d/$r" "$sv_d/$r.infra$sv_try"
 		done
 		[ $sv_run -eq 1 ] && { cp "$sv_d/probe1.err" "$sv_d/probe.err"; dur=$(($(date +%s) - sv_start)); }
+		sv_meta=
+		[ -s "$sv_d/$e" ] && sv_meta=$(head -n 1 "$sv_d/$e")
 		# A kernel without the trigger: ktstr-probe booted nothing, nor will it.
-		if [ -s "$sv_d/$e" ] && head -n 1 "$sv_d/$e" | jq -e '.trigger_available == false' >/dev/null 2>&1; then
+		if [ -n "$sv_meta" ] && no_trigger_in "$sv_meta"; then
 			no_trigger=$("$here/ktstr-tail" -n 1 "$sv_d/probe$sv_run.err" | sed 's/^ktstr-probe: //')
 			no_trigger=${no_trigger:-trigger unavailable in this kernel}
 			return
 		fi
-		if reproduced "$sv_d/$r/result.json"; then
+		if reproduced "$sv_d/$r/result.json" "$sv_meta"; then
 			nrepro=$((nrepro + 1))
 		fi
 		if [ $sv_run -eq 1 ] && [ $sv_rc -ne 0 ] && [ ! -s "$sv_d/$e" ]; then
@@ -446,44 +479,56 @@ trace.json: events.jsonl targets.jsonl
 all: chain.txt timeline.txt history.txt trace.json
 MK
 }
+is_chain() { # file: ktstr-stitch's chain, its "=== AUTO-PROBE" line first
+	ic_l=
+	[ -f "$1" ] && IFS= read -r ic_l 2>/dev/null <"$1"
+	case "$ic_l" in "=== AUTO-PROBE"*) return 0 ;; esac
+	return 1
+}
 stitching() { # dir: sets first (the repro run folder the chain came from)
 	st_d=$1
 	first= st_run=1
+	# Each chain is rendered with its Perfetto trace (one read of the events
+	# for both); the trace kept is that of events.jsonl, the chain's run's or
+	# else run 1's (make trace.json redoes it): run 1's is written in place,
+	# a later run's beside it until its chain is the one.
 	while [ -z "$first" ] && [ $st_run -le "$repro_runs" ]; do
-		r=repro e=events.jsonl
-		[ $st_run -gt 1 ] && r=repro$st_run e=events$st_run.jsonl
+		r=repro e=events.jsonl st_tr=trace.json
+		[ $st_run -gt 1 ] && r=repro$st_run e=events$st_run.jsonl st_tr=trace$st_run.tmp
 		if [ -s "$st_d/$e" ]; then
-			if "$here/ktstr-stitch" --targets "$st_d/targets.jsonl" -o "$st_d/chain.tmp" "$st_d/$e" 2>"$st_d/stitch.err" &&
-				head -n 1 "$st_d/chain.tmp" | grep -q '^=== AUTO-PROBE'; then
+			# Written whole or not at all: a chain.tmp is there only when the chain was rendered.
+			[ ! -e "$st_d/chain.tmp" ] || rm -f "$st_d/chain.tmp"
+			"$here/ktstr-stitch" --targets "$st_d/targets.jsonl" -o "$st_d/chain.tmp" \
+				--perfetto "$st_d/$st_tr" "$st_d/$e" 2>"$st_d/stitch.err"
+			if is_chain "$st_d/chain.tmp"; then
 				first=$r
 				[ "$e" = events.jsonl ] || cp "$st_d/$e" "$st_d/events.jsonl"
+				[ $st_run -eq 1 ] || mv "$st_d/$st_tr" "$st_d/trace.json" 2>/dev/null
 			fi
 			mv "$st_d/chain.tmp" "$st_d/chain.txt" 2>/dev/null
+			[ ! -e "$st_d/trace$st_run.tmp" ] || rm -f "$st_d/trace$st_run.tmp"
 		fi
 		st_run=$((st_run + 1))
 	done
 	[ -f "$st_d/chain.txt" ] && cat "$st_d/chain.txt"
-	if [ -s "$st_d/events.jsonl" ]; then
-		stage_makefile "$st_d"
-		# The chain as a Perfetto trace too (make trace.json redoes it).
-		"$here/ktstr-stitch" --targets "$st_d/targets.jsonl" --format perfetto -o "$st_d/trace.json" \
-			"$st_d/events.jsonl" 2>>"$st_d/stitch.err"
-	fi
+	[ -s "$st_d/events.jsonl" ] && stage_makefile "$st_d"
 }
 
 # ---- 7. diagnostic tails: how the repro went, the last lines of its logs ----
 crash_status() { # result.json of the repro VM
 	if [ ! -s "$1" ]; then
 		echo "crash reproduction: unknown (the repro VM left no result)"
-	elif [ "$(jq -r '.verdict' "$1")" = error ]; then
-		echo "crash reproduction: unknown (the repro VM failed: $(jq -r '.reason' "$1"))"
-	elif [ "$(jq -r '.verdict' "$1")" = fail ] && [ "$(jq -r '.sched_ext_exit' "$1")" = null ] &&
-		jq -e '.reason | startswith("scheduler did not attach")' "$1" >/dev/null; then
-		echo "crash reproduction: the scheduler did not attach in the repro VM either ($(jq -r '.reason' "$1" | cut -c27-))"
-	elif [ "$(jq -r '.verdict' "$1")" = fail ]; then
-		echo "crash reproduction: reproduced ($(jq -r '.sched_ext_exit.kind // .reason' "$1"))"
+		return
+	fi
+	repro_fields "$1"
+	if [ "$x_verdict" = error ]; then
+		echo "crash reproduction: unknown (the repro VM failed: $x_reason)"
+	elif [ "$x_verdict" = fail ] && [ -n "$x_noattach" ]; then
+		echo "crash reproduction: the scheduler did not attach in the repro VM either ($(printf '%s\n' "$x_reason" | cut -c27-))"
+	elif [ "$x_verdict" = fail ]; then
+		echo "crash reproduction: reproduced ($x_kind)"
 	else
-		echo "crash reproduction: not reproduced (repro verdict $(jq -r '.verdict' "$1"))"
+		echo "crash reproduction: not reproduced (repro verdict $x_verdict)"
 	fi
 }
 diagnostic_tails() { # dir
@@ -491,7 +536,7 @@ diagnostic_tails() { # dir
 	echo "repro VM duration: ${dur}s"
 	[ "$repro_runs" -gt 1 ] && echo "crash reproduced $nrepro/$repro_runs"
 	# Without a chain, say at least whether the repro VM crashed again.
-	if ! head -n 1 "$dt_d/chain.txt" 2>/dev/null | grep -q '^=== AUTO-PROBE'; then
+	if ! is_chain "$dt_d/chain.txt"; then
 		crash_status "$dt_d/repro/result.json"
 	fi
 	dt_logs=$dt_d/${first:-repro}
@@ -516,14 +561,14 @@ no_boot_repro() { # reason
 	echo "auto-repro: not run: no VM booted, and a repro VM would not either ($1)"
 }
 
-# Steps 2 to 7, after a first VM whose scheduler failed.
-auto_repro() { # scenario dir result kernel-args...
-	ar_scn=$1 ar_d=$2 ar_res=$3
-	shift 3
+# Steps 2 to 7, after a first VM whose scheduler failed (its result_fields loaded).
+auto_repro() { # scenario dir kernel-args...
+	ar_scn=$1 ar_d=$2
+	shift 2
 	echo "--- auto-repro ---"
-	[ "$(jq -r '.reached_workload' "$ar_res")" = true ] || not_reached
+	[ "$r_reached" = true ] || not_reached
 	stack_extraction "$ar_d"
-	bpf_discovery "$ar_res" "$@"
+	bpf_discovery "$r_sched" "$r_path" "$@"
 	if ! btf_resolution "$ar_d" "$@"; then
 		echo "auto-repro: BTF resolution failed: $("$here/ktstr-tail" -n 1 "$ar_d/btfres.err")"
 		return
@@ -542,36 +587,52 @@ auto_repro() { # scenario dir result kernel-args...
 	diagnostic_tails "$ar_d"
 }
 
-# Whether a failure is the scheduler's exit (or a start that never got to
-# the workload): the cases a repro VM can reproduce. A verdict "error" is the
-# host's or the VM's failure (a panic before init, QEMU killed, the wrong
-# kernel): nothing of the scheduler to reproduce.
-repro_worthy() { # result.json
-	jq -e '.auto_repro == true and .verdict == "fail" and .vm_exit != null and
-		(.reached_workload == false or (.sched_ext_exit != null and (.sched_ext_exit.code // 1024) >= 1024) or
-		 (.reason | startswith("scheduler process died")))' "$1" >/dev/null 2>&1
+# The report's fields of a first VM's result.json, in one jq, not one a
+# field (see jq_defs): r_test, r_sched, r_topo, r_reason, r_verdict,
+# r_reached, r_path (the scheduler's on the host, or empty), r_noboot (yes:
+# no VM booted, auto-repro on), r_line (the bug summary's) and r_worthy (yes:
+# the failure is the scheduler's exit, or a start that never got to the
+# workload: the cases a repro VM can reproduce; a verdict "error" is the
+# host's or the VM's failure, a panic before init, QEMU killed, the wrong
+# kernel: nothing of the scheduler to reproduce).
+result_fields() { # result.json
+	r_test= r_sched= r_topo= r_reason= r_verdict= r_reached= r_path= r_worthy= r_noboot= r_line=
+	eval "$(jq -r "$jq_defs"'
+		@sh "r_test=\(.test | txt) r_sched=\(.scheduler | txt) r_topo=\(.topology | txt)",
+		@sh "r_reason=\(.reason | txt) r_verdict=\(.verdict | txt) r_reached=\(.reached_workload | txt)",
+		@sh "r_path=\(.scheduler_path // "" | txt)",
+		@sh "r_worthy=\(yes(.auto_repro == true and .verdict == "fail" and .vm_exit != null and
+			(.reached_workload == false or (.sched_ext_exit != null and (.sched_ext_exit.code // 1024) >= 1024) or
+			 (.reason | startswith("scheduler process died")))))",
+		@sh "r_noboot=\(yes(.auto_repro == true and .vm_exit == null and .reached_workload == false))",
+		@sh "r_line=\((try (if .sched_ext_exit != null and (.sched_ext_exit.code // 0) >= 1024 then
+			"\(.sched_ext_exit.kind): \(if .sched_ext_exit.message != "" then .sched_ext_exit.message else .sched_ext_exit.reason end)"
+			else .reason end) catch "") | txt)"' "$1")"
 }
 
 # The first lines of a failure's report: what, where, how it ended, when.
-bug_summary() { # result.json dir
-	line=$(jq -r 'if .sched_ext_exit != null and (.sched_ext_exit.code // 0) >= 1024 then
-		"\(.sched_ext_exit.kind): \(if .sched_ext_exit.message != "" then .sched_ext_exit.message else .sched_ext_exit.reason end)"
-		else .reason end' "$1")
+bug_summary() { # dir
+	line=$r_line
 	cb=
-	if [ -f "$2/chain.txt" ]; then
-		bs_f=$(sed -n 's/^causal task: .*, the task of \([A-Za-z0-9_.]*\) in flight.*/\1/p' "$2/chain.txt" | head -n 1)
-		[ -n "$bs_f" ] && cb=$(grep -E "^$bs_f +[^ ]+\.bpf\.c:[0-9]+$" "$2/chain.txt" | head -n 1 | tr -s ' ')
-		[ -n "$cb" ] || cb=$(grep -E '^[A-Za-z0-9_]+ +[^ ]+\.bpf\.c:[0-9]+$' "$2/chain.txt" | tail -n 1 | tr -s ' ')
+	if [ -f "$1/chain.txt" ]; then
+		bs_f=$(sed -n 's/^causal task: .*, the task of \([A-Za-z0-9_.]*\) in flight.*/\1/p' "$1/chain.txt" | head -n 1)
+		[ -n "$bs_f" ] && cb=$(grep -E "^$bs_f +[^ ]+\.bpf\.c:[0-9]+$" "$1/chain.txt" | head -n 1 | tr -s ' ')
+		[ -n "$cb" ] || cb=$(grep -E '^[A-Za-z0-9_]+ +[^ ]+\.bpf\.c:[0-9]+$' "$1/chain.txt" | tail -n 1 | tr -s ' ')
 	fi
 	echo "BUG SUMMARY: $line${cb:+ (in $cb)}"
 }
 diagnostics() { # result.json
 	echo "--- diagnostics ---"
-	jq -r 'if .vm_exit == null then "VM exit: none (no VM booted)" else
+	# One jq: the VM's exit and its console's tail, a line "\001", the
+	# timeline (awk aligns it under its header).
+	jq -r '(try (if .vm_exit == null then "VM exit: none (no VM booted)" else
 		"VM exit: \(.vm_exit) after \(.duration_s)s (\(.attempts) attempt\(if .attempts == 1 then "" else "s" end))" end,
-		(.console_tail // [] | .[])' "$1"
-	echo "--- timeline ---"
-	jq -r '.timeline[] | "\(.t)\t\(.stage)"' "$1" | awk -F '\t' '{ printf "%8.3fs  %s\n", $1, $2 }'
+		(.console_tail // [] | .[])) catch empty), "\u0001",
+		(try (.timeline[] | "\(.t)\t\(.stage)") catch empty)' "$1" |
+		awk -F '\t' 'tl { printf "%8.3fs  %s\n", $1, $2; next }
+			$0 == "\001" { tl = 1; print "--- timeline ---"; next }
+			{ print }
+			END { if (!tl) print "--- timeline ---" }'
 }
 
 # Run one test into dir: status, duration and report.txt. Prints nothing.
@@ -590,6 +651,7 @@ run_test() { # name scenario kernel dir
 			reason=$("$here/ktstr-tail" -n 1 "$d/boot.err")
 			# ktstr-boot said nothing but its error: before any VM, or it died.
 			[ $mode = test ] && [ $status = ERROR ] && echo "BUG SUMMARY: $reason"
+			[ $mode = run ] && name=$(scn_name "$scn")
 			echo "ktstr_test '$name'$("$here/ktstr-boot" --check "$scn" </dev/null 2>/dev/null |
 				jq -r '" [sched=\(.scheduler)] [topo=\(.topology)]"' 2>/dev/null) error:"
 			"$here/ktstr-tail" -n 5 "$d/boot.err"
@@ -600,21 +662,21 @@ run_test() { # name scenario kernel dir
 				[ $repro = yes ] && no_boot_repro "$reason"
 			fi
 		else
-			hdr="ktstr_test '$(jq -r '.test' "$res")' [sched=$(jq -r '.scheduler' "$res")] [topo=$(jq -r '.topology' "$res")]"
-			reason=$(jq -r '.reason' "$res")
-			case "$(jq -r '.verdict' "$res")" in
+			result_fields "$res"
+			hdr="ktstr_test '$r_test' [sched=$r_sched] [topo=$r_topo]"
+			reason=$r_reason
+			case "$r_verdict" in
 			pass) status=PASS; echo "$hdr passed" ;;
 			fail) status=FAIL ;;
 			*) status=ERROR ;;
 			esac
 			if [ $status != PASS ]; then
-				if [ $repro = yes ] && repro_worthy "$res"; then
-					auto_repro "$scn" "$d" "$res" "$@" >"$d/repro.txt"
-				elif [ $repro = yes ] && jq -e '.auto_repro == true and .vm_exit == null and .reached_workload == false' \
-					"$res" >/dev/null 2>&1; then
+				if [ $repro = yes ] && [ -n "$r_worthy" ]; then
+					auto_repro "$scn" "$d" "$@" >"$d/repro.txt"
+				elif [ $repro = yes ] && [ -n "$r_noboot" ]; then
 					no_boot_repro "$reason" >"$d/repro.txt"
 				fi
-				[ $mode = test ] && bug_summary "$res" "$d"
+				[ $mode = test ] && bug_summary "$d"
 				echo "$hdr $([ $status = FAIL ] && echo failed || echo error):"
 				echo "$reason"
 				if [ $mode = test ]; then
@@ -640,7 +702,7 @@ run_in_order() {
 		say "running $f"
 		run_test "$n" "$f" "$k" "$d" </dev/null
 		cat "$d/report.txt"
-		case $(cat "$d/status") in
+		case $status in	# run_test's, as it wrote it in $d/status
 		PASS) passed=$((passed + 1)) ;;
 		USAGE) failed=$((failed + 1)); [ $worst -lt 2 ] && worst=2 ;;
 		ERROR) failed=$((failed + 1)); worst=3 ;;
