@@ -30,65 +30,75 @@ static int with_elf(const char *path, Elf **elf, int *fd)
 	return 0;
 }
 
-/* Does the ELF at path carry the PVH entry note QEMU needs to boot it? */
-bool elf__has_pvh_note(const char *path)
+/*
+ * Each program header of the ELF at path to fn, until fn says stop (true):
+ * 1 if it stopped, 0 if not, -1 if the ELF or a header could not be read (an
+ * unreadable header is skipped, the others still go to fn).
+ */
+static int each_phdr(const char *path, bool (*fn)(Elf *e, const GElf_Phdr *ph))
 {
-	bool found = false;
 	size_t nph = 0, i;
+	bool bad = false;
+	int ret = 0;
 	Elf *e;
 	int fd;
 
 	if (with_elf(path, &e, &fd))
-		return false;
-	if (elf_getphdrnum(e, &nph))
+		return -1;
+	if (elf_getphdrnum(e, &nph)) {
+		ret = -1;
 		goto cleanup;
-	for (i = 0; i < nph && !found; i++) {
-		GElf_Phdr ph;
-		Elf_Data *d;
-		GElf_Nhdr nh;
-		size_t off = 0, noff, doff;
-
-		if (!gelf_getphdr(e, i, &ph) || ph.p_type != PT_NOTE)
-			continue;
-		d = elf_getdata_rawchunk(e, ph.p_offset, ph.p_filesz, ELF_T_NHDR);
-		if (!d)
-			continue;
-		while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0) {
-			if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh.n_namesz == 4 &&
-			    !memcmp((char *)d->d_buf + noff, "Xen", 4)) {
-				found = true;
-				break;
-			}
-		}
 	}
+	for (i = 0; i < nph && !ret; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, i, &ph))
+			bad = true;
+		else if (fn(e, &ph))
+			ret = 1;
+	}
+	if (!ret && bad)
+		ret = -1;
 cleanup:
 	elf_end(e);
 	close(fd);
-	return found;
+	return ret;
+}
+
+/* A PT_NOTE segment with the Xen PVH entry note. */
+static bool is_pvh_note(Elf *e, const GElf_Phdr *ph)
+{
+	size_t off = 0, noff, doff;
+	GElf_Nhdr nh;
+	Elf_Data *d;
+
+	if (ph->p_type != PT_NOTE)
+		return false;
+	d = elf_getdata_rawchunk(e, ph->p_offset, ph->p_filesz, ELF_T_NHDR);
+	if (!d)
+		return false;
+	while ((off = gelf_getnote(d, off, &nh, &noff, &doff)) > 0)
+		if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY && nh.n_namesz == 4 && !memcmp((char *)d->d_buf + noff, "Xen", 4))
+			return true;
+	return false;
+}
+
+/* Does the ELF at path carry the PVH entry note QEMU needs to boot it? */
+bool elf__has_pvh_note(const char *path)
+{
+	return each_phdr(path, is_pvh_note) == 1;
+}
+
+/* A segment only a dynamically linked ELF has. */
+static bool is_dynamic_phdr(Elf *e, const GElf_Phdr *ph)
+{
+	(void)e;
+	return ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC;
 }
 
 bool elf__is_static(const char *path)
 {
-	bool dyn = false;
-	size_t nph = 0, i;
-	Elf *e;
-	int fd;
-
-	if (with_elf(path, &e, &fd))
-		return false;
-	if (elf_getphdrnum(e, &nph))
-		dyn = true;	/* unreadable program headers: not known to be static */
-	for (i = 0; i < nph && !dyn; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(e, i, &ph))
-			dyn = true;
-		else
-			dyn = ph.p_type == PT_INTERP || ph.p_type == PT_DYNAMIC;
-	}
-	elf_end(e);
-	close(fd);
-	return !dyn;
+	return each_phdr(path, is_dynamic_phdr) == 0;
 }
 
 int elf__build_id(const char *elf_path, char *hex, size_t hexlen)
