@@ -81,24 +81,20 @@ static double cpu_ms(void)
 	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e3 + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e3;
 }
 
-/* The per-CPU tallies of the probes: records lost for want of a slot. */
-static void tally_sum(__u64 *drops, __u64 *submitted)
+/* The per-CPU tally of the probes: records lost for want of a slot. */
+static __u64 drops_sum(void)
 {
 	int n = libbpf_num_possible_cpus(), i;
-	__u64 *v;
-	__u32 k;
+	__u64 *v, sum = 0;
+	__u32 k = 0;
 
 	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
-		return;
-	for (k = 0; k < 2; k++) {
-		__u64 sum = 0;
-
-		if (!bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.tally), &k, v))
-			for (i = 0; i < n; i++)
-				sum += v[i];
-		*(k ? submitted : drops) = sum;
-	}
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.tally), &k, v))
+		for (i = 0; i < n; i++)
+			sum += v[i];
 	free(v);
+	return sum;
 }
 
 static void on_signal(int sig)
@@ -127,7 +123,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	long wait_ms = 60000;
 	double cpu0 = 0;
-	__u64 drops = 0, submitted = 0, triggers = 0;
+	__u64 drops = 0, triggers = 0;
 	int c, err, code = KT_EXIT_ENV;
 	bool early = false;
 	__u32 k;
@@ -228,7 +224,7 @@ int main(int argc, char **argv)
 	}
 	k = 2;
 	bpf_map_lookup_elem(bpf_map__fd(main_skel->maps.counters), &k, &triggers);
-	tally_sum(&drops, &submitted);
+	drops = drops_sum();
 	flight__stats(&fs);
 	printf("{\"ev\":\"stats\",\"drops\":%llu,\"submitted\":%llu,\"triggers\":%llu,\"recorded\":%llu,"
 	       "\"capped\":%llu,\"queued\":%ld,\"history_missed\":%llu,\"per_task\":%d,\"agent_cpu_ms\":%.1f,"

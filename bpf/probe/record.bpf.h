@@ -77,10 +77,10 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Per CPU, as every hit counts: [0] records lost (no slot), [1] unused. */
+/* Per CPU, as every hit counts: records lost (no slot). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 2);
+	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, __u64);
 } tally SEC(".maps");

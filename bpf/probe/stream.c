@@ -16,25 +16,6 @@
 #include "agent.h"
 #include "flight.h"
 
-/* A JSON string: quotes, backslashes, controls and non-ASCII bytes escaped. */
-static void put_str(const char *s, size_t max)
-{
-	size_t i;
-
-	putchar('"');
-	for (i = 0; i < max && s[i]; i++) {
-		unsigned char c = s[i];
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 /* Records collected before READY (stdout goes to the console until then). */
 static char *early;
 static size_t early_len;
@@ -141,7 +122,7 @@ static void line_hex(struct line *l, unsigned long long v)
 	line_mem(l, d + i, sizeof(d) - i);
 }
 
-/* A JSON string, as put_str. */
+/* A JSON string: quotes, backslashes, controls and non-ASCII bytes escaped. */
 static void line_jstr(struct line *l, const char *s, size_t max)
 {
 	size_t i;
@@ -175,6 +156,16 @@ static void line_bytes(struct line *l, const unsigned char *b, int n)
 		line_chr(l, hexdig[b[i] & 15]);
 	}
 	line_chr(l, '"');
+}
+
+/* A JSON string straight to stdout, for the lines still printed with printf. */
+static void put_str(const char *s, size_t max)
+{
+	static struct line l;
+
+	l.n = 0;
+	line_jstr(&l, s, max);
+	fwrite(l.b, 1, l.n, stdout);
 }
 
 static bool trigger_printed;
