@@ -89,12 +89,19 @@ int loader__check_sched_ext(void)
 
 const char *loader__exit_kind_name(const struct btf *vmlinux, long kind, char *buf, size_t size)
 {
-	const char *name = scx__exit_kind_name(kind);
+	const char *name = scx__exit_kind_name(kind), *found = "SCX_EXIT_UNKNOWN";
+	struct btf *own = NULL;
 	int id;
 
 	if (name)
 		return name;
-	/* A kind newer than the table: the kernel knows its name. */
+	/*
+	 * A kind newer than the table: the kernel knows its name. Its BTF is
+	 * parsed only then: that takes ~0.2 s under TCG, at every
+	 * scheduler's exit if done unconditionally.
+	 */
+	if (!vmlinux)
+		vmlinux = own = btf__load_vmlinux_btf();
 	id = vmlinux ? btf__find_by_name_kind(vmlinux, "scx_exit_kind", BTF_KIND_ENUM) : -1;
 	if (id > 0) {
 		const struct btf_type *t = btf__type_by_id(vmlinux, id);
@@ -104,10 +111,12 @@ const char *loader__exit_kind_name(const struct btf *vmlinux, long kind, char *b
 		for (i = 0; i < btf_vlen(t); i++, e++)
 			if (e->val == kind) {
 				snprintf(buf, size, "%s", btf__name_by_offset(vmlinux, e->name_off));
-				return buf;
+				found = buf;
+				break;
 			}
 	}
-	return "SCX_EXIT_UNKNOWN";
+	btf__free(own);
+	return found;
 }
 
 /* A string of at most max bytes, as one line: control characters become spaces. */

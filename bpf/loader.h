@@ -52,8 +52,9 @@ int loader__check_sched_ext(void);
 
 /*
  * "SCX_EXIT_ERROR" for 1024: ktstr's table (lib/scx.c), then the running
- * kernel's enum scx_exit_kind in VMLINUX (may be NULL), else
- * "SCX_EXIT_UNKNOWN". BUF holds a name found in the BTF.
+ * kernel's enum scx_exit_kind in VMLINUX (NULL: the kernel's BTF is loaded
+ * for it, only when the table lacks KIND), else "SCX_EXIT_UNKNOWN". BUF
+ * holds a name found in the BTF.
  */
 const char *loader__exit_kind_name(const struct btf *vmlinux, long kind, char *buf, size_t size);
 

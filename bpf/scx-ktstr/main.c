@@ -169,12 +169,10 @@ static void describe_knobs(struct bpf_object *obj, char *buf, size_t size)
 /* Print the EXIT line and the dump. Returns the exit status it implies. */
 static int print_exit(const struct ktstr_exit_info *ei)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
 	char name[64];
 
-	loader__print_exit_line(loader__exit_kind_name(vmlinux, ei->kind, name, sizeof(name)), ei->kind, ei->reason,
+	loader__print_exit_line(loader__exit_kind_name(NULL, ei->kind, name, sizeof(name)), ei->kind, ei->reason,
 				sizeof(ei->reason), ei->msg, sizeof(ei->msg));
-	btf__free(vmlinux);
 	loader__print_dump(ei->dump, sizeof(ei->dump));
 	fflush(stdout);
 	return ei->kind >= 1024 ? KT_EXIT_FAIL : KT_EXIT_OK;
