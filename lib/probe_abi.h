@@ -116,6 +116,12 @@ struct probe_hold {
 	__u32 done;
 };
 
+/*
+ * The imm of the raw kfunc call of record.bpf.h (bpf_rdonly_cast): the
+ * agent writes the kernel's BTF id of that kfunc in its place before load.
+ */
+#define PROBE_KFUNC_PLACEHOLDER	0x6b747374
+
 #define PROBE_SIGSTOP	19	/* x86_64 */
 
 #endif

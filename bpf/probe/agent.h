@@ -93,7 +93,7 @@ void attach__kernel_functions(void);
 void attach__bpf(long wait_ms);
 /* Let a held scheduler go on (once: probe_hold stops no one after this). */
 void attach__hold_release(void);
-/* ,"run_stats":B,"progs":{KIND:{"runs":N,"ns":N},...}: the programs' run counts and times. */
+/* ,"reads":"direct"|"helper","run_stats":B,"progs":{KIND:{"runs":N,"ns":N},...}: the programs' run counts and times. */
 void attach__print_run_stats(FILE *out);
 /* Detach and unload everything. */
 void attach__free(void);
@@ -104,6 +104,7 @@ extern struct timespec agent_t0;	/* when the agent started */
 extern int agent_verbose;		/* -v: libbpf's messages on stderr */
 extern long agent_max_events;		/* -m: the flight recorder's records, about */
 extern bool agent_run_stats;		/* --run-stats: the kernel's run count and time per program */
+extern bool agent_helper_reads;	/* --helper-reads: fields by bpf_probe_read_kernel, as on kernels without direct loads */
 extern bool agent_empty;		/* --empty: probes attached, nothing recorded (their own cost) */
 
 static inline double ms_since(const struct timespec *a)

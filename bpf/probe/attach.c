@@ -34,6 +34,91 @@
 struct probe_bpf *main_skel;
 /* The running kernel's BTF: the trigger's presence, the sched_ext_ops layout, tracing multi. */
 static struct btf *vmbtf;
+
+/* bpf_rdonly_cast's BTF id in the running kernel, 0 without direct loads (record.bpf.h). */
+static __s32 kfunc_id;
+
+/*
+ * Whether the programs load fields directly (record.bpf.h): the kernel has
+ * BPF_FEAT_RDONLY_CAST_TO_VOID and the kfunc, and --helper-reads is off.
+ * Sets kfunc_id, and the offset of task_struct.comm for the programs.
+ */
+static void direct_setup(__u32 *comm_off)
+{
+	const struct btf_type *t;
+	const struct btf_member *m;
+	int id, i;
+	bool feat = false;
+
+	kfunc_id = 0;
+	if (agent_helper_reads || !vmbtf)
+		return;
+	id = btf__find_by_name_kind(vmbtf, "bpf_features", BTF_KIND_ENUM);
+	if (id > 0) {
+		const struct btf_enum *e;
+
+		t = btf__type_by_id(vmbtf, id);
+		e = btf_enum(t);
+		for (i = 0; i < btf_vlen(t); i++, e++)
+			feat |= !strcmp(btf__name_by_offset(vmbtf, e->name_off), "BPF_FEAT_RDONLY_CAST_TO_VOID");
+	}
+	id = btf__find_by_name_kind(vmbtf, "task_struct", BTF_KIND_STRUCT);
+	if (!feat || id <= 0)
+		return;
+	t = btf__type_by_id(vmbtf, id);
+	m = btf_members(t);
+	for (i = 0; i < btf_vlen(t); i++, m++)
+		if (!strcmp(btf__name_by_offset(vmbtf, m->name_off), "comm")) {
+			*comm_off = btf_member_bit_offset(t, i) / 8;
+			kfunc_id = btf__find_by_name_kind(vmbtf, "bpf_rdonly_cast", BTF_KIND_FUNC);
+			if (kfunc_id < 0)
+				kfunc_id = 0;
+			return;
+		}
+}
+
+/*
+ * The programs call the kfunc by a raw instruction with a placeholder id
+ * (record.bpf.h: an extern would have libbpf parse the kernel's BTF for
+ * every object): the kernel's id goes in, or, without direct loads, a
+ * plain r0 = 0 (the code is dead then, but the verifier checks every
+ * kfunc call). Before load; the count of instructions stays.
+ */
+static int patch_kfunc(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj) {
+		const struct bpf_insn *in = bpf_program__insns(p);
+		size_t i, n = bpf_program__insn_cnt(p);
+		struct bpf_insn *copy = NULL;
+		int err;
+
+		for (i = 0; i < n; i++) {
+			if (in[i].code != (BPF_JMP | BPF_CALL) || in[i].src_reg != BPF_PSEUDO_KFUNC_CALL ||
+			    in[i].imm != PROBE_KFUNC_PLACEHOLDER)
+				continue;
+			if (!copy) {
+				copy = malloc(n * sizeof(*copy));
+				if (!copy)
+					return -ENOMEM;
+				memcpy(copy, in, n * sizeof(*copy));
+			}
+			if (kfunc_id)
+				copy[i].imm = kfunc_id;
+			else
+				copy[i] = (struct bpf_insn){ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 };
+		}
+		if (!copy)
+			continue;
+		err = bpf_program__set_insns(p, copy, n);
+		free(copy);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
 static pthread_mutex_t attach_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct trace_bpf *batches[PROBE_MAX_TARGETS];
 static int nbatches;
@@ -85,7 +170,11 @@ static struct trace_bpf *trace_open(void)
 	s->rodata->data_cap = main_skel->rodata->data_cap;
 	s->rodata->flight_slots = main_skel->rodata->flight_slots;
 	s->rodata->record_none = main_skel->rodata->record_none;
-	err = reuse_maps(s);
+	s->rodata->direct = main_skel->rodata->direct;
+	s->rodata->comm_off = main_skel->rodata->comm_off;
+	err = patch_kfunc(s->obj);
+	if (!err)
+		err = reuse_maps(s);
 	if (err) {
 		trace_bpf__destroy(s);
 		errno = -err;
@@ -449,7 +538,7 @@ static void flight_size(struct probe_bpf *s)
 	per = (agent_max_events + flight_cpus - 1) / flight_cpus;
 	flight_slots = per < FLIGHT_MIN_SLOTS ? FLIGHT_MIN_SLOTS : (__u32)per;
 	/* As REC_SZ: the header, data_cap bytes and a read's slack. */
-	flight_esz = (PROBE_HDR_SZ + cap + (cap < PROBE_FIELD_MAX ? cap : PROBE_FIELD_MAX) + 7) & ~(size_t)7;
+	flight_esz = (PROBE_HDR_SZ + cap + PROBE_FIELD_MAX + 7) & ~(size_t)7;
 	s->rodata->flight_slots = flight_slots;
 	bpf_map__set_value_size(s->maps.flight, flight_esz);
 	bpf_map__set_max_entries(s->maps.flight, (__u32)flight_cpus * flight_slots);
@@ -486,6 +575,11 @@ static int main_load(bool multi, bool *trig, bool *hold)
 	autoload_none(main_skel->obj);
 	main_skel->rodata->data_cap = probe_plan__data_cap();
 	main_skel->rodata->record_none = agent_empty;
+	direct_setup((__u32 *)&main_skel->rodata->comm_off);
+	main_skel->rodata->direct = kfunc_id != 0;
+	err = patch_kfunc(main_skel->obj);
+	if (err)
+		return err;
 	flight_size(main_skel);
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
 	*trig = scx__has_exit_tp(vmbtf);
@@ -743,6 +837,7 @@ void attach__print_run_stats(FILE *out)
 			tally_prog(t, bpf ? 3 : 1, slot_prog(batches[b], k, false));
 			tally_prog(t, bpf ? 4 : 2, slot_prog(batches[b], k, true));
 		}
+	fprintf(out, ",\"reads\":\"%s\"", main_skel->rodata->direct ? "direct" : "helper");
 	fprintf(out, ",\"run_stats\":%s,\"progs\":{", stats_fd >= 0 ? "true" : "false");
 	for (i = 0; i < (int)(sizeof(t) / sizeof(t[0])); i++)
 		fprintf(out, "%s\"%s\":{\"runs\":%llu,\"ns\":%llu}", i ? "," : "", t[i].kind, t[i].runs, t[i].ns);

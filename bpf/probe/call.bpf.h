@@ -64,7 +64,15 @@ static __always_inline void call_args(__u64 *ctx, const struct probe_target *t, 
 		bpf_get_func_arg(ctx, 0, &p);
 		if (n > PROBE_MAX_ARGS)
 			n = PROBE_MAX_ARGS;
-		bpf_probe_read_kernel(args, (n & 7) * sizeof(__u64), (void *)p);
+		if (direct_loads()) {
+			const __u64 *a = (const __u64 *)(kmem() + p);
+
+			for (i = 0; i < PROBE_MAX_ARGS; i++)
+				if (i < n)
+					args[i] = a[i];
+		} else {
+			bpf_probe_read_kernel(args, (n & 7) * sizeof(__u64), (void *)p);
+		}
 		return;
 	}
 	for (i = 0; i < PROBE_MAX_ARGS; i++) {

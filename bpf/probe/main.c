@@ -50,6 +50,8 @@ static const char help_text[] =
 	"      --run-stats       the kernel's run count and time of each kind of probe\n"
 	"                        (kernel.bpf_stats_enabled: slows every probe)\n"
 	"      --empty           attach every probe, record nothing: their own cost\n"
+	"      --helper-reads    read fields with bpf_probe_read_kernel() even where\n"
+	"                        the kernel allows direct loads (as on older kernels)\n"
 	"  -v, --verbose         libbpf messages on stderr\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
@@ -60,7 +62,7 @@ volatile sig_atomic_t agent_stop;
 struct timespec agent_t0;
 int agent_verbose;
 long agent_max_events = 20000;
-bool agent_run_stats, agent_empty;
+bool agent_run_stats, agent_empty, agent_helper_reads;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
@@ -111,6 +113,7 @@ int main(int argc, char **argv)
 		{ "wait-ms", required_argument, NULL, 'w' },
 		{ "run-stats", no_argument, NULL, 'S' },
 		{ "empty", no_argument, NULL, 'E' },
+		{ "helper-reads", no_argument, NULL, 'H' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -147,6 +150,9 @@ int main(int argc, char **argv)
 			break;
 		case 'E':
 			agent_empty = true;
+			break;
+		case 'H':
+			agent_helper_reads = true;
 			break;
 		case 'v':
 			agent_verbose++;

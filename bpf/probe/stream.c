@@ -5,6 +5,8 @@
  * (flight.c) at the end. Until the ready line, what the
  * attaching phase says is buffered (stdout is the console until then).
  */
+#include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -264,7 +266,19 @@ void stream__stop_drain(void)
 
 void *stream__drain(void *arg)
 {
+	/*
+	 * Real-time (SCHED_FIFO), outside the scheduler under test: sched_ext
+	 * schedules only the fair class's tasks. A scheduler that loses or
+	 * stalls a task could otherwise lose this thread too, and while it
+	 * waits the rings overwrite the very calls that show how it was lost
+	 * (seen with scx_simple_lost: the lost task was the agent, its last
+	 * enqueue gone). A failure leaves it in the fair class: it still runs.
+	 */
+	struct sched_param sp = { .sched_priority = 1 };
+
 	(void)arg;
+	if (pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp))
+		stream__note("history thread not real-time: its calls go through the scheduler under test");
 	while (!drain_stop) {
 		flight__scan();
 		usleep(5000);

@@ -50,6 +50,10 @@ calls() { # FUNC...: calls of these functions with the causal task
 [ "$(calls enqueue_task_scx scx_do_enqueue_task)" -gt 0 ] ||
 	fail "no call of enqueue_task_scx or scx_do_enqueue_task with the causal task (pid $pid)"
 [ "$(jq -r 'select(.type == "meta") | .drops' "$tmp/events.jsonl")" = 0 ] || echo "warning: ring buffer drops" >&2
+# A kernel whose BTF has BPF_FEAT_RDONLY_CAST_TO_VOID (7.3 has) gets the direct loads (helper_reads.t: the rest).
+reads=$(jq -r 'select(.type == "meta") | .probe.stats.reads' "$tmp/events.jsonl")
+if grep -qa BPF_FEAT_RDONLY_CAST_TO_VOID "$kernel/vmlinux"; then want=direct; else want=helper; fi
+[ "$reads" = "$want" ] || fail "fields read by $reads loads, expected $want for this kernel"
 
 "$B/ktstr-stitch" --targets "$tmp/targets.jsonl" "$tmp/events.jsonl" >"$tmp/stitch.txt"
 head -1 "$tmp/stitch.txt" | grep -qx '=== AUTO-PROBE: scx_exit fired ===' || fail "no chain header"

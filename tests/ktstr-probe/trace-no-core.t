@@ -20,3 +20,10 @@ t=$(relo_len "$KTSTR_BUILD/bpf/trace.bpf.o")
 p=$(relo_len "$KTSTR_BUILD/bpf/probe.bpf.o")
 [ -n "$p" ] && [ "$p" -gt 0 ] || fail "probe.bpf.o: no CO-RE relocation found ('$p'): the check reads the wrong bytes"
 [ "$t" = 0 ] || fail "trace.bpf.o has CO-RE relocations ($t bytes of them)"
+# Nor an extern (a kfunc, a __kconfig): libbpf resolves those in the
+# kernel's BTF too; the probes call bpf_rdonly_cast by a raw instruction the
+# agent patches (record.bpf.h). scx-ktstr's object has externs: the check
+# sees them.
+externs() { readelf -sW "$1" 2>/dev/null | awk '$7 == "UND" && $8 != "" { print $8 }'; }
+[ -n "$(externs "$KTSTR_BUILD/bpf/scx-ktstr.bpf.o")" ] || fail "scx-ktstr.bpf.o: no extern found: the check reads the wrong column"
+[ -z "$(externs "$KTSTR_BUILD/bpf/trace.bpf.o")" ] || fail "trace.bpf.o has externs: $(externs "$KTSTR_BUILD/bpf/trace.bpf.o" | tr '\n' ' ')"

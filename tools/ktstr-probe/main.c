@@ -48,6 +48,8 @@ static const char help_text[] =
 	"                        in the meta (slows every probe)\n"
 	"      --empty-probes    attach every probe but record nothing: what the\n"
 	"                        probes alone cost the workload (benchmarks)\n"
+	"      --helper-reads    read fields with bpf_probe_read_kernel() even where\n"
+	"                        the kernel allows direct loads (as on older kernels)\n"
 	"      --agent-out FILE  convert a saved agent stream; nothing boots\n"
 	"  -n, --nr-cpus N       with --agent-out: the VM's CPU count\n"
 	"  -o, --output FILE     write the events here (whole or not at all)\n"
@@ -84,8 +86,8 @@ static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *er
 	return ret;
 }
 
-/* The agent's flags of --run-stats and --empty-probes, into flags[3]. */
-static const char *const *run_stats_flags(const char **flags, bool run_stats, bool empty)
+/* The agent's flags of --run-stats, --empty-probes and --helper-reads, into flags[4]. */
+static const char *const *run_stats_flags(const char **flags, bool run_stats, bool empty, bool helper_reads)
 {
 	int n = 0;
 
@@ -93,6 +95,8 @@ static const char *const *run_stats_flags(const char **flags, bool run_stats, bo
 		flags[n++] = "--agent-arg=--run-stats";
 	if (empty)
 		flags[n++] = "--agent-arg=--empty";
+	if (helper_reads)
+		flags[n++] = "--agent-arg=--helper-reads";
 	flags[n] = NULL;
 	return flags;
 }
@@ -263,6 +267,7 @@ int main(int argc, char **argv)
 		{ "max-events", required_argument, NULL, 'm' },
 		{ "run-stats", no_argument, NULL, 'S' },
 		{ "empty-probes", no_argument, NULL, 'E' },
+		{ "helper-reads", no_argument, NULL, 'H' },
 		{ "agent-out", required_argument, NULL, 'A' },
 		{ "nr-cpus", required_argument, NULL, 'n' },
 		{ "output", required_argument, NULL, 'o' },
@@ -275,8 +280,8 @@ int main(int argc, char **argv)
 		   *output = NULL;
 	char err[1024] = "", bindir[PATH_MAX], dir[PATH_MAX], path[PATH_MAX + 32], why[256] = "";
 	long max_events = 20000, nr_cpus = 0;
-	const char *agent_flags[3] = { NULL, NULL, NULL };
-	bool run_stats = false, empty = false;
+	const char *agent_flags[4] = { NULL, NULL, NULL, NULL };
+	bool run_stats = false, empty = false, helper_reads = false;
 	struct scenario *s = NULL;
 	struct probe_plan *plan = calloc(1, sizeof(*plan));
 	struct conv conv = { 0 };
@@ -314,6 +319,9 @@ int main(int argc, char **argv)
 			break;
 		case 'E':
 			empty = true;
+			break;
+		case 'H':
+			helper_reads = true;
 			break;
 		case 'A':
 			agent_out = optarg;
@@ -419,7 +427,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/agent.out", dir);
 	unlink(path);
 	ret = run_boot(bindir, dir, kernel, accel, max_events, verbose,
-		       run_stats_flags(agent_flags, run_stats, empty), argv[optind]);
+		       run_stats_flags(agent_flags, run_stats, empty, helper_reads), argv[optind]);
 	if (interrupt__pending()) {
 		error("interrupted by signal %d (%s); logs in %s", interrupt__pending(),
 		      strsignal(interrupt__pending()), dir);
