@@ -46,7 +46,7 @@ static __s32 kfunc_id;
 static void direct_setup(__u32 *comm_off)
 {
 	const struct btf_type *t;
-	const struct btf_member *m;
+	long off;
 	int id, i;
 	bool feat = false;
 
@@ -63,18 +63,13 @@ static void direct_setup(__u32 *comm_off)
 			feat |= !strcmp(btf__name_by_offset(vmbtf, e->name_off), "BPF_FEAT_RDONLY_CAST_TO_VOID");
 	}
 	id = btf__find_by_name_kind(vmbtf, "task_struct", BTF_KIND_STRUCT);
-	if (!feat || id <= 0)
+	off = id > 0 ? discover__member_off(vmbtf, id, "comm") : -1;
+	if (!feat || off < 0)
 		return;
-	t = btf__type_by_id(vmbtf, id);
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++)
-		if (!strcmp(btf__name_by_offset(vmbtf, m->name_off), "comm")) {
-			*comm_off = btf_member_bit_offset(t, i) / 8;
-			kfunc_id = btf__find_by_name_kind(vmbtf, "bpf_rdonly_cast", BTF_KIND_FUNC);
-			if (kfunc_id < 0)
-				kfunc_id = 0;
-			return;
-		}
+	*comm_off = (__u32)off;
+	kfunc_id = btf__find_by_name_kind(vmbtf, "bpf_rdonly_cast", BTF_KIND_FUNC);
+	if (kfunc_id < 0)
+		kfunc_id = 0;
 }
 
 /*

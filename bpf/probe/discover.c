@@ -21,8 +21,7 @@ __u32 discover__value_type(const struct btf *vm)
 	return id > 0 ? (__u32)id : 0;
 }
 
-/* Byte offset of member name in struct id, or -1. */
-static long member_off(const struct btf *btf, int id, const char *name)
+long discover__member_off(const struct btf *btf, int id, const char *name)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	const struct btf_member *m;
@@ -133,7 +132,7 @@ int discover__ops(const struct btf *vm, struct found_prog *out, int max)
 
 	if (sid <= 0 || !vid)
 		return -ENOENT;
-	data = member_off(vm, (int)vid, "data");
+	data = discover__member_off(vm, (int)vid, "data");
 	st = btf__type_by_id(vm, sid);
 	if (data < 0 || !st)
 		return -ENOENT;

@@ -26,5 +26,7 @@ struct found_prog {
 int discover__ops(const struct btf *vm, struct found_prog *out, int max);
 /* The value type of sched_ext_ops maps in vm (what probe_hold stops for), or 0. */
 __u32 discover__value_type(const struct btf *vm);
+/* Byte offset of member name in struct id of btf, or -1. */
+long discover__member_off(const struct btf *btf, int id, const char *name);
 
 #endif
