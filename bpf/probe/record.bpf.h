@@ -19,9 +19,9 @@
  * field is one JIT-ed instruction with a fault fixup, where
  * bpf_probe_read_kernel() is a helper call and a copy loop. Measured on the
  * demo's probes (one vCPU, ICOUNT): a kernel function's record 2050 ->
- * 1630 guest instructions, a BPF callback's 1740 -> 1390. The agent decides (it has the kernel's BTF): kernels
- * without it take the helpers, and so does its --helper-reads, which is how
- * that path is tested here.
+ * 1630 guest instructions, a BPF callback's 1740 -> 1390. The agent
+ * decides (it has the kernel's BTF): kernels without it take the helpers,
+ * and so does its --helper-reads, which is how that path is tested here.
  */
 const volatile bool direct;
 /* offsetof(struct task_struct, comm) in the running kernel, for direct loads. */
