@@ -38,6 +38,11 @@ $(BPF_BUILD)/obj/scx.o: lib/scx.c lib/scx.h
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -c $< -o $@
 
+# lib/kfacts.c (the kernel facts of the probe plan) the same way, for the probe agent.
+$(BPF_BUILD)/obj/kfacts.o: lib/kfacts.c lib/kfacts.h lib/scx.h
+	@mkdir -p $(@D)
+	$(CC) $(LOADER_CFLAGS) -c $< -o $@
+
 # bpf/loader.c: what the scheduler loaders share (signals, timing, libbpf's
 # messages, sched_ext state, the EXIT line); it needs lib/scx.o's kind names.
 LOADER_OBJS := $(BPF_BUILD)/obj/loader.o $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o $(BPF_BUILD)/obj/log.o

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "discover.h"
+#include "kfacts.h"
 #include "probe_abi.h"
 
 struct field {
@@ -50,6 +51,9 @@ struct target {
 /* plan.c: the plan's targets, in its order (the index the BPF side records). */
 extern struct target tg[PROBE_MAX_TARGETS];
 extern int ntg;
+/* The plan's "kernel" line, where it has one: the kernel facts ktstr-probe read from the vmlinux it boots. */
+extern struct kfacts plan_kfacts;
+extern bool plan_has_kfacts;
 /* 0, or -errno with the reason on stderr. */
 int probe_plan__read(const char *path);
 /* A target as the BPF side's targets map holds it. */

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <bpf/bpf.h>
@@ -39,37 +40,23 @@ static struct btf *vmbtf;
 static __s32 kfunc_id;
 
 /*
+ * The kernel facts the programs are loaded with (lib/kfacts.h): the plan's,
+ * checked against vmbtf once parsed, or vmbtf's own.
+ */
+static struct kfacts kf;
+
+/*
  * Whether the programs load fields directly (record.bpf.h): the kernel has
  * BPF_FEAT_RDONLY_CAST_TO_VOID and the kfunc, and --helper-reads is off.
  * Sets kfunc_id, and the offset of task_struct.comm for the programs.
  */
 static void direct_setup(__u32 *comm_off)
 {
-	const struct btf_type *t;
-	long off;
-	int id, i;
-	bool feat = false;
-
 	kfunc_id = 0;
-	if (agent_helper_reads || !vmbtf)
+	if (agent_helper_reads || !kf.feat_void || kf.comm_off < 0 || !kf.rdonly_cast)
 		return;
-	id = btf__find_by_name_kind(vmbtf, "bpf_features", BTF_KIND_ENUM);
-	if (id > 0) {
-		const struct btf_enum *e;
-
-		t = btf__type_by_id(vmbtf, id);
-		e = btf_enum(t);
-		for (i = 0; i < btf_vlen(t); i++, e++)
-			feat |= !strcmp(btf__name_by_offset(vmbtf, e->name_off), "BPF_FEAT_RDONLY_CAST_TO_VOID");
-	}
-	id = btf__find_by_name_kind(vmbtf, "task_struct", BTF_KIND_STRUCT);
-	off = id > 0 ? discover__member_off(vmbtf, id, "comm") : -1;
-	if (!feat || off < 0)
-		return;
-	*comm_off = (__u32)off;
-	kfunc_id = btf__find_by_name_kind(vmbtf, "bpf_rdonly_cast", BTF_KIND_FUNC);
-	if (kfunc_id < 0)
-		kfunc_id = 0;
+	*comm_off = (__u32)kf.comm_off;
+	kfunc_id = kf.rdonly_cast;
 }
 
 /*
@@ -378,22 +365,6 @@ static int multi_link[2] = { -1, -1 };
 static bool multi_loaded;
 static long multi_insns, multi_us;
 
-/* The value of enumerator name of enum type in the kernel's BTF, or -1. */
-static long long btf_enum_val(const char *type, const char *name)
-{
-	const struct btf_type *t;
-	const struct btf_enum *e;
-	int id, i;
-
-	if (!vmbtf || (id = btf__find_by_name_kind(vmbtf, type, BTF_KIND_ENUM)) <= 0)
-		return -1;
-	t = btf__type_by_id(vmbtf, id);
-	for (i = 0, e = btf_enum(t); i < btf_vlen(t); i++, e++)
-		if (!strcmp(btf__name_by_offset(vmbtf, e->name_off), name))
-			return e->val;
-	return -1;
-}
-
 static int multi_link_create(struct bpf_program *p, const __u32 *ids, const __u64 *cookies, int n)
 {
 	union bpf_attr attr;
@@ -420,8 +391,7 @@ static int multi_link_create(struct bpf_program *p, const __u32 *ids, const __u6
  */
 static int multi_prepare(char (*log)[1024])
 {
-	long long fentry = btf_enum_val("bpf_attach_type", "BPF_TRACE_FENTRY_MULTI"),
-		  fexit = btf_enum_val("bpf_attach_type", "BPF_TRACE_FEXIT_MULTI");
+	long long fentry = kf.fentry_multi, fexit = kf.fexit_multi;
 	struct bpf_program *p[2] = { main_skel->progs.fexit_multi, main_skel->progs.fentry_multi };
 	int k, err = 0;
 
@@ -449,7 +419,7 @@ static int attach_multi(const int *idx, int n)
 	struct timespec a;
 	int k, err = 0;
 
-	if (!multi_loaded)
+	if (!multi_loaded || !vmbtf)
 		return -EOPNOTSUPP;
 	for (k = 0; k < n; k++) {
 		int id = btf__find_by_name_kind(vmbtf, tg[idx[k]].attach, BTF_KIND_FUNC);
@@ -577,11 +547,10 @@ static int main_load(bool multi, bool *trig, bool *hold)
 		return err;
 	flight_size(main_skel);
 	bpf_program__set_autoload(main_skel->progs.probe_kprobe, true);
-	*trig = scx__has_exit_tp(vmbtf);
+	*trig = kf.exit_tp;
 	if (*trig)
 		bpf_program__set_autoload(main_skel->progs.probe_trigger, true);
-	*hold = probe_plan__any_bpf() && vmbtf &&
-		(main_skel->rodata->hold_value_type = discover__value_type(vmbtf));
+	*hold = probe_plan__any_bpf() && (main_skel->rodata->hold_value_type = kf.ops_value);
 	if (*hold)
 		bpf_program__set_autoload(main_skel->progs.probe_hold, true);
 	multi_loaded = multi && !multi_prepare(log);
@@ -591,6 +560,79 @@ static int main_load(bool multi, bool *trig, bool *hold)
 	if (!err && multi_loaded) {
 		verifier_stats(log[0], &multi_insns, &multi_us);
 		verifier_stats(log[1], &multi_insns, &multi_us);
+	}
+	return err;
+}
+
+/* The main object gone again, its rings unmapped: to load it once more. */
+static void main_unload(void)
+{
+	flight__free();
+	if (flight_mem)
+		munmap(flight_mem, flight_len);
+	flight_mem = NULL;
+	probe_bpf__destroy(main_skel);
+	main_skel = NULL;
+}
+
+static void *parse_vmbtf(void *arg)
+{
+	(void)arg;
+	vmbtf = btf__load_vmlinux_btf();
+	return NULL;
+}
+
+/* The size of the running kernel's BTF, or 0. */
+static __u32 sys_btf_size(void)
+{
+	struct stat st;
+
+	return stat("/sys/kernel/btf/vmlinux", &st) ? 0 : (__u32)st.st_size;
+}
+
+/*
+ * The main object loaded: with the plan's kernel facts, where they are of
+ * this kernel (its BTF's size), while a thread parses the kernel's BTF for
+ * what comes after (the multi links' ids, the sched_ext_ops layout): the
+ * two parses, the agent's and libbpf's own in the load, ~0.2 s each under
+ * TCG, then overlap. Once vmbtf is there the facts are checked against
+ * it, and the object loaded again with its facts if they differ. Without
+ * them the BTF is parsed first.
+ */
+static int main_load_all(bool any_kernel, bool *trig, bool *hold)
+{
+	pthread_t th;
+	bool threaded = plan_has_kfacts && plan_kfacts.btf_size && plan_kfacts.btf_size == sys_btf_size() &&
+			!pthread_create(&th, NULL, parse_vmbtf, NULL);
+	struct kfacts own;
+	int err;
+
+	if (threaded) {
+		kf = plan_kfacts;
+	} else {
+		vmbtf = btf__load_vmlinux_btf();
+		kfacts__from_btf(vmbtf, &kf);
+	}
+	err = main_load(any_kernel, trig, hold);
+	/* A kernel whose verifier refuses the multi programs still gets the rest. */
+	if (err && multi_loaded) {
+		stream__note("tracing multi programs not loaded: %s; one object per batch instead", strerror(-err));
+		main_unload();
+		err = main_load(false, trig, hold);
+	}
+	if (!threaded)
+		return err;
+	pthread_join(th, NULL);
+	kfacts__from_btf(vmbtf, &own);
+	if (!vmbtf || kfacts__equal(&own, &kf))
+		return err;
+	stream__note("the plan's kernel facts are not this kernel's: loaded again with its own");
+	kf = own;
+	main_unload();
+	err = main_load(any_kernel, trig, hold);
+	if (err && multi_loaded) {
+		main_unload();
+		err = main_load(false, trig, hold);
 	}
 	return err;
 }
@@ -608,17 +650,10 @@ int attach__kernel(void)
 	 */
 	if (agent_run_stats)
 		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
-	vmbtf = btf__load_vmlinux_btf();
 	for (i = 0; i < ntg; i++)
 		any_kernel |= !tg[i].bpf;
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	err = main_load(any_kernel, &trig, &hold);
-	/* A kernel whose verifier refuses the multi programs still gets the rest. */
-	if (err && multi_loaded) {
-		stream__note("tracing multi programs not loaded: %s; one object per batch instead", strerror(-err));
-		probe_bpf__destroy(main_skel);
-		err = main_load(false, &trig, &hold);
-	}
+	err = main_load_all(any_kernel, &trig, &hold);
 	if (err)
 		return err;
 	fprintf(stream__out(), "{\"ev\":\"phase\",\"name\":\"load\",\"ms\":%.2f}\n", ms_since(&a));
@@ -753,7 +788,7 @@ void attach__bpf(long wait_ms)
 		return;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	nfound = vmbtf ? discover__ops(vmbtf, found, PROBE_MAX_TARGETS) : -ENOENT;
+	nfound = vmbtf ? discover__ops(vmbtf, kf.ops_value, found, PROBE_MAX_TARGETS) : -ENOENT;
 	if (nfound < 0)
 		stream__note("no sched_ext_ops layout in the kernel BTF: BPF callbacks not probed");
 	for (i = 0; i < nfound; i++) {

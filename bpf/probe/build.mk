@@ -28,7 +28,7 @@ $(PROBE_AGENT_OBJS): $(BPF_BUILD)/obj/probe-%.o: bpf/probe/%.c $(PROBE_BPF:%=$(B
 	@mkdir -p $(@D)
 	$(CC) $(LOADER_CFLAGS) -Ibpf/probe -MMD -MP -c $< -o $@
 
-$(BIN)/ktstr-probe-agent: $(PROBE_AGENT_OBJS) $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o $(BPF_BUILD)/obj/log.o
+$(BIN)/ktstr-probe-agent: $(PROBE_AGENT_OBJS) $(BPF_BUILD)/obj/kfacts.o $(BPF_BUILD)/obj/scx.o $(BPF_BUILD)/obj/usage.o $(BPF_BUILD)/obj/log.o
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(LOADER_LDFLAGS) -o $@ $^ $(LOADER_LDLIBS)
 

@@ -9,32 +9,10 @@
 #include <bpf/btf.h>
 
 #include "discover.h"
+#include "kfacts.h"
 #include "lineinfo.h"
 
 #define OPS_STRUCT "sched_ext_ops"
-#define OPS_VALUE "bpf_struct_ops_sched_ext_ops"
-
-__u32 discover__value_type(const struct btf *vm)
-{
-	int id = btf__find_by_name_kind(vm, OPS_VALUE, BTF_KIND_STRUCT);
-
-	return id > 0 ? (__u32)id : 0;
-}
-
-long discover__member_off(const struct btf *btf, int id, const char *name)
-{
-	const struct btf_type *t = btf__type_by_id(btf, id);
-	const struct btf_member *m;
-	int i;
-
-	if (!t || !btf_is_struct(t))
-		return -1;
-	m = btf_members(t);
-	for (i = 0; i < btf_vlen(t); i++, m++)
-		if (!strcmp(btf__name_by_offset(btf, m->name_off), name))
-			return btf_member_bit_offset(t, i) / 8;
-	return -1;
-}
 
 static bool is_func_ptr(const struct btf *btf, __u32 id)
 {
@@ -122,17 +100,17 @@ cleanup:
 	free(li);
 }
 
-int discover__ops(const struct btf *vm, struct found_prog *out, int max)
+int discover__ops(const struct btf *vm, __u32 vid, struct found_prog *out, int max)
 {
 	int sid = btf__find_by_name_kind(vm, OPS_STRUCT, BTF_KIND_STRUCT);
-	__u32 vid = discover__value_type(vm), id = 0;
+	__u32 id = 0;
 	const struct btf_type *st;
 	long data;
 	int n = 0;
 
 	if (sid <= 0 || !vid)
 		return -ENOENT;
-	data = discover__member_off(vm, (int)vid, "data");
+	data = kfacts__member_off(vm, (int)vid, "data");
 	st = btf__type_by_id(vm, sid);
 	if (data < 0 || !st)
 		return -ENOENT;

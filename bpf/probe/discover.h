@@ -20,13 +20,10 @@ struct found_prog {
 };
 
 /*
- * vm: the kernel's BTF. Fills up to max programs of every loaded
+ * vm: the kernel's BTF, vid its struct bpf_struct_ops_sched_ext_ops (the
+ * value type of such maps, lib/kfacts.h). Fills up to max programs of every loaded
  * sched_ext_ops map; returns how many, or -errno.
  */
-int discover__ops(const struct btf *vm, struct found_prog *out, int max);
-/* The value type of sched_ext_ops maps in vm (what probe_hold stops for), or 0. */
-__u32 discover__value_type(const struct btf *vm);
-/* Byte offset of member name in struct id of btf, or -1. */
-long discover__member_off(const struct btf *btf, int id, const char *name);
+int discover__ops(const struct btf *vm, __u32 vid, struct found_prog *out, int max);
 
 #endif

@@ -17,6 +17,8 @@
 
 struct target tg[PROBE_MAX_TARGETS];
 int ntg;
+struct kfacts plan_kfacts;
+bool plan_has_kfacts;
 
 int probe_plan__read(const char *path)
 {
@@ -31,12 +33,17 @@ int probe_plan__read(const char *path)
 	while (fgets(line, sizeof(line), f)) {
 		struct target *t;
 		struct field fl;
-		int idx, str;
+		int idx, str, kl;
 
 		lineno++;
 		if (line[0] == '#' || line[0] == '\n' || !strncmp(line, PROBE_PLAN_MAGIC " ", strlen(PROBE_PLAN_MAGIC) + 1))
 			continue;
-		if (sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &(int){ 0 }, &(int){ 0 },
+		kl = kfacts__parse(line, &plan_kfacts);
+		if (kl < 0)
+			goto bad;
+		if (kl) {
+			plan_has_kfacts = true;
+		} else if (sscanf(line, "target %d %15s %d %d %d %127s", &idx, kind, &(int){ 0 }, &(int){ 0 },
 			   &(int){ 0 }, name) == 6) {
 			if (idx != ntg || idx >= PROBE_MAX_TARGETS)
 				goto bad;

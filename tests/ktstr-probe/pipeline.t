@@ -54,6 +54,11 @@ calls() { # FUNC...: calls of these functions with the causal task
 reads=$(jq -r 'select(.type == "meta") | .probe.stats.reads' "$tmp/events.jsonl")
 if grep -qa BPF_FEAT_RDONLY_CAST_TO_VOID "$kernel/vmlinux"; then want=direct; else want=helper; fi
 [ "$reads" = "$want" ] || fail "fields read by $reads loads, expected $want for this kernel"
+# The plan carries the kernel's facts (lib/kfacts.h) and the agent found them right (kfacts.t: when not).
+grep -q '^kernel [0-9]' "$tmp/vm/probe.plan" || fail "no kernel line in the plan: $(head -3 "$tmp/vm/probe.plan")"
+if jq -e 'select(.type == "meta") | .probe.notes[]? | select(test("kernel facts"))' "$tmp/events.jsonl" >/dev/null; then
+	fail "the agent found the plan's kernel facts wrong: $(jq -c 'select(.type == "meta") | .probe.notes' "$tmp/events.jsonl")"
+fi
 
 "$B/ktstr-stitch" --targets "$tmp/targets.jsonl" "$tmp/events.jsonl" >"$tmp/stitch.txt"
 head -1 "$tmp/stitch.txt" | grep -qx '=== AUTO-PROBE: scx_exit fired ===' || fail "no chain header"

@@ -61,8 +61,12 @@ static const char help_text[] =
 	"1 output not written, 2 bad input, 3 environment (no kernel, no trigger\n"
 	"in this kernel, VM or probe agent failure).\n";
 
-/* 1 the kernel has the trigger, 0 it does not, <0 unknown (no BTF to look at). */
-static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *err, size_t errlen)
+/*
+ * 1 the kernel has the trigger, 0 it does not, <0 unknown (no BTF to look
+ * at); with its BTF, the facts the agent loads with (lib/kfacts.h) in *kf.
+ */
+static int trigger_in_kernel(const char *kernel_arg, const char *argv0, struct kfacts *kf, char *err,
+			     size_t errlen)
 {
 	struct kernel_paths kp = { 0 };
 	struct btf *btf;
@@ -79,7 +83,8 @@ static int trigger_in_kernel(const char *kernel_arg, const char *argv0, char *er
 		ret = -errno;
 		snprintf(err, errlen, "%s: no BTF", kp.vmlinux);
 	} else {
-		ret = scx__has_exit_tp(btf);
+		kfacts__from_btf(btf, kf);
+		ret = kf->exit_tp;
 		btf__free(btf);
 	}
 	kernel_paths__free(&kp);
@@ -397,7 +402,8 @@ int main(int argc, char **argv)
 		error("cannot find my own folder (/proc/self/exe)");
 		goto cleanup;
 	}
-	ret = trigger_in_kernel(kernel, argv[0], err, sizeof(err));
+	ret = trigger_in_kernel(kernel, argv[0], &plan->kf, err, sizeof(err));
+	plan->has_kf = ret >= 0;
 	if (ret == 0) {
 		/* Nothing to wait for: say so in the events, as ktstr-stitch expects. */
 		error("trigger unavailable in this kernel (no tracepoint " SCX_EXIT_TP " in its BTF)");

@@ -11,6 +11,7 @@
 #include "text.h"
 
 /* The plan's limits are the BPF side's (the agent checks the plan again). */
+#include "kfacts.h"
 #include "probe_abi.h"
 
 struct pfield {
@@ -36,6 +37,8 @@ struct probe_plan {
 	int n;
 	json_t *notes;		/* array of strings: what was left out and why */
 	bool has_enums;
+	struct kfacts kf;	/* of the kernel booted, for the agent: written when has_kf */
+	bool has_kf;
 };
 
 /* The targets of ktstr-btfres at path. 0, or -EINVAL with err "file:line: what", or -errno. */

@@ -186,6 +186,8 @@ int probe_plan__write(const struct probe_plan *p, FILE *f)
 	int i, k;
 
 	fprintf(f, PROBE_PLAN_MAGIC " 1\n");
+	if (p->has_kf)
+		kfacts__write(&p->kf, f);
 	for (i = 0; i < p->n; i++) {
 		const struct ptarget *t = &p->t[i];
 
