@@ -575,6 +575,20 @@ static void main_unload(void)
 	main_skel = NULL;
 }
 
+/* main_load(), and again without the multi programs if they were what failed. */
+static int main_load_multi(bool any_kernel, bool *trig, bool *hold)
+{
+	int err = main_load(any_kernel, trig, hold);
+
+	/* A kernel whose verifier refuses the multi programs still gets the rest. */
+	if (err && multi_loaded) {
+		stream__note("tracing multi programs not loaded: %s; one object per batch instead", strerror(-err));
+		main_unload();
+		err = main_load(false, trig, hold);
+	}
+	return err;
+}
+
 static void *parse_vmbtf(void *arg)
 {
 	(void)arg;
@@ -613,13 +627,7 @@ static int main_load_all(bool any_kernel, bool *trig, bool *hold)
 		vmbtf = btf__load_vmlinux_btf();
 		kfacts__from_btf(vmbtf, &kf);
 	}
-	err = main_load(any_kernel, trig, hold);
-	/* A kernel whose verifier refuses the multi programs still gets the rest. */
-	if (err && multi_loaded) {
-		stream__note("tracing multi programs not loaded: %s; one object per batch instead", strerror(-err));
-		main_unload();
-		err = main_load(false, trig, hold);
-	}
+	err = main_load_multi(any_kernel, trig, hold);
 	if (!threaded)
 		return err;
 	pthread_join(th, NULL);
@@ -629,12 +637,7 @@ static int main_load_all(bool any_kernel, bool *trig, bool *hold)
 	stream__note("the plan's kernel facts are not this kernel's: loaded again with its own");
 	kf = own;
 	main_unload();
-	err = main_load(any_kernel, trig, hold);
-	if (err && multi_loaded) {
-		main_unload();
-		err = main_load(false, trig, hold);
-	}
-	return err;
+	return main_load_multi(any_kernel, trig, hold);
 }
 
 int attach__kernel(void)
@@ -883,10 +886,6 @@ void attach__free(void)
 	for (int k = 0; k < 2; k++)
 		if (multi_link[k] >= 0)
 			close(multi_link[k]);
-	flight__free();
-	if (flight_mem)
-		munmap(flight_mem, flight_len);
-	flight_mem = NULL;
-	probe_bpf__destroy(main_skel);
+	main_unload();
 	btf__free(vmbtf);
 }
