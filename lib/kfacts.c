@@ -26,7 +26,8 @@ long kfacts__member_off(const struct btf *btf, int id, const char *name)
 	return -1;
 }
 
-long long kfacts__enum_val(const struct btf *btf, const char *type, const char *name)
+/* The value of enumerator name of enum type in btf, or -1. */
+static long long enum_val(const struct btf *btf, const char *type, const char *name)
 {
 	const struct btf_type *t;
 	const struct btf_enum *e;
@@ -57,12 +58,12 @@ void kfacts__from_btf(const struct btf *btf, struct kfacts *k)
 	k->comm_off = id > 0 ? (__s32)kfacts__member_off(btf, id, "comm") : -1;
 	id = btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC);
 	k->rdonly_cast = id > 0 ? id : 0;
-	k->feat_void = kfacts__enum_val(btf, "bpf_features", "BPF_FEAT_RDONLY_CAST_TO_VOID") >= 0;
+	k->feat_void = enum_val(btf, "bpf_features", "BPF_FEAT_RDONLY_CAST_TO_VOID") >= 0;
 	id = btf__find_by_name_kind(btf, OPS_VALUE, BTF_KIND_STRUCT);
 	k->ops_value = id > 0 ? (__u32)id : 0;
 	k->exit_tp = scx__has_exit_tp(btf);
-	k->fentry_multi = kfacts__enum_val(btf, "bpf_attach_type", "BPF_TRACE_FENTRY_MULTI");
-	k->fexit_multi = kfacts__enum_val(btf, "bpf_attach_type", "BPF_TRACE_FEXIT_MULTI");
+	k->fentry_multi = enum_val(btf, "bpf_attach_type", "BPF_TRACE_FENTRY_MULTI");
+	k->fexit_multi = enum_val(btf, "bpf_attach_type", "BPF_TRACE_FEXIT_MULTI");
 }
 
 bool kfacts__equal(const struct kfacts *a, const struct kfacts *b)

@@ -38,7 +38,5 @@ int kfacts__parse(const char *line, struct kfacts *k);
 
 /* Byte offset of member name of struct id in btf (not inside nested anonymous members), or -1. */
 long kfacts__member_off(const struct btf *btf, int id, const char *name);
-/* The value of enumerator name of enum type in btf, or -1. */
-long long kfacts__enum_val(const struct btf *btf, const char *type, const char *name);
 
 #endif
